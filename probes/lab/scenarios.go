@@ -38,7 +38,7 @@ func healthy() Scenario {
 	return Scenario{
 		Name: "healthy",
 		Description: acmeProduct + " (acme.example) with nothing wrong: apex and www redirect to app, " +
-			"app, api and admin serve HTTPS with valid certificates and HSTS, every plain-HTTP port " +
+			"app, api, admin and status serve HTTPS with valid certificates and HSTS, every plain-HTTP port " +
 			"redirects to HTTPS, mail has MX, SPF (include of the mail provider), DMARC " +
 			"p=quarantine with reports, and CAA allows letsencrypt.org. The app log is calm: " +
 			"requests, a slow query and one recovered Go panic. No planted faults.",
@@ -55,6 +55,7 @@ func healthy() Scenario {
 					"app 300 IN A 127.0.0.1",
 					"api 300 IN A 127.0.0.1",
 					"admin 300 IN A 127.0.0.1",
+					"status 300 IN A 127.0.0.1",
 					"@ 300 IN MX 10 mx.acme.example.",
 					"mx 300 IN A 127.0.0.1",
 					`@ 300 IN TXT "v=spf1 include:_spf.mailprovider.example -all"`,
@@ -102,6 +103,10 @@ func healthy() Scenario {
 					htmlRoute("/", adminHome),
 				},
 			},
+			{
+				Host:  "status.acme.example",
+				HTTPS: []Route{htmlRoute("/", statusHome)},
+			},
 		},
 		LogLines: calmLog(),
 	}
@@ -130,8 +135,11 @@ func demo() Scenario {
 	})
 
 	// (2) Status page: DNS is there, the HTTPS listener is not.
-	sc.Zones[0].Records = append(sc.Zones[0].Records, "status 300 IN A 127.0.0.1")
-	sc.Sites = append(sc.Sites, Site{Host: "status.acme.example", NoHTTPS: true})
+	for i := range sc.Sites {
+		if sc.Sites[i].Host == "status.acme.example" {
+			sc.Sites[i] = Site{Host: "status.acme.example", NoHTTPS: true}
+		}
+	}
 
 	// (3) Dangling CNAME: admin moved to a PaaS app that was later deleted.
 	sc.setRecords(acmeDomain, "admin", "admin 300 IN CNAME ghost-app.herokudns.com.")
@@ -245,6 +253,11 @@ const appSignup = `<!doctype html>
 </form>
 </body>
 </html>
+`
+
+const statusHome = `<!doctype html>
+<html><head><title>Acme Community status</title></head>
+<body><h1>All systems operational</h1><p>App, API and email are up.</p></body></html>
 `
 
 const adminHome = `<!doctype html>
