@@ -1,0 +1,72 @@
+package probes
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Pane groups checks the way the console and the report show them.
+type Pane string
+
+const (
+	PaneDNS       Pane = "dns"
+	PaneTLS       Pane = "tls"
+	PaneEmail     Pane = "email"
+	PaneEndpoints Pane = "endpoints"
+	PaneErrors    Pane = "errors"
+)
+
+// Panes is every pane in display order.
+var Panes = []Pane{PaneDNS, PaneTLS, PaneEmail, PaneEndpoints, PaneErrors}
+
+var paneTitles = map[Pane]string{
+	PaneDNS:       "DNS",
+	PaneTLS:       "Certificates",
+	PaneEmail:     "Email",
+	PaneEndpoints: "Endpoints",
+	PaneErrors:    "Errors",
+}
+
+// Title is the pane's name in headings.
+func (p Pane) Title() string {
+	if t, ok := paneTitles[p]; ok {
+		return t
+	}
+	return string(p)
+}
+
+// ParsePanes reads --only's comma-separated list. "certs" and "certificates" are accepted
+// for tls because that is what the console calls the pane.
+func ParsePanes(s string) ([]Pane, error) {
+	var out []Pane
+	for _, w := range strings.Split(s, ",") {
+		w = strings.ToLower(strings.TrimSpace(w))
+		if w == "" {
+			continue
+		}
+		switch w {
+		case "certs", "certificates", "https":
+			w = string(PaneTLS)
+		case "mail":
+			w = string(PaneEmail)
+		case "http", "endpoint":
+			w = string(PaneEndpoints)
+		case "logs", "error":
+			w = string(PaneErrors)
+		}
+		found := false
+		for _, p := range Panes {
+			if string(p) == w {
+				out = append(out, p)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown pane %q: use any of dns, tls, email, endpoints, errors", w)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--only needs at least one pane: dns, tls, email, endpoints, errors")
+	}
+	return out, nil
+}
