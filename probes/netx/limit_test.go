@@ -1,0 +1,44 @@
+package netx
+
+import (
+	"errors"
+	"io"
+	"math"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+func TestReadLimited(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("connection reset")
+	tests := []struct {
+		desc      string
+		r         io.Reader
+		limit     int64
+		want      string
+		truncated bool
+		err       error
+	}{
+		{"shorter than the limit", strings.NewReader("abc"), 10, "abc", false, nil},
+		{"exactly the limit", strings.NewReader("abcde"), 5, "abcde", false, nil},
+		{"one byte over", strings.NewReader("abcdef"), 5, "abcde", true, nil},
+		{"far over", strings.NewReader(strings.Repeat("x", 1<<20)), 3, "xxx", true, nil},
+		{"no practical limit", strings.NewReader("abc"), math.MaxInt64, "abc", false, nil},
+		{"zero limit, empty body", strings.NewReader(""), 0, "", false, nil},
+		{"zero limit, some body", strings.NewReader("a"), 0, "", true, nil},
+		{"error midway keeps what was read", io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(boom)), 10, "ab", false, boom},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			got, truncated, err := ReadLimited(tt.r, tt.limit)
+			if string(got) != tt.want || truncated != tt.truncated || !errors.Is(err, tt.err) {
+				t.Errorf("got %q, %t, %v; want %q, %t, %v", got, truncated, err, tt.want, tt.truncated, tt.err)
+			}
+		})
+	}
+	if _, _, err := ReadLimited(strings.NewReader("a"), -1); err == nil {
+		t.Error("a negative limit gave no error")
+	}
+}

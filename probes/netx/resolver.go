@@ -1,0 +1,331 @@
+package netx
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// Answer is one DNS response as probes need it: not just addresses but the
+// rcode, every section, the AD bit and TTLs, and who answered how fast.
+type Answer struct {
+	Name   string // the name asked, fully qualified
+	Qtype  uint16
+	Server string        // "ip:port" of the server that answered
+	Msg    *dns.Msg      // the full response
+	RTT    time.Duration // from the first packet sent to the answer, including a TCP retry
+	// Truncated is true when the UDP answer was truncated and Msg is the
+	// full answer from the retry over TCP. Large TXT sets (SPF, DKIM keys)
+	// do this; a server that cannot do TCP breaks them for some clients.
+	Truncated bool
+}
+
+// QueryOption adjusts a query before it is sent.
+type QueryOption func(*dns.Msg)
+
+// WithDNSSEC sets the DO bit, so a validating resolver returns RRSIGs and
+// the AD bit is meaningful. Off by default: it makes answers bigger.
+func WithDNSSEC() QueryOption {
+	return func(m *dns.Msg) { m.IsEdns0().SetDo() }
+}
+
+// ednsSize is the UDP buffer we advertise and read with: large enough for
+// most SPF and DKIM answers, small enough to avoid fragmentation trouble.
+const ednsSize = dns.DefaultMsgSize
+
+// Query asks the configured resolvers, in order, with recursion desired.
+// A server that fails to answer, or answers SERVFAIL or REFUSED while
+// others remain, is skipped for the next one. SERVFAIL and REFUSED are not
+// Go errors here: they are answers, in Msg.Rcode, which a DNS probe wants
+// to report as such.
+func (n *Net) Query(ctx context.Context, name string, qtype uint16, opts ...QueryOption) (*Answer, error) {
+	m, err := newQuery(name, qtype, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	var failed *Answer // the first SERVFAIL/REFUSED, if nobody does better
+	for i, server := range n.resolvers {
+		if ctx.Err() != nil {
+			break
+		}
+		a, err := n.ask(ctx, server, m, n.resolvHint)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rc := a.Msg.Rcode
+		if (rc == dns.RcodeServerFailure || rc == dns.RcodeRefused) && i < len(n.resolvers)-1 {
+			if failed == nil {
+				failed = a
+			}
+			continue
+		}
+		return a, nil
+	}
+	if failed != nil {
+		return failed, nil
+	}
+	switch {
+	case len(errs) == 1:
+		return nil, errs[0]
+	case len(errs) > 1:
+		return nil, &allFailedError{question: questionString(m), errs: errs}
+	}
+	return nil, fmt.Errorf("DNS query %q was not sent: %w", questionString(m), ctx.Err())
+}
+
+// QueryServer asks one server directly, without recursion, as an
+// authoritative check does ("do all NS agree?"). server is "ip:port", a
+// bare IP (port 53), or a name such as an NS target, which is resolved
+// through the configured resolvers first.
+func (n *Net) QueryServer(ctx context.Context, server, name string, qtype uint16, opts ...QueryOption) (*Answer, error) {
+	m, err := newQuery(name, qtype, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	addrs, err := n.serverAddrs(ctx, server)
+	if err != nil {
+		return nil, err
+	}
+	hint := "It was asked directly (recursion off), as an authoritative server: is it reachable from here, and does it serve this zone?"
+	var errs []error
+	for _, addr := range addrs {
+		a, err := n.ask(ctx, addr, m, hint)
+		if err == nil {
+			return a, nil
+		}
+		errs = append(errs, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if len(errs) == 1 {
+		return nil, errs[0]
+	}
+	return nil, &allFailedError{question: questionString(m), errs: errs}
+}
+
+// serverAddrs turns QueryServer's server argument into "ip:port"s.
+func (n *Net) serverAddrs(ctx context.Context, server string) ([]string, error) {
+	host, port := server, "53"
+	if h, p, err := net.SplitHostPort(server); err == nil {
+		host, port = h, p
+	}
+	if _, err := parsePort(port); err != nil {
+		return nil, fmt.Errorf("DNS server %q: %v", server, err)
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return []string{net.JoinHostPort(ip.String(), port)}, nil
+	}
+	ips, err := n.LookupHost(ctx, host)
+	if err != nil {
+		return nil, fmt.Errorf("could not find the address of DNS server %q: %w", host, err)
+	}
+	out := make([]string, len(ips))
+	for i, ip := range ips {
+		out[i] = net.JoinHostPort(ip.String(), port)
+	}
+	return out, nil
+}
+
+func newQuery(name string, qtype uint16, recurse bool, opts []QueryOption) (*dns.Msg, error) {
+	fq, err := fqdn(name)
+	if err != nil {
+		return nil, err
+	}
+	m := new(dns.Msg)
+	m.SetQuestion(fq, qtype)
+	m.RecursionDesired = recurse
+	m.SetEdns0(ednsSize, false)
+	for _, o := range opts {
+		o(m)
+	}
+	return m, nil
+}
+
+// fqdn checks a name and makes it fully qualified and lower-case, so
+// chains compare and error messages read the same however it was typed.
+func fqdn(name string) (string, error) {
+	if name == "" {
+		return "", errors.New("DNS name is empty: check the target in launchready.yaml")
+	}
+	if _, ok := dns.IsDomainName(name); !ok {
+		return "", fmt.Errorf("%q is not a valid DNS name (labels of at most 63 characters, 255 in all): check the target in launchready.yaml", name)
+	}
+	return dns.Fqdn(strings.ToLower(name)), nil
+}
+
+// ask sends m to one server over UDP, retrying over TCP if the answer was
+// truncated.
+func (n *Net) ask(ctx context.Context, server string, m *dns.Msg, hint string) (*Answer, error) {
+	start := time.Now()
+	resp, err := n.exchange(ctx, "udp", server, m, hint)
+	if err != nil {
+		return nil, err
+	}
+	a := &Answer{Name: m.Question[0].Name, Qtype: m.Question[0].Qtype, Server: server, Msg: resp}
+	if resp.Truncated {
+		a.Truncated = true
+		a.Msg, err = n.exchange(ctx, "tcp", server, m, hint)
+		if err != nil {
+			return nil, fmt.Errorf("the UDP answer was truncated, so we asked again over TCP: %w", err)
+		}
+	}
+	a.RTT = time.Since(start)
+	return a, nil
+}
+
+// exchange is one query to one server over one transport. It is ours
+// rather than dns.Client's for three reasons: dns.Client silently skips
+// UDP replies with the wrong id and so reports a plain timeout; it obeys
+// only the context's deadline, not its cancellation; and it cannot tell an
+// operator which of timeout, refusal or garbage happened.
+func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, hint string) (*dns.Msg, error) {
+	within := n.dnsTimeout
+	deadline := time.Now().Add(within)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline, within = dl, time.Until(dl).Round(time.Millisecond)
+	}
+	actx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+
+	fail := func(kind, err error) *ServerError {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			kind = context.Canceled
+		}
+		return &ServerError{Server: server, Question: questionString(m), Within: within, Kind: kind, Err: err, Hint: hint}
+	}
+	classify := func(err error) *ServerError {
+		var ne net.Error
+		switch {
+		case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
+			return fail(ErrDNSTimeout, err)
+		case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+			return fail(ErrDNSUnreachable, err)
+		}
+		return fail(nil, err)
+	}
+
+	m.Id = dns.Id()
+	wire, err := m.Pack()
+	if err != nil {
+		return nil, fmt.Errorf("could not build the DNS query %q: %w", questionString(m), err)
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(actx, network, server)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(deadline)
+	// Cancellation, not only the deadline, must end a blocked read.
+	stop := context.AfterFunc(actx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	if network == "tcp" {
+		return readTCP(conn, wire, m, fail, classify)
+	}
+	if _, err := conn.Write(wire); err != nil {
+		return nil, classify(err)
+	}
+	// Over UDP anyone can send us a packet. Like Go's own resolver we skip
+	// what does not match and keep listening until the deadline; but we
+	// remember what we skipped, so the timeout says why.
+	var rejected *ServerError
+	buf := make([]byte, ednsSize)
+	for {
+		nr, err := conn.Read(buf)
+		if err != nil {
+			if rejected != nil && !errors.Is(ctx.Err(), context.Canceled) {
+				return nil, rejected
+			}
+			return nil, classify(err)
+		}
+		resp, bad := check(buf[:nr], m, fail)
+		if bad == nil {
+			return resp, nil
+		}
+		if rejected == nil {
+			rejected = bad
+		}
+	}
+}
+
+// readTCP sends and reads one length-prefixed message. On a TCP
+// connection only the server can answer, so a wrong id is an error at once.
+func readTCP(conn net.Conn, wire []byte, m *dns.Msg, fail func(kind, err error) *ServerError, classify func(error) *ServerError) (*dns.Msg, error) {
+	out := make([]byte, 2+len(wire))
+	binary.BigEndian.PutUint16(out, uint16(len(wire)))
+	copy(out[2:], wire)
+	if _, err := conn.Write(out); err != nil {
+		return nil, classify(err)
+	}
+	var l [2]byte
+	if _, err := io.ReadFull(conn, l[:]); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fail(ErrMalformed, errors.New("the server closed the TCP connection without answering"))
+		}
+		return nil, classify(err)
+	}
+	p := make([]byte, binary.BigEndian.Uint16(l[:]))
+	if _, err := io.ReadFull(conn, p); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fail(ErrMalformed, fmt.Errorf("the TCP answer ended early (%d bytes announced)", len(p)))
+		}
+		return nil, classify(err)
+	}
+	resp, bad := check(p, m, fail)
+	if bad != nil {
+		return nil, bad
+	}
+	return resp, nil
+}
+
+// check parses a reply and makes sure it answers m. A truncated reply that
+// does not parse to the end is still accepted when its header matches,
+// since the caller will retry over TCP.
+func check(p []byte, m *dns.Msg, fail func(kind, err error) *ServerError) (*dns.Msg, *ServerError) {
+	resp := new(dns.Msg)
+	if err := resp.Unpack(p); err != nil {
+		if len(p) >= 12 && resp.Id == m.Id && resp.Response && resp.Truncated {
+			return resp, nil
+		}
+		return nil, fail(ErrMalformed, err)
+	}
+	if !resp.Response {
+		return nil, fail(ErrMalformed, errors.New("the packet is a query, not an answer"))
+	}
+	if resp.Id != m.Id {
+		se := fail(dns.ErrId, dns.ErrId)
+		se.Got = fmt.Sprintf("sent %d, got %d", m.Id, resp.Id)
+		return nil, se
+	}
+	if len(resp.Question) > 0 { // some servers drop it, e.g. on REFUSED
+		q, a := m.Question[0], resp.Question[0]
+		if len(resp.Question) != 1 || a.Qtype != q.Qtype || a.Qclass != q.Qclass || !strings.EqualFold(a.Name, q.Name) {
+			se := fail(ErrWrongQuestion, ErrWrongQuestion)
+			se.Got = fmt.Sprintf("%q", trimDot(a.Name)+" "+dns.TypeToString[a.Qtype])
+			return nil, se
+		}
+	}
+	return resp, nil
+}
+
+// questionString renders a question as an operator would type it to dig.
+func questionString(m *dns.Msg) string {
+	if len(m.Question) == 0 {
+		return "?"
+	}
+	q := m.Question[0]
+	return trimDot(q.Name) + " " + dns.TypeToString[q.Qtype]
+}
