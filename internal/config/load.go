@@ -64,7 +64,7 @@ func Parse(data []byte, file string) (*Config, error) {
 		for _, s := range SectionNames {
 			if path == s {
 				c.sections[s] = &Section{name: s, node: value, cfg: c, key: key}
-				w.record(path, value)
+				w.record(path, key) // errors about a whole section point at its key
 				return true
 			}
 		}

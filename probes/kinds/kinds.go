@@ -1,0 +1,15 @@
+// Package kinds is the one list of probe kinds Launch Ready runs. Adding a kind is one
+// line here; config validation, the check command, the console and watch all read it.
+package kinds
+
+import (
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/httpcheck"
+)
+
+// Registry returns a registry of every probe kind.
+func Registry() *probes.Registry {
+	return probes.NewRegistry(
+		httpcheck.Kind,
+	)
+}
