@@ -1,0 +1,284 @@
+package httpcheck
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/netx"
+)
+
+// bodyLimit caps how much of a response we read: enough to time the whole answer for a
+// page, never enough for an endless body to cost memory.
+const bodyLimit = 256 << 10
+
+// slow thresholds: past these a signup feels broken even though it works.
+const (
+	slowLow    = 2 * time.Second
+	slowMedium = 5 * time.Second
+)
+
+type check struct {
+	host    config.Host
+	url     string
+	client  *http.Client
+	info    probes.CheckInfo
+	header  http.Header
+	secret  []secretHeader
+	staging bool
+}
+
+func (c *check) Info() probes.CheckInfo { return c.info }
+
+// timing is the split of one request's latency, from httptrace.
+type timing struct {
+	start, dnsStart, dnsDone, connStart, connDone, tlsStart, tlsDone, firstByte time.Time
+}
+
+func (t *timing) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		DNSStart:             func(httptrace.DNSStartInfo) { t.dnsStart = time.Now() },
+		DNSDone:              func(httptrace.DNSDoneInfo) { t.dnsDone = time.Now() },
+		ConnectStart:         func(string, string) { t.connStart = time.Now() },
+		ConnectDone:          func(string, string, error) { t.connDone = time.Now() },
+		TLSHandshakeStart:    func() { t.tlsStart = time.Now() },
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { t.tlsDone = time.Now() },
+		GotFirstResponseByte: func() { t.firstByte = time.Now() },
+	}
+}
+
+func ms(a, b time.Time) float64 {
+	if a.IsZero() || b.IsZero() {
+		return 0
+	}
+	return float64(b.Sub(a).Microseconds()) / 1000
+}
+
+func (c *check) Run(ctx context.Context) probes.Result {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
+	if err != nil {
+		return probes.Result{Err: fmt.Sprintf("cannot build a request for %s: %v", c.url, err)}
+	}
+	req.Header = c.header.Clone()
+	for _, s := range c.secret {
+		req.Header.Set(s.name, s.ref.Value())
+	}
+	var t timing
+	req = req.WithContext(httptrace.WithClientTrace(ctx, t.trace()))
+	t.start = time.Now()
+	resp, err := c.client.Do(req)
+	if err != nil {
+		total := time.Since(t.start)
+		return probes.Result{
+			Summary:  "unreachable: " + describe(err),
+			Latency:  total,
+			Findings: []probes.Finding{c.unreachable(err, total)},
+			Metrics:  map[string]float64{"status": 0, "latency_ms": float64(total.Microseconds()) / 1000},
+		}
+	}
+	_, _, readErr := netx.ReadLimited(resp.Body, bodyLimit)
+	resp.Body.Close()
+	end := time.Now()
+	total := end.Sub(t.start)
+	res := probes.Result{
+		Latency: total,
+		Summary: fmt.Sprintf("%d %s · %s", resp.StatusCode, http.StatusText(resp.StatusCode), roundMs(total)),
+		Metrics: map[string]float64{
+			"status":     float64(resp.StatusCode),
+			"latency_ms": float64(total.Microseconds()) / 1000,
+			"dns_ms":     ms(t.dnsStart, t.dnsDone),
+			"connect_ms": ms(t.connStart, t.connDone),
+			"tls_ms":     ms(t.tlsStart, t.tlsDone),
+			"ttfb_ms":    ms(t.start, t.firstByte),
+		},
+	}
+	ev := evidence(req, resp, total)
+	if f, ok := c.statusFinding(resp, ev); ok {
+		res.Findings = append(res.Findings, f)
+	}
+	if readErr != nil {
+		why := describe(readErr)
+		res.Findings = append(res.Findings, c.finding("http.body-timeout", probes.High, c.impact(),
+			fmt.Sprintf("%s stalls mid-response (%s)", c.what(), why),
+			fmt.Sprintf("%s sent its headers but the body did not complete: %s.", c.url, why),
+			"the body stalls: "+why, "the whole response within the check timeout",
+			"Look for a handler that streams or blocks after writing headers; check the app's recent errors.", ev))
+	}
+	if f, ok := c.slowFinding(total, ev); ok {
+		res.Findings = append(res.Findings, f)
+	}
+	return res
+}
+
+func roundMs(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// shownHeaders are response headers that help diagnose and carry no member data.
+var shownHeaders = []string{"Server", "Content-Type", "Location", "Cache-Control", "Cf-Cache-Status", "Cf-Ray", "Age", "X-Cache", "Via", "Retry-After"}
+
+func evidence(req *http.Request, resp *http.Response, total time.Duration) []string {
+	ev := []string{fmt.Sprintf("GET %s -> %s %s · %s", req.URL, resp.Proto, resp.Status, roundMs(total))}
+	for _, h := range shownHeaders {
+		if v := resp.Header.Get(h); v != "" {
+			ev = append(ev, strings.ToLower(h)+": "+v)
+		}
+	}
+	if n := len(resp.Header.Values("Set-Cookie")); n > 0 {
+		ev = append(ev, fmt.Sprintf("set-cookie: %d cookie(s), values not shown", n))
+	}
+	return ev
+}
+
+// impact says what a host being down costs, by what the host is for.
+func (c *check) impact() probes.Impact {
+	switch c.host.Role {
+	case "api":
+		return probes.Revenue
+	case "admin", "other":
+		return probes.Support
+	case "status", "mail":
+		return probes.Trust
+	}
+	return probes.Onboarding
+}
+
+// downSeverity: the app, API and front door being down is critical; the admin or status
+// page being down is serious but members can still sign up. A staging outage is high at
+// most: nobody but the team sees it.
+func (c *check) downSeverity() probes.Severity {
+	sev := probes.High
+	switch c.host.Role {
+	case "", "app", "api", "www", "marketing":
+		sev = probes.Critical
+	}
+	if c.staging && sev > probes.High {
+		sev = probes.High
+	}
+	return sev
+}
+
+func (c *check) unreachable(err error, total time.Duration) probes.Finding {
+	why := describe(err)
+	title := c.what() + " unreachable: " + why
+	fix := fmt.Sprintf("Check that the service for %s is running and listening, and that DNS for %s points at it; then try: curl -sv %s",
+		c.host.Name, c.host.Name, c.url)
+	id := "http.unreachable"
+	if isTLSError(err) {
+		id = "http.tls-error"
+		title = c.what() + " HTTPS fails: " + why
+		fix = fmt.Sprintf("Members see a certificate warning or nothing at all. Renew or reissue the certificate for %s so it covers the name and chains to a trusted root; the Certificates pane has the detail.", c.host.Name)
+	}
+	return c.finding(id, c.downSeverity(), c.impact(), title,
+		fmt.Sprintf("GET %s failed after %s: %v.", c.url, roundMs(total), unwrapURL(err)),
+		why, c.expectText(), fix, []string{fmt.Sprintf("GET %s -> no response after %s", c.url, roundMs(total))})
+}
+
+// unwrapURL drops net/http's `Get "URL":` prefix, which repeats what the detail says.
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func (c *check) expectText() string {
+	if len(c.host.ExpectStatus) > 0 {
+		return fmt.Sprintf("HTTP %s", joinInts(c.host.ExpectStatus))
+	}
+	return "HTTP 2xx or 3xx"
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, " or ")
+}
+
+func (c *check) statusFinding(resp *http.Response, ev []string) (probes.Finding, bool) {
+	code := resp.StatusCode
+	ok := code >= 200 && code < 400
+	if len(c.host.ExpectStatus) > 0 {
+		ok = slices.Contains(c.host.ExpectStatus, code)
+	}
+	if ok {
+		return probes.Finding{}, false
+	}
+	observed := fmt.Sprintf("HTTP %d %s", code, http.StatusText(code))
+	switch {
+	case code >= 500:
+		return c.finding("http.server-error", c.downSeverity(), c.impact(),
+			fmt.Sprintf("%s answers %d", c.what(), code),
+			fmt.Sprintf("GET %s answered %s: the server is up but failing every request that reaches this URL.", c.url, observed),
+			observed, c.expectText(),
+			"Open the Errors pane for the failure behind it; if it started with the last deploy, roll back: launchready runbook run rollback", ev), true
+	case code >= 400:
+		return c.finding("http.client-error", probes.High, c.impact(),
+			fmt.Sprintf("%s answers %d", c.what(), code),
+			fmt.Sprintf("GET %s answered %s; members following a link here get an error page.", c.url, observed),
+			observed, c.expectText(),
+			fmt.Sprintf("Check the route exists and needs no login for an anonymous GET, or set hosts[].url / expect_status for %s to what it should answer.", c.host.Name), ev), true
+	default:
+		return c.finding("http.unexpected-status", probes.Medium, c.impact(),
+			fmt.Sprintf("%s answers %d, expected %s", c.what(), code, joinInts(c.host.ExpectStatus)),
+			fmt.Sprintf("GET %s answered %s where the config expects %s.", c.url, observed, c.expectText()),
+			observed, c.expectText(),
+			fmt.Sprintf("If the change was intended, update expect_status for %s in the config; if not, check redirects and routing for it.", c.host.Name), ev), true
+	}
+}
+
+func (c *check) slowFinding(total time.Duration, ev []string) (probes.Finding, bool) {
+	sev := probes.Info
+	switch {
+	case total >= slowMedium:
+		sev = probes.Medium
+	case total >= slowLow:
+		sev = probes.Low
+	default:
+		return probes.Finding{}, false
+	}
+	return c.finding("http.slow", sev, c.impact(),
+		fmt.Sprintf("%s took %s to answer", c.what(), roundMs(total)),
+		fmt.Sprintf("GET %s took %s end to end (fresh connection, as a first visit).", c.url, roundMs(total)),
+		roundMs(total), "under "+roundMs(slowLow),
+		"Look at the latency split (DNS, connect, TLS, first byte) in the evidence: a slow first byte is the app or database; slow TLS or connect is the network or edge.", ev), true
+}
+
+// what names the host by its role, the way a founder would say it.
+func (c *check) what() string {
+	switch c.host.Role {
+	case "app":
+		return "App"
+	case "api":
+		return "API"
+	case "admin":
+		return "Admin"
+	case "status":
+		return "Status page"
+	case "www", "marketing":
+		return "Site"
+	}
+	return c.host.Name
+}
+
+func (c *check) finding(id string, sev probes.Severity, imp probes.Impact, title, detail, observed, expected, fix string, ev []string) probes.Finding {
+	return probes.Finding{
+		ID: id, Severity: sev, Impact: imp, Target: c.url,
+		Title: title, Detail: detail, Observed: observed, Expected: expected, Fix: fix, Evidence: ev,
+	}
+}
