@@ -1,0 +1,195 @@
+// Package setup turns command-line options into a ready session: the config loaded and
+// validated, the lab started when asked, the network built, the checks made from the one
+// registry and the secrets resolved. Every command (check, validate, the console, demo,
+// watch) goes through it, so they cannot disagree about what a config means.
+package setup
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/launchready/launchready/examples"
+	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/internal/paths"
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/kinds"
+	"github.com/launchready/launchready/probes/lab"
+	"github.com/launchready/launchready/probes/netx"
+)
+
+// Options are what the command line says.
+type Options struct {
+	ConfigFlag string // --config
+	StateFlag  string // --state
+	Resolver   string // --resolver, overrides network.resolvers for this run
+	Only       []probes.Pane
+	// Lab starts the built-in lab with this scenario and points the network at it; with
+	// no --config the embedded example config is used.
+	Lab string
+	// Offline builds everything but touches no network and resolves no secrets
+	// (validate): unset secrets are returned as Notes instead of errors.
+	Offline bool
+	Getenv  func(string) (string, bool)
+	Now     func() time.Time
+}
+
+// Session is a loaded, validated configuration with everything needed to run it.
+type Session struct {
+	Config   *config.Config
+	Net      *netx.Net
+	Checks   []probes.Check
+	Lab      *lab.Lab
+	StateDir string
+	Log      *slog.Logger
+	Notes    []string // things worth saying that are not errors
+	closers  []func() error
+}
+
+// ErrConfig marks errors that are the config's or the command line's fault (exit 2).
+var ErrConfig = errors.New("configuration error")
+
+// Open builds a session. Its errors wrap ErrConfig when the user can fix them by editing
+// the config or the flags.
+func Open(o Options) (_ *Session, err error) {
+	if o.Getenv == nil {
+		o.Getenv = os.LookupEnv
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Session{}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	cfg, err := loadConfig(o)
+	if err != nil {
+		return nil, configErr(err)
+	}
+	s.Config = cfg
+	if o.Lab != "" {
+		if err := s.startLab(o.Lab); err != nil {
+			return nil, err
+		}
+	}
+	if o.Resolver != "" {
+		cfg.Network.Resolvers = []string{o.Resolver}
+	}
+	nc := netx.Config{
+		Resolvers: cfg.Network.Resolvers,
+		ConnectTo: cfg.Network.ConnectTo,
+		CAFile:    cfg.Path(cfg.Network.CAFile),
+	}
+	if s.Net, err = netx.New(nc); err != nil {
+		return nil, configErr(err)
+	}
+	s.openLog(o)
+	env := probes.Env{Config: cfg, Net: s.Net, Now: o.Now, Log: s.Log}
+	if s.Checks, err = kinds.Registry().Build(env, o.Only); err != nil {
+		return nil, configErr(err)
+	}
+	if errs := cfg.Resolve(o.Getenv); len(errs) > 0 {
+		if !o.Offline {
+			return nil, configErr(errs)
+		}
+		for _, e := range errs {
+			s.Notes = append(s.Notes, e.Error())
+		}
+	}
+	return s, nil
+}
+
+func loadConfig(o Options) (*config.Config, error) {
+	if o.ConfigFlag == "" && o.Lab != "" {
+		return config.Parse(examples.Config, examples.ConfigName)
+	}
+	path, err := paths.ConfigFile(o.ConfigFlag, func(k string) string { v, _ := o.Getenv(k); return v })
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(path)
+}
+
+func (s *Session) startLab(name string) error {
+	sc, ok := lab.ScenarioByName(name)
+	if !ok {
+		var names []string
+		for _, sc := range lab.Scenarios() {
+			names = append(names, sc.Name)
+		}
+		return configErr(fmt.Errorf("--lab %q: no such scenario; use one of %v", name, names))
+	}
+	dir, err := os.MkdirTemp("", "launchready-lab-")
+	if err != nil {
+		return fmt.Errorf("cannot make a folder for the lab: %w", err)
+	}
+	s.closers = append(s.closers, func() error { return os.RemoveAll(dir) })
+	l, err := lab.Start(sc, dir)
+	if err != nil {
+		return fmt.Errorf("the built-in lab did not start: %w", err)
+	}
+	s.Lab = l
+	s.closers = append(s.closers, l.Close)
+	if l.Domain != s.Config.Domain {
+		s.Notes = append(s.Notes, fmt.Sprintf("the lab serves %s but the config is for %s: most checks will not reach the lab", l.Domain, s.Config.Domain))
+	}
+	// The lab is the network: its DNS answers, its sites on loopback, its CA trusted.
+	s.Config.Network = config.Network{Resolvers: []string{l.DNSAddr}, ConnectTo: l.ConnectTo, CAFile: l.CAFile}
+	s.Config.Environment = config.Lab
+	return nil
+}
+
+// openLog sends the tool's own log to launchready.log in the state folder: the terminal
+// belongs to the output. A state folder that cannot be made is a note, not a failure: a
+// one-off check should still run.
+func (s *Session) openLog(o Options) {
+	s.Log = slog.New(slog.DiscardHandler)
+	dir, err := paths.StateDir(o.StateFlag, s.Config.StateDir, func(k string) string { v, _ := o.Getenv(k); return v })
+	if err != nil {
+		s.Notes = append(s.Notes, err.Error()+" (the tool's log is off for this run)")
+		return
+	}
+	s.StateDir = dir
+	f, err := os.OpenFile(filepath.Join(dir, "launchready.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		s.Notes = append(s.Notes, fmt.Sprintf("cannot open the tool's log in %s: %v", dir, err))
+		return
+	}
+	s.closers = append(s.closers, f.Close)
+	s.Log = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// Runner makes the runner for the session's checks with the config's defaults.
+func (s *Session) Runner(now func() time.Time) *probes.Runner {
+	return probes.NewRunner(s.Checks, probes.RunnerOptions{
+		Concurrency: s.Config.Checks.Concurrency,
+		Interval:    s.Config.Checks.Interval,
+		Timeout:     s.Config.Checks.Timeout,
+		Now:         now,
+		Logger:      s.Log,
+	})
+}
+
+// Close stops the lab and closes the log, newest first.
+func (s *Session) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
+
+func configErr(err error) error { return &wrapped{err} }
+
+type wrapped struct{ err error }
+
+func (w *wrapped) Error() string              { return w.err.Error() }
+func (w *wrapped) Unwrap() []error            { return []error{ErrConfig, w.err} }
+func (w *wrapped) Format(f fmt.State, _ rune) { io.WriteString(f, w.err.Error()) }
