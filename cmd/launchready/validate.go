@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/launchready/launchready/internal/setup"
+)
+
+func newValidateCmd(g *globalFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate",
+		Short: "Check the config without touching the network (exit 0 valid, 2 with every error listed)",
+		Long: `Check the config, every pane section and every secret reference without touching the
+network, for CI and before a restart. Every problem is listed with file:line:column and
+the fix; the exit code is 0 when valid and 2 otherwise. Secrets that are not set in this
+environment are noted but do not fail validation, since CI rarely holds production
+secrets.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := g.options()
+			o.Offline = true
+			s, err := setup.Open(o)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			for _, n := range s.Notes {
+				fmt.Fprintln(cmd.ErrOrStderr(), "note:", n)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "✔ %s is valid: %d hosts, %d checks\n", s.Config.File, len(s.Config.Hosts), len(s.Checks))
+			return nil
+		},
+	}
+}
