@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -137,8 +139,7 @@ func TestStagingCapsSeverity(t *testing.T) {
 // host points at it, trusted through a CA file holding the server's certificate.
 func hostile(t *testing.T, h http.Handler, extra string) (probes.Env, *httptest.Server) {
 	t.Helper()
-	srv := httptest.NewTLSServer(h)
-	t.Cleanup(srv.Close)
+	srv := quietTLSServer(t, h)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
@@ -152,6 +153,16 @@ hosts:
     url: %s/x
 %s`, srv.URL, extra)
 	return env(t, cfg, netx.Config{CAFile: ca}, map[string]string{"LR_TEST_TOKEN": "planted-secret-4242"}), srv
+}
+
+// quietTLSServer is httptest's TLS server without its handshake-error log lines: the
+// tests provoke those on purpose.
+func quietTLSServer(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 func TestHostileServers(t *testing.T) {
@@ -197,8 +208,7 @@ func TestHostileServers(t *testing.T) {
 
 func TestUntrustedCertificateIsTLSError(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewTLSServer(http.NotFoundHandler())
-	t.Cleanup(srv.Close)
+	srv := quietTLSServer(t, http.NotFoundHandler())
 	e := env(t, fmt.Sprintf("domain: acme.example\ncanonical_url: https://app.acme.example/\nhosts:\n  - {name: 127.0.0.1, url: %q}\n", srv.URL), netx.Config{}, nil)
 	res := sweep(t, e)["http 127.0.0.1"]
 	if got := ids(res); got != "http.tls-error/critical" || !strings.Contains(res.Findings[0].Title, "unknown authority") {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http/httptrace"
 	"net/netip"
 	"syscall"
 	"time"
@@ -42,7 +43,20 @@ func (n *Net) DialContext(ctx context.Context, network, addr string) (net.Conn, 
 		return conn, nil
 	}
 
+	// Our resolver is not net's, so httptrace's DNS hooks would never fire: call them
+	// here, and an HTTP probe's latency split shows the DNS time it really spent.
+	trace := httptrace.ContextClientTrace(ctx)
+	if trace != nil && trace.DNSStart != nil {
+		trace.DNSStart(httptrace.DNSStartInfo{Host: host})
+	}
 	ips, err := n.LookupHost(ctx, host)
+	if trace != nil && trace.DNSDone != nil {
+		addrs := make([]net.IPAddr, len(ips))
+		for i, ip := range ips {
+			addrs[i] = net.IPAddr{IP: ip.AsSlice()}
+		}
+		trace.DNSDone(httptrace.DNSDoneInfo{Addrs: addrs, Err: err})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot connect to %s%s: %w", addr, via, err)
 	}

@@ -196,7 +196,10 @@ func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, 
 	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
 		deadline, within = dl, time.Until(dl).Round(time.Millisecond)
 	}
-	actx, cancel := context.WithDeadline(ctx, deadline)
+	// The query's own sockets must not report to an HTTP request's trace (httptrace
+	// hooks travel in the context): they are not the connection being timed, and
+	// LookupHost's parallel A and AAAA queries would call them concurrently.
+	actx, cancel := context.WithDeadline(detach(ctx), deadline)
 	defer cancel()
 
 	fail := func(kind, err error) *ServerError {
@@ -328,4 +331,12 @@ func questionString(m *dns.Msg) string {
 	}
 	q := m.Question[0]
 	return trimDot(q.Name) + " " + dns.TypeToString[q.Qtype]
+}
+
+// detach returns a context with ctx's cancellation but none of its values, so tracing
+// hooks stay with the connection they were set for.
+func detach(ctx context.Context) context.Context {
+	d, cancel := context.WithCancel(context.Background())
+	context.AfterFunc(ctx, cancel)
+	return d
 }
