@@ -13,6 +13,10 @@ type Check interface {
 	Run(ctx context.Context) Result
 }
 
+// A check that keeps something running between runs (a log tailer following files and
+// child processes) starts it on its first Run and implements io.Closer; the session that
+// built it closes it on shutdown. Run must stay bounded by its context either way.
+
 // CheckInfo names a check and says how often and how long it may run.
 type CheckInfo struct {
 	// Name is unique in a config ("http app.acme.example"); the console's `r`, history and

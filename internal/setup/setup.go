@@ -94,6 +94,13 @@ func Open(o Options) (_ *Session, err error) {
 	if s.Checks, err = kinds.Registry().Build(env, o.Only); err != nil {
 		return nil, configErr(err)
 	}
+	// Checks that hold resources between runs (a log tailer's files and child processes)
+	// implement io.Closer; they are released with the session.
+	for _, c := range s.Checks {
+		if cl, ok := c.(io.Closer); ok {
+			s.closers = append(s.closers, cl.Close)
+		}
+	}
 	if errs := cfg.Resolve(o.Getenv); len(errs) > 0 {
 		if !o.Offline {
 			return nil, configErr(errs)
