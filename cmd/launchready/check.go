@@ -26,7 +26,8 @@ func newCheckCmd(g *globalFlags) *cobra.Command {
 		Short: "Run every check once and print findings ranked by business impact",
 		Long: `Run every check once and print the findings, ranked by business impact and grouped
 by pane. Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-2 usage or config error.`,
+2 usage or config error. A check that could not run (its probe crashed or hung, or
+the DNS resolver is down) also exits 1, unless --fail-on none.`,
 		Example: `  launchready check --lab                     # the example config against the built-in lab
   launchready check --json --fail-on critical  # for CI
   launchready check --only dns,tls --resolver 127.0.0.1:5353`,
@@ -66,6 +67,11 @@ by pane. Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 			}
 			if cmd.Context().Err() != nil {
 				return &exitError{exitUsage, fmt.Errorf("interrupted: the sweep was cut short")}
+			}
+			// A check that could not run fails the gate too: CI must not pass what it
+			// could not look at.
+			if threshold != nil && rep.Counts.CheckErrors > 0 {
+				return &exitError{exitFindings, fmt.Errorf("%d check(s) could not run; see the report", rep.Counts.CheckErrors)}
 			}
 			if threshold != nil && rep.AtOrAbove(*threshold) > 0 {
 				return &exitError{code: exitFindings}

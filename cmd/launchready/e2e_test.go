@@ -215,3 +215,28 @@ func TestSecretsNeverLeak(t *testing.T) {
 		t.Errorf("missing secret: exit %d, %q", code, stderr)
 	}
 }
+
+// TestDeadResolverFailsTheGate: with the resolver down, the lab host that needs DNS cannot
+// be checked; that is reported as "could not run" (not as the site being down) and fails
+// the CI gate, within the timeout.
+func TestDeadResolverFailsTheGate(t *testing.T) {
+	t.Parallel()
+	out, stderr, code := launch(t, nil, "check", "--lab", "--resolver", "127.0.0.1:9", "--json", "--fail-on", "critical")
+	if code != exitFindings || !strings.Contains(stderr, "could not run") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Checks {
+		if c.Check == "http admin.acme.example" && (c.Status != "error" || !strings.Contains(c.Error, "127.0.0.1:9")) {
+			t.Errorf("admin check: %+v", c)
+		}
+	}
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Target, "admin") {
+			t.Errorf("a dead resolver must not produce a finding against the site: %+v", f)
+		}
+	}
+}

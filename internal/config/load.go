@@ -51,7 +51,11 @@ func Parse(data []byte, file string) (*Config, error) {
 		return nil, Errors{{File: file, Msg: "is empty", Fix: "start from examples/launchready.yaml, which documents every key"}}
 	}
 	if len(f.Docs) > 1 {
-		return nil, Errors{{File: file, Line: f.Docs[1].GetToken().Position.Line, Msg: "holds more than one YAML document (---)", Fix: "keep one document per config file"}}
+		e := Error{File: file, Msg: "holds more than one YAML document (---)", Fix: "keep one document per config file"}
+		if d := f.Docs[1]; d.Start != nil {
+			e.Line, e.Col = d.Start.Position.Line, d.Start.Position.Column
+		}
+		return nil, Errors{e}
 	}
 	root := unwrap(f.Docs[0].Body)
 	c.root = root

@@ -78,6 +78,12 @@ func (c *check) Run(ctx context.Context) probes.Result {
 	resp, err := c.client.Do(req)
 	if err != nil {
 		total := time.Since(t.start)
+		// Our own resolver failing says nothing about the product: every host would look
+		// down at once. That is "could not run", not a finding against the site.
+		var se *netx.ServerError
+		if errors.As(err, &se) {
+			return probes.Result{Err: unwrapURL(err).Error(), Latency: total}
+		}
 		return probes.Result{
 			Summary:  "unreachable: " + describe(err),
 			Latency:  total,

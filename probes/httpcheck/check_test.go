@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -273,4 +274,48 @@ func BenchmarkSweep100HTTPS(b *testing.B) {
 		r.Sweep(context.Background())
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/sweep")
+}
+
+// TestBrokenResolverIsNotAnOutage: a resolver that is down or answers garbage makes the
+// check unable to run (Result.Err, within the timeout), never a finding that the site is
+// down.
+func TestBrokenResolverIsNotAnOutage(t *testing.T) {
+	t.Parallel()
+	garbage, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { garbage.Close() })
+	go func() {
+		buf := make([]byte, 512)
+		for {
+			n, addr, err := garbage.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			garbage.WriteTo(append([]byte{buf[0], buf[1]}, []byte("\xff\x00not dns at all")...), addr)
+			_ = n
+		}
+	}()
+	dead, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := dead.LocalAddr().String()
+	dead.Close()
+	cfg := "domain: acme.example\ncanonical_url: https://app.acme.example/\nchecks: {timeout: 2s}\nhosts: [{name: app.acme.example}]\n"
+	for name, resolver := range map[string]string{"garbage": garbage.LocalAddr().String(), "unreachable": deadAddr} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := env(t, cfg, netx.Config{Resolvers: []string{resolver}, DNSTimeout: 300 * time.Millisecond}, nil)
+			start := time.Now()
+			r := sweep(t, e)["http app.acme.example"]
+			if took := time.Since(start); took > 2500*time.Millisecond {
+				t.Errorf("took %s", took)
+			}
+			if r.Status != probes.StatusError || len(r.Findings) != 0 || !strings.Contains(r.Err, resolver) {
+				t.Errorf("want a could-not-run naming %s, got status %s findings %v err %q", resolver, r.Status, r.Findings, r.Err)
+			}
+		})
+	}
 }
