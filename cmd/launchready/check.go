@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/launchready/launchready/internal/report"
@@ -60,7 +62,7 @@ the DNS resolver is down) also exits 1, unless --fail-on none.`,
 				err = rep.WriteJSON(cmd.OutOrStdout())
 			} else {
 				w := colorprofile.NewWriter(cmd.OutOrStdout(), os.Environ())
-				err = rep.WriteText(w, verbose)
+				err = rep.WriteText(w, verbose, terminalWidth(cmd.OutOrStdout()))
 			}
 			if err != nil {
 				return &exitError{exitUsage, fmt.Errorf("cannot write the report: %w", err)}
@@ -99,4 +101,17 @@ func parseFailOn(s string) (*probes.Severity, error) {
 		return nil, &exitError{exitUsage, fmt.Errorf("--fail-on: %v (or none)", err)}
 	}
 	return &sev, nil
+}
+
+// terminalWidth is the width of the terminal the report goes to, or 0 when it is not one.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return width
 }

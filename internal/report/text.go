@@ -30,7 +30,12 @@ func fg(hex string) lipgloss.Style { return lipgloss.NewStyle().Foreground(lipgl
 // pane's findings in full (detail, fix, evidence) and its checks. Colour is written as ANSI
 // and left to the writer to keep or strip (colorprofile.Writer does, from the terminal and
 // NO_COLOR), so this function has one output path to test.
-func (r *Report) WriteText(w io.Writer, verbose bool) error {
+// Paragraphs wrap at width (the terminal's, or 100 when piped) so a finding reads well in a
+// narrow SSH window.
+func (r *Report) WriteText(w io.Writer, verbose bool, width int) error {
+	if width < 40 {
+		width = 100
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s · %s · %s   %s\n", bold.Render("Launch Ready"), r.Product, r.Domain,
 		fg(stateColor[r.State]).Bold(true).Render(stateWord[r.State]))
@@ -41,8 +46,10 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	} else {
 		b.WriteString(bold.Render("Risks, by business impact") + "\n")
 		tw := targetWidth(r.Findings)
+		// One line per risk: the title is clipped to the width; the full text follows below.
+		room := max(width-(1+10+2+14+13+tw+2), 20)
 		for _, f := range r.Findings {
-			fmt.Fprintf(&b, " %s  %-13s %-12s %-*s  %s\n", sevLabel(f.Severity), f.Impact.Label(), f.Pane.Title(), tw, clip(f.Target, tw), f.Title)
+			fmt.Fprintf(&b, " %s  %-13s %-12s %-*s  %s\n", sevLabel(f.Severity), f.Impact.Label(), f.Pane.Title(), tw, clip(f.Target, tw), clip(f.Title, room))
 		}
 		b.WriteString("\n")
 	}
@@ -55,7 +62,7 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 		b.WriteString(bold.Render(p.Title()) + "\n")
 		for _, f := range r.Findings {
 			if f.Pane == p {
-				writeFinding(&b, f)
+				writeFinding(&b, f, width)
 			}
 		}
 		nw := 0
@@ -78,11 +85,11 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	return err
 }
 
-func writeFinding(b *strings.Builder, f probes.Finding) {
+func writeFinding(b *strings.Builder, f probes.Finding, width int) {
 	fmt.Fprintf(b, "  %s %s\n", sevLabel(f.Severity), bold.Render(f.Title))
 	fmt.Fprintf(b, "    %s · %s · %s\n", f.Impact.Label(), f.Target, dim.Render(f.ID))
 	if f.Detail != "" {
-		fmt.Fprintf(b, "    %s\n", f.Detail)
+		b.WriteString(indent(f.Detail, "    ", width))
 	}
 	if f.Observed != "" {
 		fmt.Fprintf(b, "      observed  %s\n", f.Observed)
@@ -91,7 +98,8 @@ func writeFinding(b *strings.Builder, f probes.Finding) {
 		fmt.Fprintf(b, "      expected  %s\n", f.Expected)
 	}
 	if f.Fix != "" {
-		fmt.Fprintf(b, "    %s %s\n", bold.Render("fix:"), f.Fix)
+		fix := indent("fix: "+f.Fix, "    ", width)
+		b.WriteString(strings.Replace(fix, "fix:", bold.Render("fix:"), 1))
 	}
 	for _, e := range f.Evidence {
 		for _, line := range strings.Split(e, "\n") {
@@ -99,6 +107,15 @@ func writeFinding(b *strings.Builder, f probes.Finding) {
 		}
 	}
 	b.WriteString("\n")
+}
+
+// indent wraps text to width and prefixes every line.
+func indent(text, prefix string, width int) string {
+	var b strings.Builder
+	for _, line := range strings.Split(lipgloss.Wrap(text, width-len(prefix), " "), "\n") {
+		b.WriteString(prefix + line + "\n")
+	}
+	return b.String()
 }
 
 func sevLabel(s probes.Severity) string {
