@@ -78,10 +78,10 @@ func TestJSONFieldsAreStable(t *testing.T) {
 func TestTextColourFollowsTheProfile(t *testing.T) {
 	t.Parallel()
 	var plain, colour bytes.Buffer
-	if err := sample().WriteText(&colorprofile.Writer{Forward: &plain, Profile: colorprofile.NoTTY}, false, 100); err != nil {
+	if err := sample().WriteText(&colorprofile.Writer{Forward: &plain, Profile: colorprofile.NoTTY}, false, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := sample().WriteText(&colorprofile.Writer{Forward: &colour, Profile: colorprofile.ANSI256}, false, 100); err != nil {
+	if err := sample().WriteText(&colorprofile.Writer{Forward: &colour, Profile: colorprofile.ANSI256}, false, 0); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(plain.String(), "\x1b[") || !strings.Contains(colour.String(), "\x1b[") {

@@ -32,8 +32,10 @@ func fg(hex string) lipgloss.Style { return lipgloss.NewStyle().Foreground(lipgl
 // NO_COLOR), so this function has one output path to test.
 // Paragraphs wrap at width (the terminal's, or 100 when piped) so a finding reads well in a
 // narrow SSH window.
+// Piped output (width 0) keeps whole lines in the risk list, for grep.
 func (r *Report) WriteText(w io.Writer, verbose bool, width int) error {
-	if width < 40 {
+	clipRisks := width >= 40
+	if !clipRisks {
 		width = 100
 	}
 	var b strings.Builder
@@ -48,6 +50,9 @@ func (r *Report) WriteText(w io.Writer, verbose bool, width int) error {
 		tw := targetWidth(r.Findings)
 		// One line per risk: the title is clipped to the width; the full text follows below.
 		room := max(width-(1+10+2+14+13+tw+2), 20)
+		if !clipRisks {
+			room = 1 << 16
+		}
 		for _, f := range r.Findings {
 			fmt.Fprintf(&b, " %s  %-13s %-12s %-*s  %s\n", sevLabel(f.Severity), f.Impact.Label(), f.Pane.Title(), tw, clip(f.Target, tw), clip(f.Title, room))
 		}
