@@ -1,0 +1,286 @@
+package alert
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/launchready/launchready/probes"
+)
+
+// Engine decides, result by result, what fires, repeats and resolves, and queues the
+// notifications. It is fed from one goroutine (watch hands it results in order); the
+// Store it writes to is shared with the Dispatcher that delivers.
+type Engine struct {
+	cfg   *Config
+	store *Store
+	maint *Maintenance
+	now   func() time.Time
+	log   *slog.Logger
+	// notify wakes the dispatcher for the channels that got something.
+	notify func(channels []string)
+	seq    atomic.Uint64
+	// byCheck indexes open alerts by check, so a healthy result costs one map lookup.
+	byCheck map[string]map[string]bool
+}
+
+// EngineOptions are the engine's collaborators; nil fields take harmless defaults.
+type EngineOptions struct {
+	Maintenance *Maintenance
+	Now         func() time.Time
+	Logger      *slog.Logger
+	Notify      func(channels []string)
+}
+
+// NewEngine makes an engine over a store (replayed) and a config (decoded).
+func NewEngine(cfg *Config, store *Store, o EngineOptions) *Engine {
+	e := &Engine{cfg: cfg, store: store, maint: o.Maintenance, now: o.Now, log: o.Logger, notify: o.Notify,
+		byCheck: map[string]map[string]bool{}}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.notify == nil {
+		e.notify = func([]string) {}
+	}
+	store.mu.Lock()
+	for k, a := range store.alerts {
+		e.index(a.Check, k)
+	}
+	store.mu.Unlock()
+	return e
+}
+
+func (e *Engine) index(check, key string) {
+	m := e.byCheck[check]
+	if m == nil {
+		m = map[string]bool{}
+		e.byCheck[check] = m
+	}
+	m[key] = true
+}
+
+func (e *Engine) unindex(check, key string) {
+	delete(e.byCheck[check], key)
+	if len(e.byCheck[check]) == 0 {
+		delete(e.byCheck, check)
+	}
+}
+
+// route returns the owners and channels of every rule the finding matches.
+func (e *Engine) route(f *probes.Finding) (owners, channels []string) {
+	for i := range e.cfg.Rules {
+		r := &e.cfg.Rules[i]
+		if f.Severity < r.severity || !matchPane(r.Panes, f.Pane) || !match(r.Checks, f.Check) || !match(r.Findings, f.ID) {
+			continue
+		}
+		if !slices.Contains(owners, r.Owner) {
+			owners = append(owners, r.Owner)
+		}
+		for _, ch := range r.Channels {
+			if !slices.Contains(channels, ch) {
+				channels = append(channels, ch)
+			}
+		}
+	}
+	return owners, channels
+}
+
+// checkError is the finding an alert about a check that could not run carries.
+func checkError(res probes.Result) probes.Finding {
+	return probes.Finding{
+		ID: CheckErrorID, Pane: res.Pane, Check: res.Check, Target: res.Target,
+		Severity: probes.High, Impact: probes.Trust,
+		Title:    res.Check + " could not run",
+		Detail:   res.Err,
+		Observed: res.Err,
+		Expected: "the check runs and reports what it sees",
+		Fix: "Read the tool's log (launchready.log in the state folder) for this check. If every check " +
+			"fails at once, the DNS resolver in network.resolvers (or the machine's) is the likely cause.",
+	}
+}
+
+// Observe takes one result and returns the notifications it queued (already journaled).
+func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
+	if len(e.byCheck[res.Check]) == 0 && res.Status != probes.StatusError && !hasAlertable(res) {
+		return nil, nil // the common case: healthy and nothing open
+	}
+	now := e.now()
+	failing := map[string]*probes.Finding{}
+	if res.Status == probes.StatusError {
+		if e.cfg.checkErrors {
+			f := checkError(res)
+			failing[KeyOf(res.Check, f.ID, f.Target)] = &f
+		}
+	} else {
+		for i := range res.Findings {
+			f := &res.Findings[i]
+			if _, chs := e.route(f); len(chs) == 0 {
+				continue
+			}
+			failing[KeyOf(res.Check, f.ID, f.Target)] = f
+		}
+	}
+
+	s := e.store
+	s.mu.Lock()
+	var recs []record
+	var notes []Notification
+	durable := false
+	for key, f := range failing {
+		a := s.alerts[key]
+		if a == nil {
+			a = &Alert{Key: key, Check: res.Check, Finding: f.ID, Target: f.Target, Since: now}
+		} else {
+			c := *a
+			a = &c
+		}
+		a.Pane, a.Severity, a.Impact = f.Pane, f.Severity, f.Impact
+		a.Title, a.Detail, a.Observed, a.Expected, a.Fix = f.Title, f.Detail, f.Observed, f.Expected, f.Fix
+		a.Fails++
+		a.Oks = 0
+		if !a.Firing && a.Fails >= e.cfg.FireAfter {
+			a.Firing, a.FiredAt = true, now
+			a.Owners, a.Channels = e.route(f)
+			durable = true
+		}
+		if a.Firing {
+			if n := e.due(a, now); n != "" {
+				notes = append(notes, e.notes(a, n, now)...)
+				a.Notified, a.LastSent = true, now
+				durable = true
+			}
+		}
+		recs = append(recs, record{Op: "alert", Alert: a})
+	}
+	for key := range e.byCheck[res.Check] {
+		if _, still := failing[key]; still {
+			continue
+		}
+		a := s.alerts[key]
+		if a == nil {
+			continue
+		}
+		// A check that could not run says nothing about its findings: they neither fail
+		// again nor pass. Only its own could-not-run alert counts the error.
+		if res.Status == probes.StatusError && a.Finding != CheckErrorID {
+			continue
+		}
+		c := *a
+		c.Oks++
+		c.Fails = 0
+		switch {
+		case !c.Firing:
+			recs = append(recs, record{Op: "drop", Key: key}) // recovered before it fired
+		case c.Oks >= e.cfg.ResolveAfter:
+			c.ResolvedAt = now
+			if c.Notified {
+				// Told it broke, told it recovered: a resolution goes out even during
+				// maintenance, or someone keeps fixing what is already fine.
+				notes = append(notes, e.notes(&c, KindResolved, now)...)
+			}
+			recs = append(recs, record{Op: "drop", Key: key})
+			durable = true
+		default:
+			recs = append(recs, record{Op: "alert", Alert: &c})
+		}
+	}
+	// Notifications first: if a crash tears the write, a notification without its
+	// alert update sends twice at worst; the other order could lose it.
+	var all []record
+	for i := range notes {
+		all = append(all, record{Op: "queue", Note: &notes[i]})
+	}
+	all = append(all, recs...)
+	err := s.commitLocked(all, durable)
+	s.mu.Unlock()
+	for _, r := range recs {
+		switch r.Op {
+		case "alert":
+			e.index(r.Alert.Check, r.Alert.Key)
+		case "drop":
+			e.unindex(res.Check, r.Key)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(notes) > 0 {
+		var chs []string
+		for _, n := range notes {
+			if !slices.Contains(chs, n.Channel) {
+				chs = append(chs, n.Channel)
+			}
+		}
+		e.notify(chs)
+	}
+	return notes, nil
+}
+
+// hasAlertable says whether a healthy-path result could open an alert at all.
+func hasAlertable(res probes.Result) bool {
+	for _, f := range res.Findings {
+		if f.Severity > probes.Info {
+			return true
+		}
+	}
+	return false
+}
+
+// due says which notification a firing alert owes now, if any.
+func (e *Engine) due(a *Alert, now time.Time) Kind {
+	if e.maint.Active(a.Check, a.Pane, now) {
+		return ""
+	}
+	switch {
+	case !a.Notified:
+		return KindFiring
+	case e.cfg.repeat > 0 && now.Sub(a.LastSent) >= e.cfg.repeat:
+		return KindRepeat
+	}
+	return ""
+}
+
+// notes makes one notification per channel of the alert.
+func (e *Engine) notes(a *Alert, k Kind, now time.Time) []Notification {
+	out := make([]Notification, 0, len(a.Channels))
+	for _, ch := range a.Channels {
+		out = append(out, Notification{ID: e.newID(now), Channel: ch, Kind: k, Created: now, Alert: *a})
+	}
+	return out
+}
+
+// newID is unique across restarts (time, a counter and randomness), because the journal
+// deduplicates notifications by id on replay.
+func (e *Engine) newID(now time.Time) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return strconv.FormatInt(now.UnixNano(), 36) + "-" + strconv.FormatUint(e.seq.Add(1), 36) + "-" + hex.EncodeToString(b[:])
+}
+
+// Firing lists the firing alerts routed to a channel that someone was told about: what
+// Alertmanager must be reminded of.
+func (s *Store) Firing(channel string) []Alert {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Alert
+	for _, k := range sortedKeys(s.alerts) {
+		a := s.alerts[k]
+		if a.Firing && a.Notified && slices.Contains(a.Channels, channel) {
+			out = append(out, *a)
+		}
+	}
+	return out
+}
+
+// String is a one-line description for logs.
+func (a Alert) String() string {
+	return fmt.Sprintf("%s %s on %s (%s)", a.Severity, a.Finding, a.Check, a.Target)
+}
