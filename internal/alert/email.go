@@ -25,7 +25,8 @@ type emailSender struct {
 	server string
 	host   string
 	mode   string
-	from   string
+	from   string // envelope sender (address only)
+	header string // From: header, display name kept
 	to     []string
 	user   string
 	pass   string
@@ -86,7 +87,7 @@ func (e *emailSender) Send(ctx context.Context, m Message) error {
 func (e *emailSender) compose(m Message) []byte {
 	var b bytes.Buffer
 	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
-	hdr("From", e.from)
+	hdr("From", e.header)
 	hdr("To", strings.Join(e.to, ", "))
 	hdr("Subject", mime.QEncoding.Encode("utf-8", Subject(m)))
 	hdr("Date", m.Sent.Format(time.RFC1123Z))
@@ -125,6 +126,14 @@ func heloName() string {
 		return "localhost"
 	}
 	return h
+}
+
+// fromHeader formats a From: header, encoding a non-ASCII display name.
+func fromHeader(s string) string {
+	if a, err := mail.ParseAddress(s); err == nil {
+		return a.String()
+	}
+	return s
 }
 
 func addrOnly(s string) string {

@@ -47,7 +47,7 @@ func NewSender(ch Channel, o SenderOptions) (Sender, error) {
 	case ch.Email != nil:
 		e := ch.Email
 		host, _, _ := net.SplitHostPort(e.Server)
-		s := &emailSender{server: e.Server, host: host, mode: e.TLS, from: addrOnly(e.From), user: e.Username,
+		s := &emailSender{server: e.Server, host: host, mode: e.TLS, from: addrOnly(e.From), header: fromHeader(e.From), user: e.Username,
 			roots: o.RootCAs, helo: heloName()}
 		for _, t := range e.To {
 			s.to = append(s.to, addrOnly(t))

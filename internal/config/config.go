@@ -89,8 +89,9 @@ const (
 // Roles a host may have.
 var Roles = []string{"app", "api", "admin", "www", "marketing", "mail", "status", "other"}
 
-// SectionNames are the pane sections a config may have.
-var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors"}
+// SectionNames are the sections a config may have that their owners decode: the pane
+// sections, and alerts (internal/alert, claimed by the "alert" probe kind).
+var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts"}
 
 // Section returns the named pane section, or nil when the config has none.
 func (c *Config) Section(name string) *Section { return c.sections[name] }
