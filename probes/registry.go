@@ -18,6 +18,9 @@ type Env struct {
 	Net    *netx.Net
 	Now    func() time.Time
 	Log    *slog.Logger
+	// StateDir is the state folder ("" when there is none): kinds that report on what
+	// watch keeps there (alert channel health) read it.
+	StateDir string
 }
 
 // Kind is one kind of probe: its name, its pane, the config section it reads (if any),

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/examples"
+	"github.com/launchready/launchready/internal/alert"
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/internal/paths"
 	"github.com/launchready/launchready/probes"
@@ -45,6 +46,7 @@ type Session struct {
 	Checks   []probes.Check
 	Lab      *lab.Lab
 	StateDir string
+	Alerts   *alert.Config // nil when the config has no alerts section
 	Log      *slog.Logger
 	Notes    []string // things worth saying that are not errors
 	closers  []func() error
@@ -90,8 +92,13 @@ func Open(o Options) (_ *Session, err error) {
 		return nil, configErr(err)
 	}
 	s.openLog(o)
-	env := probes.Env{Config: cfg, Net: s.Net, Now: o.Now, Log: s.Log}
+	env := probes.Env{Config: cfg, Net: s.Net, Now: o.Now, Log: s.Log, StateDir: s.StateDir}
 	if s.Checks, err = kinds.Registry().Build(env, o.Only); err != nil {
+		return nil, configErr(err)
+	}
+	// The alerts section is decoded here too (the "alert" kind validated it above), so
+	// watch and `alert test` get its secrets resolved with the rest.
+	if s.Alerts, err = alert.Decode(cfg); err != nil {
 		return nil, configErr(err)
 	}
 	// Checks that hold resources between runs (a log tailer's files and child processes)
