@@ -40,18 +40,18 @@ for _ in $(seq 100); do grep -q '^ready' "$work/target.out" 2>/dev/null && break
 grep -q '^ready' "$work/target.out" || { echo "the target did not start:"; cat "$work/target.out"; exit 1; }
 config=$(awk '/^ready/ {print $2}' "$work/target.out")
 
-port=$((20000 + RANDOM % 20000))
 BENCH_HOOK_URL=http://127.0.0.1:9/unused "$work/launchready" watch --config "$config" --state "$work/state" \
-  --listen "127.0.0.1:$port" 2>"$work/watch.err" &
+  --listen 127.0.0.1:0 2>"$work/watch.err" &
 wpid=$!
 pids+=($wpid)
-sleep 1
+for _ in $(seq 100); do grep -q 'metrics on' "$work/watch.err" 2>/dev/null && break; sleep 0.1; done
 kill -0 "$wpid" 2>/dev/null || { echo "watch did not start:"; cat "$work/watch.err"; exit 1; }
+addr=$(sed -n 's|.*metrics on http://\([^/]*\)/metrics.*|\1|p' "$work/watch.err")
 
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$wpid/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$wpid/status"; }
-runs() { curl -sf "http://127.0.0.1:$port/metrics" | awk '/^launchready_probe_runs_total\{/ && /kind="http"/ {s += $NF} END {print s+0}'; }
+runs() { curl -sf "http://$addr/metrics" | awk '/^launchready_probe_runs_total\{/ && /kind="http"/ {s += $NF} END {print s+0}'; }
 
 echo "watch pid $wpid: $SITES HTTPS checks every 10 s; warming up ${WARMUP}s, then measuring ${DURATION}s"
 sleep "$WARMUP"

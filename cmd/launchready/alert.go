@@ -99,4 +99,3 @@ func testChannel(ctx context.Context, ch alert.Channel, s *setup.Session, red *r
 	}
 	return err
 }
-

@@ -39,29 +39,30 @@ const (
 type Config struct {
 	// FireAfter is how many failing results in a row fire an alert: one bad sweep is
 	// often the network, two is the product.
-	FireAfter int `yaml:"fire_after"`
+	FireAfter *int `yaml:"fire_after"`
 	// ResolveAfter is how many passing results in a row resolve it.
-	ResolveAfter int `yaml:"resolve_after"`
+	ResolveAfter *int `yaml:"resolve_after"`
 	// Repeat reminds at most this often while an alert fires; 0s never repeats.
 	Repeat *time.Duration `yaml:"repeat"`
 	// GroupWait holds new notifications this long per channel, so an outage that breaks
 	// forty checks at once sends one summary, not forty messages. 0s sends at once.
 	GroupWait *time.Duration `yaml:"group_wait"`
 	// SummaryOver: a group of more than this many notifications is sent as one summary.
-	SummaryOver int `yaml:"summary_over"`
+	SummaryOver *int `yaml:"summary_over"`
 	// CheckErrors alerts when a check could not run at all (a probe crashed, the
 	// resolver is down); default true.
 	CheckErrors *bool `yaml:"check_errors"`
 	Retry       Retry `yaml:"retry"`
 	// DownAfter is how many failed deliveries in a row make a channel "down": shown in the
 	// console and the metrics, and alerted through the other channels.
-	DownAfter   int       `yaml:"down_after"`
+	DownAfter   *int      `yaml:"down_after"`
 	Channels    []Channel `yaml:"channels"`
 	Rules       []Rule    `yaml:"rules"`
 	Maintenance []Window  `yaml:"maintenance"`
 
-	repeat, groupWait time.Duration
-	checkErrors       bool
+	repeat, groupWait                               time.Duration
+	checkErrors                                     bool
+	fireAfter, resolveAfter, summaryOver, downAfter int
 }
 
 // Retry is how delivery retries back off.
@@ -167,12 +168,10 @@ func Defaults() *Config {
 }
 
 func (c *Config) applyDefaults() {
-	if c.FireAfter == 0 {
-		c.FireAfter = DefaultFireAfter
-	}
-	if c.ResolveAfter == 0 {
-		c.ResolveAfter = DefaultResolveAfter
-	}
+	c.fireAfter = intOr(c.FireAfter, DefaultFireAfter)
+	c.resolveAfter = intOr(c.ResolveAfter, DefaultResolveAfter)
+	c.summaryOver = intOr(c.SummaryOver, DefaultSummaryOver)
+	c.downAfter = intOr(c.DownAfter, DefaultDownAfter)
 	c.repeat = DefaultRepeat
 	if c.Repeat != nil {
 		c.repeat = *c.Repeat
@@ -180,9 +179,6 @@ func (c *Config) applyDefaults() {
 	c.groupWait = DefaultGroupWait
 	if c.GroupWait != nil {
 		c.groupWait = *c.GroupWait
-	}
-	if c.SummaryOver == 0 {
-		c.SummaryOver = DefaultSummaryOver
 	}
 	c.checkErrors = c.CheckErrors == nil || *c.CheckErrors
 	if c.Retry.Initial == 0 {
@@ -193,9 +189,6 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Retry.GiveUp == 0 {
 		c.Retry.GiveUp = DefaultGiveUp
-	}
-	if c.DownAfter == 0 {
-		c.DownAfter = DefaultDownAfter
 	}
 	for i := range c.Channels {
 		ch := &c.Channels[i]
@@ -253,11 +246,11 @@ func (c *Config) validate(s *config.Section) config.Errors {
 	c.applyDefaults()
 	var errs config.Errors
 	add := func(p, msg, fix string) { errs = append(errs, s.Error(p, msg, fix)) }
-	if c.FireAfter < 1 || c.FireAfter > 100 {
-		add("alerts.fire_after", fmt.Sprintf("%d is out of range", c.FireAfter), "use 1 to 100; 2 (the default) rides out one bad sweep")
+	if c.fireAfter < 1 || c.fireAfter > 100 {
+		add("alerts.fire_after", fmt.Sprintf("%d is out of range", c.fireAfter), "use 1 to 100; 2 (the default) rides out one bad sweep")
 	}
-	if c.ResolveAfter < 1 || c.ResolveAfter > 100 {
-		add("alerts.resolve_after", fmt.Sprintf("%d is out of range", c.ResolveAfter), "use 1 to 100; 1 is the default")
+	if c.resolveAfter < 1 || c.resolveAfter > 100 {
+		add("alerts.resolve_after", fmt.Sprintf("%d is out of range", c.resolveAfter), "use 1 to 100; 1 is the default")
 	}
 	if c.repeat != 0 && c.repeat < time.Minute {
 		add("alerts.repeat", fmt.Sprintf("%s would page someone every few seconds", c.repeat), "use 1m or more, or 0s to never repeat; 4h is the default")
@@ -265,8 +258,8 @@ func (c *Config) validate(s *config.Section) config.Errors {
 	if c.groupWait > 5*time.Minute {
 		add("alerts.group_wait", fmt.Sprintf("%s delays every alert by that long", c.groupWait), "use at most 5m; 10s is the default")
 	}
-	if c.SummaryOver < 1 {
-		add("alerts.summary_over", fmt.Sprintf("%d is out of range", c.SummaryOver), "use 1 or more; 3 is the default")
+	if c.summaryOver < 1 {
+		add("alerts.summary_over", fmt.Sprintf("%d is out of range", c.summaryOver), "use 1 or more; 3 is the default")
 	}
 	if c.Retry.Initial > c.Retry.Max {
 		add("alerts.retry.initial", fmt.Sprintf("%s is longer than retry.max (%s)", c.Retry.Initial, c.Retry.Max), "make initial shorter than max")
@@ -274,8 +267,8 @@ func (c *Config) validate(s *config.Section) config.Errors {
 	if c.Retry.GiveUp < c.Retry.Max {
 		add("alerts.retry.give_up", fmt.Sprintf("%s is shorter than retry.max (%s)", c.Retry.GiveUp, c.Retry.Max), "give up later than the longest retry wait; 24h is the default")
 	}
-	if c.DownAfter < 1 {
-		add("alerts.down_after", fmt.Sprintf("%d is out of range", c.DownAfter), "use 1 or more; 3 is the default")
+	if c.downAfter < 1 {
+		add("alerts.down_after", fmt.Sprintf("%d is out of range", c.downAfter), "use 1 or more; 3 is the default")
 	}
 	names := map[string]int{}
 	for i, ch := range c.Channels {
@@ -293,7 +286,7 @@ func (c *Config) validate(s *config.Section) config.Errors {
 		r := &c.Rules[i]
 		p := fmt.Sprintf("alerts.rules[%d]", i)
 		if strings.TrimSpace(r.Owner) == "" {
-			add(p+".owner", "is missing", "name who acts on these alerts (a person, team or on-call alias): it is printed in every message")
+			add(p, "has no owner", "add owner: naming who acts on these alerts (a person, team or on-call alias): it is printed in every message")
 		}
 		sev, err := probes.ParseSeverity(r.Severity)
 		if err != nil {
@@ -380,7 +373,7 @@ func (ch Channel) validate(s *config.Section, p string) config.Errors {
 			add(p+".alertmanager.url", "carries a user name or password", "use username: and password: (a secret reference) instead")
 		}
 		if isSet(ch.Alertmanager.Password) && ch.Alertmanager.Username == "" {
-			add(p+".alertmanager.username", "is missing while password is set", "set the basic-auth user name")
+			add(p+".alertmanager", "has a password but no username", "set username: for basic auth")
 		}
 		if r := ch.Alertmanager.Resend; r < 10*time.Second || r > 10*time.Minute {
 			add(p+".alertmanager.resend", fmt.Sprintf("%s is out of range", r), "use 10s to 10m; 1m is the default")
@@ -414,7 +407,7 @@ func (e *Email) validate(s *config.Section, p string) config.Errors {
 		}
 	}
 	if isSet(e.Password) && e.Username == "" {
-		add(p+".username", "is missing while password is set", "set the SMTP user name")
+		add(p, "has a password but no username", "set username: for SMTP AUTH")
 	}
 	return errs
 }
@@ -465,3 +458,13 @@ func matchPane(panes []string, p probes.Pane) bool {
 }
 
 func isSet(s *config.Secret) bool { return s != nil && s.IsSet() }
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// FireAfterN is the effective fire_after.
+func (c *Config) FireAfterN() int { return c.fireAfter }

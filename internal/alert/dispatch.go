@@ -181,7 +181,7 @@ func (d *Dispatcher) attempt(ch Channel) {
 	}
 	var msgs [][]Notification
 	b, batches := d.senders[ch.Name].(Batcher)
-	if len(q) > d.cfg.SummaryOver || (batches && b.Batches()) {
+	if len(q) > d.cfg.summaryOver || (batches && b.Batches()) {
 		msgs = [][]Notification{q}
 	} else {
 		for _, n := range q {
@@ -190,7 +190,7 @@ func (d *Dispatcher) attempt(ch Channel) {
 	}
 	for _, items := range msgs {
 		m := Message{Product: d.product, Domain: d.domain, ID: deliveryID(), Items: items,
-			Summary: len(items) > d.cfg.SummaryOver, Sent: d.now()}
+			Summary: len(items) > d.cfg.summaryOver, Sent: d.now()}
 		if err := d.send(ch, m); err != nil {
 			return
 		}
@@ -230,7 +230,7 @@ func (d *Dispatcher) send(ch Channel, m Message) error {
 		h.Failures++
 		h.LastError = err.Error()
 		h.NextAttempt = now.Add(backoff(d.cfg.Retry, h.ConsecutiveFailures))
-		if h.ConsecutiveFailures >= d.cfg.DownAfter && h.Up {
+		if h.ConsecutiveFailures >= d.cfg.downAfter && h.Up {
 			h.Up, h.DownSince = false, now
 			d.log.Error("alert channel is down", "channel", ch.Name, "failures", h.ConsecutiveFailures, "error", err)
 		} else {

@@ -117,7 +117,9 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 	if res.Status == probes.StatusError {
 		if e.cfg.checkErrors {
 			f := checkError(res)
-			failing[KeyOf(res.Check, f.ID, f.Target)] = &f
+			if _, chs := e.route(&f); len(chs) > 0 {
+				failing[KeyOf(res.Check, f.ID, f.Target)] = &f
+			}
 		}
 	} else {
 		for i := range res.Findings {
@@ -146,7 +148,7 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 		a.Title, a.Detail, a.Observed, a.Expected, a.Fix = f.Title, f.Detail, f.Observed, f.Expected, f.Fix
 		a.Fails++
 		a.Oks = 0
-		if !a.Firing && a.Fails >= e.cfg.FireAfter {
+		if !a.Firing && a.Fails >= e.cfg.fireAfter {
 			a.Firing, a.FiredAt = true, now
 			a.Owners, a.Channels = e.route(f)
 			durable = true
@@ -179,7 +181,7 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 		switch {
 		case !c.Firing:
 			recs = append(recs, record{Op: "drop", Key: key}) // recovered before it fired
-		case c.Oks >= e.cfg.ResolveAfter:
+		case c.Oks >= e.cfg.resolveAfter:
 			c.ResolvedAt = now
 			if c.Notified {
 				// Told it broke, told it recovered: a resolution goes out even during

@@ -35,13 +35,12 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
-	who := "another process"
+	who, stop := "a process that is still starting", "systemctl stop launchready-watch"
 	if e.known {
-		who = e.Holder.String()
+		who, stop = e.Holder.String(), fmt.Sprintf("systemctl stop launchready-watch, or kill %d", e.Holder.PID)
 	}
 	return fmt.Sprintf("another launchready watch already owns the state folder %s: %s. One watch schedules checks and sends alerts per state folder, "+
-		"so alerts are never sent twice; stop that one first (systemctl stop launchready-watch, or kill %d), or give this one another --state",
-		e.Dir, who, e.Holder.PID)
+		"so alerts are never sent twice; stop that one first (%s), or give this one another --state", e.Dir, who, stop)
 }
 
 // Lock is an exclusive flock(2) on STATE/watch.lock. The kernel drops it when the process
