@@ -55,6 +55,9 @@ func (e *emailSender) Send(ctx context.Context, m Message) error {
 		c, err = smtp.NewClientStartTLS(conn, tlsConf)
 		if err != nil {
 			conn.Close()
+			if isTLSFailure(err) {
+				return e.tlsError(err)
+			}
 			return fmt.Errorf("mail relay %s: STARTTLS failed: %v", e.server, smtpErr(err))
 		}
 	default:
@@ -67,6 +70,9 @@ func (e *emailSender) Send(ctx context.Context, m Message) error {
 	}
 	c.CommandTimeout, c.SubmissionTimeout = left, left
 	if err := c.Hello(e.helo); err != nil {
+		if e.mode != "none" && isTLSFailure(err) {
+			return e.tlsError(err)
+		}
 		return fmt.Errorf("mail relay %s refused our greeting: %v", e.server, smtpErr(err))
 	}
 	if e.user != "" {
@@ -102,6 +108,19 @@ func (e *emailSender) compose(m Message) []byte {
 		b.WriteString("\r\n")
 	}
 	return b.Bytes()
+}
+
+// isTLSFailure says whether err is the TLS handshake failing (the handshake runs lazily, on
+// the first command after STARTTLS or on connect for implicit TLS).
+func isTLSFailure(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var rh tls.RecordHeaderError
+	return errors.As(err, &cv) || errors.As(err, &rh) || strings.Contains(err.Error(), "tls: ")
+}
+
+func (e *emailSender) tlsError(err error) error {
+	return fmt.Errorf("mail relay %s: TLS failed, nothing was sent: %v; its certificate must be valid for %s and chain to a trusted root (network.ca_file adds one)",
+		e.server, unwrapOp(err), e.host)
 }
 
 func smtpErr(err error) string {
