@@ -177,3 +177,29 @@ func TestOversizeConfigRefused(t *testing.T) {
 		t.Fatalf("oversize config: %v", err)
 	}
 }
+
+// TestSectionDecodedTwice: a section decoded by its kind (validation) and again by its user
+// (watch) resolves both copies and reports an unset secret once.
+func TestSectionDecodedTwice(t *testing.T) {
+	c, err := Parse([]byte("domain: acme.example\ncanonical_url: https://app.acme.example/\nhosts: [{name: app.acme.example}]\nalerts:\n  url: env:LR_HOOK\n"), "lr.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type sec struct {
+		URL *Secret `yaml:"url"`
+	}
+	var a, b sec
+	if errs := c.Section("alerts").Decode(&a); errs != nil {
+		t.Fatal(errs)
+	}
+	if errs := c.Section("alerts").Decode(&b); errs != nil {
+		t.Fatal(errs)
+	}
+	if errs := c.Resolve(func(string) (string, bool) { return "", false }); len(errs) != 1 {
+		t.Errorf("unset secret reported %d times: %v", len(errs), errs)
+	}
+	c.Resolve(func(string) (string, bool) { return "https://hooks.example/x", true })
+	if a.URL.Value() != "https://hooks.example/x" || b.URL.Value() != a.URL.Value() {
+		t.Errorf("copies not both resolved: %q %q", a.URL.Value(), b.URL.Value())
+	}
+}
