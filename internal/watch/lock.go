@@ -7,9 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 )
+
+// errHeld is what lockFile returns when another process holds the lock.
+var errHeld = errors.New("held by another process")
 
 // LockName is the lock file in the state folder.
 const LockName = "watch.lock"
@@ -58,9 +60,9 @@ func Acquire(dir string, h Holder) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the lock %s: %w", p, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFile(f, true); err != nil {
 		defer f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, errHeld) {
 			le := &LockedError{Dir: dir}
 			le.Holder, le.known = readHolder(f)
 			return nil, le
@@ -109,8 +111,8 @@ func Held(dir string) (Holder, bool) {
 		return Holder{}, false
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err == nil {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	if err := lockFile(f, false); err == nil {
+		unlockFile(f)
 		return Holder{}, false
 	}
 	h, _ := readHolder(f)

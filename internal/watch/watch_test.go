@@ -212,6 +212,11 @@ func TestWatchMetricsHealthAndAlerts(t *testing.T) {
 		t.Fatal("no alert delivered for the failing check")
 	}
 	waitFor(t, "two runs of each check", func() bool { return app.runs.Load() >= 2 && api.runs.Load() >= 2 })
+	// The receiver hears the request before watch hears the answer: wait for the record.
+	waitFor(t, "the delivery recorded in /metrics", func() bool {
+		v, _ := value(t, scrape(t, w.addr), "launchready_alert_channel_delivered_total", map[string]string{"channel": "hook"})
+		return v == 1
+	})
 
 	fams := scrape(t, w.addr)
 	appL := map[string]string{"check": "http app.acme.example", "kind": "http", "pane": "endpoints", "target": "https://app.acme.example/"}
