@@ -169,37 +169,50 @@ func TestHostileServers(t *testing.T) {
 	}
 }
 
-// TestEndlessBodyMemoryBounded: a page that never ends costs the scan limit, not what
-// the server streams. Not parallel, so the allocation count is this test's alone.
-func TestEndlessBodyMemoryBounded(t *testing.T) {
+// TestHostileMemoryBounded: whatever a hostile server streams, a sweep of its host costs
+// bounded memory (the scan limit, the header limit), not what the server sends. Not
+// parallel, so the allocation count is this test's alone (parallel tests wait until
+// the sequential ones are done).
+func TestHostileMemoryBounded(t *testing.T) {
 	p := newPKI(t, frozen, caOpts{org: "Let's Encrypt"})
-	addr := rawServer(t, overTLS(p.leaf(frozen, []string{"h.corp.example"}, "", false), endless))
-	l := startLab(t, zoneOnly("corp.example"))
-	nc := labNet(l)
-	nc.ConnectTo["h.corp.example:443"] = addr
-	nc.CAFile = p.rootFile(t)
-	e := testEnv(t, "domain: corp.example\ncanonical_url: https://h.corp.example/\nchecks: {timeout: 2s}\nhosts: [{name: h.corp.example}]\n", nc, frozen, nil)
-	checks, err := Kind.Build(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var page probes.Check
-	for _, c := range checks {
-		if strings.HasPrefix(c.Info().Name, "mixed-content") {
-			page = c
+	cert := p.leaf(frozen, []string{"h.corp.example"}, "", false)
+	for _, c := range []struct {
+		name  string
+		serve func(net.Conn)
+	}{
+		{"endless body", overTLS(cert, endless)},
+		{"10,000 headers", overTLS(cert, manyHeaders)},
+		{"garbage", garbage},
+		{"silent", silent},
+	} {
+		addr := rawServer(t, c.serve)
+		l := startLab(t, zoneOnly("corp.example"))
+		nc := labNet(l)
+		nc.ConnectTo["h.corp.example:443"] = addr
+		nc.ConnectTo["h.corp.example:80"] = addr
+		nc.CAFile = p.rootFile(t)
+		e := testEnv(t, "domain: corp.example\ncanonical_url: https://h.corp.example/\nchecks: {timeout: 1s}\nhosts: [{name: h.corp.example}]\n", nc, frozen, nil)
+		checks, err := Kind.Build(e)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	r := probes.NewRunner([]probes.Check{page}, probes.RunnerOptions{Timeout: 2 * time.Second}).Sweep(t.Context())[0]
-	runtime.ReadMemStats(&after)
-	if ids(r) != "tls.page-too-large/low" || r.Data.(*Page).Bytes != PageLimit {
-		t.Errorf("findings %q, data %+v", ids(r), r.Data)
-	}
-	alloc := after.TotalAlloc - before.TotalAlloc
-	t.Logf("scanned %d bytes, allocated %.1f MiB in total", r.Data.(*Page).Bytes, float64(alloc)/(1<<20))
-	if alloc > 24<<20 {
-		t.Errorf("allocated %d MiB for a %d MiB scan limit: the read is not bounded", alloc>>20, PageLimit>>20)
+		runner := probes.NewRunner(checks, probes.RunnerOptions{Timeout: time.Second})
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		res := runner.Sweep(t.Context())
+		runtime.ReadMemStats(&after)
+		alloc := after.TotalAlloc - before.TotalAlloc
+		var found []string
+		for _, r := range res {
+			found = append(found, ids(r))
+			if r.Err != "" {
+				t.Errorf("%s: %s could not run: %s", c.name, r.Check, r.Err)
+			}
+		}
+		t.Logf("%s: allocated %.1f MiB in total; findings %v", c.name, float64(alloc)/(1<<20), found)
+		if alloc > 32<<20 {
+			t.Errorf("%s: allocated %d MiB: reads are not bounded (scan limit %d MiB, header limit 64 KiB)", c.name, alloc>>20, PageLimit>>20)
+		}
 	}
 }
