@@ -149,12 +149,7 @@ func handshake(ctx context.Context, n *netx.Net, host, port string, minV, maxV u
 		MaxVersion:         maxV,
 	}
 	if legacy {
-		for _, s := range tls.CipherSuites() {
-			cfg.CipherSuites = append(cfg.CipherSuites, s.ID)
-		}
-		for _, s := range tls.InsecureCipherSuites() {
-			cfg.CipherSuites = append(cfg.CipherSuites, s.ID)
-		}
+		cfg.CipherSuites = legacySuites
 	}
 	tc := tls.Client(conn, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
@@ -164,6 +159,17 @@ func handshake(ctx context.Context, n *netx.Net, host, port string, minV, maxV u
 	_ = tc.Close()
 	return handshakeResult{phase: phaseDone, state: st}
 }
+
+// legacySuites is every suite crypto/tls implements, the insecure ones included, so a
+// TLS 1.0 server that only does RSA key exchange or 3DES is still found out. Computed
+// once and never changed.
+var legacySuites = func() []uint16 {
+	var ids []uint16
+	for _, s := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}()
 
 // sniName is the server name to send: none for an IP address, as browsers do.
 func sniName(host string) string {
