@@ -170,3 +170,21 @@ func FuzzScanMixed(f *testing.F) {
 		}
 	})
 }
+
+func TestNouns(t *testing.T) {
+	t.Parallel()
+	it := func(tag, class string) MixedItem { return MixedItem{Tag: tag, Class: class} }
+	cases := []struct {
+		items []MixedItem
+		want  string
+	}{
+		{[]MixedItem{it("script", classActive)}, "1 script"},
+		{[]MixedItem{it("script", classActive), it("script", classActive), it("link", classActive)}, "2 scripts and 1 stylesheet"},
+		{[]MixedItem{it("img", classPassive), it("video", classPassive), it("link", classPassive), it("img", classPassive)}, "2 images, 1 media file and 1 icon or preload"},
+	}
+	for _, c := range cases {
+		if got := nouns(c.items); got != c.want {
+			t.Errorf("nouns = %q, want %q", got, c.want)
+		}
+	}
+}

@@ -149,7 +149,7 @@ func (c *pageCheck) mixedFindings(d *Page, role string) []probes.Finding {
 			sev = probes.Low
 		}
 		out = append(out, finding("tls.mixed-active", c.p.cap(sev), impact(role), d.URL,
-			fmt.Sprintf("%s loads %s over http", d.URL, countText(items, "script or style", "scripts or styles")),
+			fmt.Sprintf("%s loads %s over http", d.URL, nouns(items)),
 			fmt.Sprintf("%s is served over https but loads %s over plain http. Browsers block them, so whatever they do (the chat widget, the styling, the payment form) silently breaks, and where not blocked anyone on the network can replace them.%s", d.URL, countText(items, "script, stylesheet or frame", "scripts, stylesheets or frames"), note),
 			fmt.Sprintf("%d http:// %s", len(items), tagList(items)), "every script, stylesheet and frame over https",
 			fix("src or href"), itemEvidence(items)))
@@ -164,7 +164,7 @@ func (c *pageCheck) mixedFindings(d *Page, role string) []probes.Finding {
 	}
 	if items := by[classPassive]; len(items) > 0 {
 		out = append(out, finding("tls.mixed-passive", c.p.cap(probes.Low), probes.Trust, d.URL,
-			fmt.Sprintf("%s loads %s over http", d.URL, countText(items, "image or media file", "images or media files")),
+			fmt.Sprintf("%s loads %s over http", d.URL, nouns(items)),
 			fmt.Sprintf("%s is served over https but loads %s over plain http: browsers upgrade or block them or mark the page \"Not secure\", and they can be swapped on the way.%s", d.URL, countText(items, "image or media file", "images or media files"), note),
 			fmt.Sprintf("%d http:// %s", len(items), tagList(items)), "every image and media file over https",
 			fix("src"), itemEvidence(items)))
@@ -177,6 +177,57 @@ func countText(items []MixedItem, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", len(items), many)
+}
+
+// nounOf is what an element loads, as a founder would say it.
+var nounOf = map[string][2]string{
+	"script": {"script", "scripts"}, "link": {"stylesheet", "stylesheets"}, "iframe": {"frame", "frames"},
+	"frame": {"frame", "frames"}, "object": {"plugin object", "plugin objects"}, "embed": {"plugin object", "plugin objects"},
+	"img": {"image", "images"}, "input": {"image", "images"}, "source": {"media file", "media files"},
+	"video": {"media file", "media files"}, "audio": {"media file", "media files"}, "track": {"media file", "media files"},
+}
+
+// nouns counts items by what they are: "1 script", "2 images and 1 media file".
+func nouns(items []MixedItem) string {
+	var order []string
+	count := map[string]int{}
+	for _, it := range items {
+		n := nounOf[it.Tag][0]
+		if it.Tag == "link" && it.Class == classPassive {
+			n = "icon or preload"
+		}
+		if n == "" {
+			n = "resource"
+		}
+		if count[n] == 0 {
+			order = append(order, n)
+		}
+		count[n]++
+	}
+	parts := make([]string, len(order))
+	for i, n := range order {
+		word := n
+		if count[n] != 1 {
+			word = pluralNoun(n)
+		}
+		parts[i] = fmt.Sprintf("%d %s", count[n], word)
+	}
+	if len(parts) > 2 {
+		return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	return strings.Join(parts, " and ")
+}
+
+func pluralNoun(n string) string {
+	for _, p := range nounOf {
+		if p[0] == n {
+			return p[1]
+		}
+	}
+	if n == "icon or preload" {
+		return "icons or preloads"
+	}
+	return n + "s"
 }
 
 // tagList names the kinds of element involved: "script, link".
