@@ -72,7 +72,7 @@ func (c *hostCheck) plainURL() string {
 }
 
 // judge turns what was seen into the pane's row (Data), metrics and findings. It touches
-// no network, so tests can feed it observations directly.
+// no network: everything it needs is in the observation.
 func (c *hostCheck) judge(o observation, now time.Time) probes.Result {
 	port, _ := strconv.Atoi(c.port)
 	h := &Host{Host: c.host, Port: port, Role: c.role, Checked: now.UTC(), State: StateOK}
