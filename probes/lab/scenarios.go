@@ -3,6 +3,7 @@ package lab
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Scenarios returns the built-in worlds, freshly built on every call so a
@@ -152,6 +153,9 @@ func demo() Scenario {
 
 	// (4) Errors in the log, matching (1).
 	sc.LogLines = append(sc.LogLines, errorBurst()...)
+
+	// Certificates pane faults: see certificateFaults.
+	sc.certificateFaults()
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
@@ -309,3 +313,46 @@ smtplib.SMTPServerDisconnected: Connection unexpectedly closed`,
 		`{"time":"2026-11-28T02:02:40Z","level":"ERROR","msg":"login failed: user lookup","email":"new.member@acme.example","error":"pq: too many connections for role \"acme\"","request_id":"req_7f3aa0"}`,
 	}
 }
+
+// --- Certificates pane (issue 4) ---------------------------------------------------
+
+// certificateFaults plants the Certificates pane's demo faults, on the app as the
+// console mockups show it: an expiring certificate, port 80 serving the page instead of
+// redirecting, no HSTS, and mixed content on the canonical page. Healthy keeps none of
+// them.
+func (sc *Scenario) certificateFaults() {
+	sc.Description += " Certificates: app.acme.example's certificate expires in 5 days; " +
+		"http://app.acme.example answers 200 with the home page instead of redirecting to https; " +
+		"the app's home page sends no HSTS header and loads a chat script and a hero image over http (mixed content)."
+	for i := range sc.Sites {
+		if sc.Sites[i].Host != "app.acme.example" {
+			continue
+		}
+		// Half a day past 5 days, so the pane reads "5 days" through a demo's first hours.
+		sc.Sites[i].Cert.NotAfter = 5*24*time.Hour + 12*time.Hour
+		sc.Sites[i].HTTP = []Route{{Path: "/*", Status: 200, Body: appHomeMixed,
+			Headers: map[string]string{"Content-Type": "text/html; charset=utf-8"}}}
+	}
+	sc.setRoute("app.acme.example", Route{Path: "/", Status: 200, Body: appHomeMixed,
+		Headers: map[string]string{"Content-Type": "text/html; charset=utf-8"}})
+}
+
+// appHomeMixed is the app's home page with two http:// resources: a chat widget's
+// script (blocked by browsers: the widget silently disappears) and a hero image.
+const appHomeMixed = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Acme Community</title>
+<script src="http://widgets.chatvendor.example/v2/chat.js" async></script>
+</head>
+<body>
+<h1>Acme Community</h1>
+<img src="http://images.acme.example/hero.jpg" alt="Members at the spring meetup">
+<p>The members' club for people who build things.</p>
+<nav>
+<a href="/login">Log in</a>
+<a href="/signup">Join</a>
+<a href="https://api.acme.example/">API</a>
+</nav>
+</body>
+</html>
+`
