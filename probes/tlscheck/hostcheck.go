@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/netx"
 )
 
 // hostCheck is "tls NAME": one host's certificate, chain, TLS versions, CAA, and for
@@ -84,6 +85,9 @@ func (c *hostCheck) judge(o observation, now time.Time) probes.Result {
 	state := o.main.state
 	switch o.main.phase {
 	case phaseDial:
+		if netx.IsResolverDown(o.main.err) {
+			return probes.Result{Err: fmt.Sprint(o.main.err)}
+		}
 		h.State, h.Reason = StateUnreachable, reason(o.main.err)
 		j.add(finding("tls.unreachable", probes.Info, impact(c.role), c.target,
 			fmt.Sprintf("%s unreachable: %s; certificate not checked", c.host, h.Reason),

@@ -109,6 +109,9 @@ func (c *pageCheck) Run(ctx context.Context) probes.Result {
 // unavailable reports a page that gave no answer to scan. Unreachable is the Endpoints
 // pane's business (info here); an answer broken after the handshake is this pane's.
 func (c *pageCheck) unavailable(res probes.Result, cur *url.URL, a httpsAnswer, role string) probes.Result {
+	if netx.IsResolverDown(a.err) {
+		return probes.Result{Err: fmt.Sprint(a.err)}
+	}
 	why := reason(a.err)
 	res.Summary = "not scanned: " + why
 	if a.phase == phaseHTTP {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/netx"
 )
 
 // redirectCheck is "redirect FROM": it follows the chain from FROM hop by hop, itself,
@@ -51,6 +52,9 @@ func (c *redirectCheck) Run(ctx context.Context) probes.Result {
 			hop.Error = reason(a.err)
 			d.Hops = append(d.Hops, hop)
 			res.Metrics["redirect_hops"] = float64(len(d.Hops) - 1)
+			if len(d.Hops) == 1 && a.phase == phaseDial && netx.IsResolverDown(a.err) {
+				return probes.Result{Err: fmt.Sprint(a.err)}
+			}
 			if len(d.Hops) == 1 && a.phase == phaseDial {
 				// The start does not answer at all: the host check and the Endpoints pane
 				// report that; here it only means the map cannot be checked.
