@@ -41,9 +41,9 @@ func (d Diff) Summary() string {
 
 // Lines is the diff for people, one line per difference, in map order:
 //
-//	+ admin.acme.example. 300 IN CNAME ghost-app.herokudns.com.
-//	- admin.acme.example. 300 IN A 127.0.0.1
-//	~ api.acme.example. A: 300 127.0.0.1 -> 86400 127.0.0.1
+//   - admin.acme.example. 300 IN CNAME ghost-app.herokudns.com.
+//   - admin.acme.example. 300 IN A 127.0.0.1
+//     ~ api.acme.example. A: 300 127.0.0.1 -> 86400 127.0.0.1
 func (d Diff) Lines() []string {
 	type line struct {
 		r    Record // for ordering

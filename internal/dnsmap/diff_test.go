@@ -40,10 +40,10 @@ func TestCompare(t *testing.T) {
 	live := edit(t, doc,
 		[]string{"www.acme.example. 300 IN CNAME", "acme.example. 300 IN A ", "acme.example. 3600 IN SOA", "acme.example. 3600 IN NS ns2"},
 		[]string{
-			"www.acme.example. 300 IN A 192.0.2.99",                  // CNAME replaced by an A: removed + added
-			"acme.example. 86400 IN A 192.0.2.10",                    // TTL raised: changed
+			"www.acme.example. 300 IN A 192.0.2.99", // CNAME replaced by an A: removed + added
+			"acme.example. 86400 IN A 192.0.2.10",   // TTL raised: changed
 			"acme.example. 3600 IN SOA ns1.acme.example. hostmaster.acme.example. 2026112905 7200 3600 1209600 300", // serial only: not drift
-			"admin.acme.example. 300 IN CNAME ghost-app.herokudns.com.", // new name
+			"admin.acme.example. 300 IN CNAME ghost-app.herokudns.com.",                                             // new name
 		})
 	d := Compare(doc, live)
 	want := []string{

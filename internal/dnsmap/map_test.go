@@ -52,11 +52,11 @@ func sample(t testing.TB) *Map {
 func TestFromRRCanonical(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"WWW.Acme.Example. 300 IN CNAME App.Acme.Example.":         "www.acme.example. 300 IN CNAME app.acme.example.",
-		"acme.example. 300 IN MX 10 MX.acme.example.":              "acme.example. 300 IN MX 10 mx.acme.example.",
-		`acme.example. 300 IN CAA 0 Issue "LetsEncrypt.org"`:       `acme.example. 300 IN CAA 0 issue "LetsEncrypt.org"`,
-		`acme.example. 300 IN TXT "Case Kept"`:                     `acme.example. 300 IN TXT "Case Kept"`,
-		"acme.example. 60 IN AAAA 2001:DB8:0:0::1":                 "acme.example. 60 IN AAAA 2001:db8::1",
+		"WWW.Acme.Example. 300 IN CNAME App.Acme.Example.":                       "www.acme.example. 300 IN CNAME app.acme.example.",
+		"acme.example. 300 IN MX 10 MX.acme.example.":                            "acme.example. 300 IN MX 10 mx.acme.example.",
+		`acme.example. 300 IN CAA 0 Issue "LetsEncrypt.org"`:                     `acme.example. 300 IN CAA 0 issue "LetsEncrypt.org"`,
+		`acme.example. 300 IN TXT "Case Kept"`:                                   `acme.example. 300 IN TXT "Case Kept"`,
+		"acme.example. 60 IN AAAA 2001:DB8:0:0::1":                               "acme.example. 60 IN AAAA 2001:db8::1",
 		"acme.example. 60 IN SOA NS1.acme.example. Host.acme.example. 1 2 3 4 5": "acme.example. 60 IN SOA ns1.acme.example. host.acme.example. 1 2 3 4 5",
 	}
 	for in, want := range cases {
