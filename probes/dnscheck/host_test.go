@@ -153,7 +153,7 @@ func TestPrivateAddressesOnlyInProduction(t *testing.T) {
 	dnsAddr := serveDNS(t, faultyZones(t))
 	for _, env := range []string{"staging", "lab"} {
 		cfg := strings.Replace(faultyHosts, "environment: production", "environment: "+env, 1)
-		res := sweep(t, testEnv(t, cfg, netx.Config{Resolvers: []string{dnsAddr}}), 3*time.Second)
+		res := sweep(t, testEnv(t, cfg, netx.Config{Resolvers: []string{dnsAddr}, ConnectTo: map[string]string{"ns1.acme.example:53": dnsAddr}}), 3*time.Second)
 		if got := ids(res["dns intranet.acme.example"]); got != "" {
 			t.Errorf("%s: intranet findings %q, want none", env, got)
 		}

@@ -242,6 +242,15 @@ func sweep(t testing.TB, e probes.Env, timeout time.Duration) map[string]probes.
 	out := map[string]probes.Result{}
 	for _, r := range probes.NewRunner(checks, probes.RunnerOptions{Timeout: timeout}).Sweep(context.Background()) {
 		out[r.Check] = r
+		// Tests talk to loopback only: a nameserver reached anywhere else means a test
+		// forgot its connect_to override.
+		if d, ok := r.Data.(*ZoneData); ok {
+			for _, ns := range d.Nameservers {
+				if ns.Addr != "" && !strings.HasPrefix(ns.Addr, "127.0.0.1:") {
+					t.Errorf("%s: nameserver %s was asked at %s, off loopback: give the test a connect_to for it", r.Check, ns.Name, ns.Addr)
+				}
+			}
+		}
 	}
 	return out
 }
