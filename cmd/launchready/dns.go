@@ -185,6 +185,10 @@ compared. Exit codes: 0 no drift, 1 drift, 2 error (a bad file, config or networ
 				return err
 			}
 			defer s.Close()
+			if !dnsmap.InZone(doc.Zone, s.Config.Domain) {
+				return &exitError{exitUsage, fmt.Errorf("dns diff: %s documents the zone %s, but %s's domain is %s: pass the map of this domain's zone, or the config it belongs to (--config)",
+					file, strings.TrimSuffix(doc.Zone, "."), s.Config.File, s.Config.Domain)}
+			}
 			names := dnscheck.KnownNames(s.Config, st)
 			for _, n := range doc.Names() {
 				if !slices.Contains(names, n) {

@@ -59,6 +59,9 @@ func (c *mapCheck) Run(ctx context.Context) probes.Result {
 	if err != nil {
 		return probes.Result{Err: "the DNS map cannot be read: " + err.Error()}
 	}
+	if !dnsmap.InZone(doc.Zone, c.st.Zone) {
+		return probes.Result{Err: fmt.Sprintf("%s documents the zone %s, but the config's domain is %s: point dns.map_file at this domain's map", file, bare(doc.Zone), bare(c.st.Zone))}
+	}
 	names := slices.Clone(c.names)
 	for _, n := range doc.Names() {
 		if !slices.Contains(names, n) {
