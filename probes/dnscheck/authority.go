@@ -42,7 +42,7 @@ type delegation struct {
 func findZone(ctx context.Context, n *netx.Net, name string) (*delegation, error) {
 	d := &delegation{zone: fqdn(name)}
 	for range 2 {
-		a, err := n.Query(ctx, d.zone, dns.TypeNS)
+		a, err := query(ctx, n, d.zone, dns.TypeNS)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +98,7 @@ func probeNameservers(ctx context.Context, n *netx.Net, zone string, names []str
 func probeOne(ctx context.Context, n *netx.Net, zone, name string) Nameserver {
 	ns := Nameserver{Name: bare(name)}
 	server := net.JoinHostPort(bare(name), "53")
-	a, err := n.QueryServer(ctx, server, zone, dns.TypeSOA)
+	a, err := queryServer(ctx, n, server, zone, dns.TypeSOA)
 	if err != nil {
 		ns.Reason = serverFailure(err)
 		ns.ev = fmt.Sprintf("%s SOA @%s -> %s", bare(zone), server, ns.Reason)

@@ -121,7 +121,7 @@ func (c *collector) readName(ctx context.Context, name string) error {
 		types = append(types, t)
 	}
 	for _, t := range types {
-		a, err := c.net.QueryServer(ctx, c.server, name, t)
+		a, err := queryServer(ctx, c.net, c.server, name, t)
 		if err != nil {
 			return fmt.Errorf("reading %s %s: %w", bare(name), dns.TypeToString[t], err)
 		}

@@ -56,7 +56,7 @@ func follow(ctx context.Context, n *netx.Net, name string, qtype uint16) (*chase
 	cur := c.name
 	seen := map[string]bool{cur: true}
 	for {
-		a, err := n.Query(ctx, cur, qtype)
+		a, err := query(ctx, n, cur, qtype)
 		if err != nil {
 			return nil, err
 		}

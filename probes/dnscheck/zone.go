@@ -281,7 +281,7 @@ func (c *zoneCheck) askAll(ctx context.Context, zone string, nss []Nameserver) m
 		server := nsServer(Nameserver{Name: j.ns})
 		var keys []string
 		for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
-			a, err := c.net.QueryServer(ctx, server, j.name, t)
+			a, err := queryServer(ctx, c.net, server, j.name, t)
 			if err != nil {
 				ans.err = serverFailure(err)
 				ans.ev = append(ans.ev, fmt.Sprintf("%s %s @%s -> %s", bare(j.name), dns.TypeToString[t], server, ans.err))
@@ -430,7 +430,7 @@ func trimDuration(s string) string {
 
 // caa reads the apex CAA set from an authoritative server.
 func (c *zoneCheck) caa(ctx context.Context, zone string, good Nameserver) ([]dns.RR, *probes.Finding, []string) {
-	a, err := c.net.QueryServer(ctx, nsServer(good), zone, dns.TypeCAA)
+	a, err := queryServer(ctx, c.net, nsServer(good), zone, dns.TypeCAA)
 	if err != nil {
 		return nil, nil, nil
 	}
@@ -508,7 +508,7 @@ func caaIssuers(rrs []dns.RR, tag string) []string {
 // apexCNAME: a CNAME at the apex cannot coexist with the SOA and NS that must be there
 // (RFC 1034 3.6.2), and breaks mail and more.
 func (c *zoneCheck) apexCNAME(ctx context.Context, zone string, good Nameserver) (probes.Finding, bool) {
-	a, err := c.net.QueryServer(ctx, nsServer(good), zone, dns.TypeCNAME)
+	a, err := queryServer(ctx, c.net, nsServer(good), zone, dns.TypeCNAME)
 	if err != nil {
 		return probes.Finding{}, false
 	}
@@ -529,7 +529,7 @@ func (c *zoneCheck) apexCNAME(ctx context.Context, zone string, good Nameserver)
 // wildcard asks for a name nobody would create: an answer means a wildcard record.
 func (c *zoneCheck) wildcard(ctx context.Context, zone string, good Nameserver) (probes.Finding, bool) {
 	probe := wildcardProbe + "." + zone
-	a, err := c.net.QueryServer(ctx, nsServer(good), probe, dns.TypeA)
+	a, err := queryServer(ctx, c.net, nsServer(good), probe, dns.TypeA)
 	if err != nil || a.Msg.Rcode != dns.RcodeSuccess || len(a.Msg.Answer) == 0 {
 		return probes.Finding{}, false
 	}
@@ -545,14 +545,14 @@ func (c *zoneCheck) wildcard(ctx context.Context, zone string, good Nameserver) 
 // dnssec reports the zone's DNSSEC state through the resolvers: a DS at the parent means
 // the zone is signed; the AD bit means the resolver validated it.
 func (c *zoneCheck) dnssec(ctx context.Context, zone string) string {
-	ds, err := c.net.Query(ctx, zone, dns.TypeDS)
+	ds, err := query(ctx, c.net, zone, dns.TypeDS)
 	if err != nil || ds.Msg.Rcode != dns.RcodeSuccess {
 		return "unknown"
 	}
 	if len(owned(ds.Msg.Answer, zone, dns.TypeDS)) == 0 {
 		return "unsigned"
 	}
-	soa, err := c.net.Query(ctx, zone, dns.TypeSOA, netx.WithDNSSEC())
+	soa, err := query(ctx, c.net, zone, dns.TypeSOA, netx.WithDNSSEC())
 	if err == nil && soa.Msg.AuthenticatedData {
 		return "validated"
 	}
