@@ -4,6 +4,7 @@ package kinds
 
 import (
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/dnscheck"
 	"github.com/launchready/launchready/probes/httpcheck"
 	"github.com/launchready/launchready/probes/tlscheck"
 )
@@ -13,5 +14,6 @@ func Registry() *probes.Registry {
 	return probes.NewRegistry(
 		httpcheck.Kind,
 		tlscheck.Kind,
+		dnscheck.Kind,
 	)
 }

@@ -42,7 +42,10 @@ type Lab struct {
 	CAFile string
 	// ConnectTo maps "host:443" and "host:80" to "127.0.0.1:port" for every
 	// site, like curl --connect-to. A closed port (Site.NoHTTPS, NoHTTP)
-	// maps to a loopback port that refuses connections.
+	// maps to a loopback port that refuses connections. It also maps every
+	// nameserver named by an NS record in the lab's zones ("ns1.acme.example:53")
+	// to DNSAddr, so a probe that asks a zone's authoritative servers directly
+	// reaches the lab's DNS, which is authoritative for all of them.
 	ConnectTo map[string]string
 	// LogFile is the application log the errors pane tails.
 	LogFile string
@@ -113,6 +116,9 @@ func Start(sc Scenario, dir string) (*Lab, error) {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
 	l.DNSAddr = l.dns.addr
+	for _, ns := range zones.nameservers() {
+		l.ConnectTo[net.JoinHostPort(ns, "53")] = l.DNSAddr
+	}
 	for _, s := range sc.Sites {
 		if err := l.startSite(ca, s); err != nil {
 			l.Close()

@@ -126,6 +126,9 @@ func demo() Scenario {
 		"(NXDOMAIN: a dangling CNAME anyone could claim on the provider, a takeover risk). " +
 		"(4) the app log adds a burst of errors: database pool exhaustion, a rejected Stripe webhook " +
 		"and a Python worker traceback (with an e-mail address and a token the errors pane must redact). " +
+		"(5) api.acme.example's A record has a TTL of 86400 (a day), over the launch maximum of an hour; " +
+		"(6) the CAA record allows only pki.goog while the certificates come from letsencrypt.org (dns.caa_issuers in the " +
+		"example config), so the next renewal would fail. " +
 		"Everything else is as in healthy."
 
 	// (1) API health failing.
@@ -156,6 +159,12 @@ func demo() Scenario {
 
 	// Certificates pane faults: see certificateFaults.
 	sc.certificateFaults()
+	// DNS pane faults (probes/dnscheck): (3) above is also drift from the documented map,
+	// which has admin at A 127.0.0.1.
+	// (5) A TTL of a day on a host that may move during launch.
+	sc.setRecords(acmeDomain, "api", "api 86400 IN A 127.0.0.1")
+	// (6) CAA naming a CA the certificates do not come from.
+	sc.setRecordsOfType(acmeDomain, "@", "CAA", `@ 3600 IN CAA 0 issue "pki.goog"`)
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
@@ -189,6 +198,23 @@ func (sc *Scenario) setRecords(origin, owner string, records ...string) {
 		kept := slices.DeleteFunc(slices.Clone(sc.Zones[i].Records), func(rec string) bool {
 			f := strings.Fields(rec)
 			return len(f) > 0 && f[0] == owner
+		})
+		sc.Zones[i].Records = append(kept, records...)
+		return
+	}
+	panic("lab: scenario " + sc.Name + " has no zone " + origin)
+}
+
+// setRecordsOfType replaces one owner's records of one type (the fields of the
+// record as written: owner first, type somewhere after) in one zone.
+func (sc *Scenario) setRecordsOfType(origin, owner, rrtype string, records ...string) {
+	for i := range sc.Zones {
+		if sc.Zones[i].Origin != origin {
+			continue
+		}
+		kept := slices.DeleteFunc(slices.Clone(sc.Zones[i].Records), func(rec string) bool {
+			f := strings.Fields(rec)
+			return len(f) > 0 && f[0] == owner && slices.Contains(f[1:min(len(f), 4)], rrtype)
 		})
 		sc.Zones[i].Records = append(kept, records...)
 		return
