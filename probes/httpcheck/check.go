@@ -119,7 +119,8 @@ func (c *check) Run(ctx context.Context) probes.Result {
 			"the body stalls: "+why, "the whole response within the check timeout",
 			"Look for a handler that streams or blocks after writing headers; check the app's recent errors.", ev))
 	}
-	if f, ok := c.slowFinding(total, ev); ok {
+	// A stalled body is already the finding; "slow" would only repeat it.
+	if f, ok := c.slowFinding(total, ev); ok && readErr == nil {
 		res.Findings = append(res.Findings, f)
 	}
 	return res
