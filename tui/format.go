@@ -1,0 +1,144 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// fitCell pads or cuts a (possibly styled) string to exactly w cells.
+func fitCell(s string, w int, right bool) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	pad := strings.Repeat(" ", w-sw)
+	if right {
+		return pad + s
+	}
+	return s + pad
+}
+
+// clipLine cuts a line to the screen width; lines are never wrapped by the terminal.
+func clipLine(s string, w int) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// frame makes a block exactly h lines of at most w cells, so every region of the screen
+// has a fixed size and a resize never leaves stale cells behind.
+func frame(lines []string, w, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(clipLine(lines[i], w))
+		}
+	}
+	return b.String()
+}
+
+// ageText is a finding's age in the risk list: "new", "3m", "2h", "4d". Minutes are the
+// finest unit so the list changes at most once a minute while idle.
+func ageText(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "new"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+}
+
+// num prints a metric without noise: integers as integers, others with what precision
+// the size needs.
+func num(v float64) string {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return "—"
+	case v == math.Trunc(v) && math.Abs(v) < 1e9:
+		return fmt.Sprintf("%d", int64(v))
+	case math.Abs(v) >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case math.Abs(v) >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// msText prints milliseconds as "183 ms" or "1.9 s".
+func msText(v float64) string {
+	switch {
+	case v >= 1000:
+		return fmt.Sprintf("%.1f s", v/1000)
+	case v >= 10:
+		return fmt.Sprintf("%.0f ms", v)
+	}
+	return fmt.Sprintf("%.1f ms", v)
+}
+
+// clock prints a time of day in the console's one format.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("15:04:05")
+}
+
+// wrap word-wraps plain text to w cells, every line indented; callers style the lines
+// afterwards, so a style never spans a line break.
+func wrap(s string, w int, indent string) []string {
+	if w <= len(indent)+10 {
+		w = len(indent) + 10
+	}
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		wrapped := ansi.Wrap(para, w-len(indent), " ")
+		for _, l := range strings.Split(wrapped, "\n") {
+			out = append(out, indent+l)
+		}
+	}
+	return out
+}
+
+// plural is "1 check", "3 checks".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// durText prints an interval the way people say it: "15s", "1m", "1h30m".
+func durText(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	if s == "" {
+		return "0s"
+	}
+	return s
+}
+
+// widthOf is a string's width in cells, escape sequences ignored.
+func widthOf(s string) int { return ansi.StringWidth(s) }
