@@ -23,7 +23,7 @@ type fakeClock struct {
 	t  time.Time
 }
 
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // fakeRunner records what the console asked the runner for.
@@ -71,7 +71,7 @@ func fixture() []fixtureCheck {
 			findings: []probes.Finding{{ID: "dns.dangling-cname", Severity: probes.High, Impact: probes.Trust,
 				Title: "CNAME to ghost-app.herokudns.com: NXDOMAIN", Detail: "admin.acme.example is a CNAME to a name that does not exist: anyone who creates ghost-app on the provider serves pages on your domain.",
 				Observed: "CNAME ghost-app.herokudns.com. (NXDOMAIN)", Expected: "CNAME acme-admin.herokudns.com. (documented map)",
-				Fix: "Point admin at the live app (admin 300 IN CNAME acme-admin.herokudns.com.) or delete the record.",
+				Fix:      "Point admin at the live app (admin 300 IN CNAME acme-admin.herokudns.com.) or delete the record.",
 				Evidence: []string{"admin.acme.example. 300 IN CNAME ghost-app.herokudns.com.", "ghost-app.herokudns.com.: NXDOMAIN from ns1.herokudns.com"}}}},
 		{info: ci("dns", probes.PaneDNS, "www.acme.example", "www.acme.example"),
 			summary: "CNAME acme.example · TTL 1h", metrics: map[string]float64{"records": 1, "ttl_s": 3600, "cname_hops": 1, "ns_agree": 1, "proxied": 1}},
@@ -99,7 +99,7 @@ func fixture() []fixtureCheck {
 			summary: "200 OK · 41 ms", metrics: map[string]float64{"status": 200, "latency_ms": 41, "uptime_24h": 100, "p95_ms_1h": 88, "uptime_7d": 99.99},
 			failSum: "503 Service Unavailable · 12 ms", failMet: map[string]float64{"status": 503, "latency_ms": 12, "uptime_24h": 99.2, "p95_ms_1h": 1900, "uptime_7d": 99.8},
 			findings: []probes.Finding{{ID: "http.server-error", Severity: probes.Critical, Impact: probes.Revenue, Title: "API answers 503",
-				Detail: "GET https://api.acme.example/health answered HTTP 503 Service Unavailable: the server is up but failing every request that reaches this URL.",
+				Detail:   "GET https://api.acme.example/health answered HTTP 503 Service Unavailable: the server is up but failing every request that reaches this URL.",
 				Observed: "HTTP 503 Service Unavailable", Expected: "HTTP 2xx or 3xx",
 				Fix:      "Open the Errors pane for the failure behind it; if it started with the last deploy, roll back: launchready runbook run rollback",
 				Evidence: []string{"GET https://api.acme.example/health -> HTTP/2.0 503 Service Unavailable · 12 ms", "content-type: application/json", "retry-after: 30"}}}},

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
-	"github.com/charmbracelet/x/ansi"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // applyStyles gives the bubbles the console's palette.

@@ -6,13 +6,13 @@ import "charm.land/bubbles/v2/key"
 // generated from it, so a key cannot work without being documented or the other way
 // round.
 type keyMap struct {
-	NextTab, PrevTab, GoTab           key.Binding
-	Up, Down, PageUp, PageDown        key.Binding
-	Top, Bottom                       key.Binding
-	Open, Back, Filter                key.Binding
-	Rerun, Sweep, Copy, LaunchBar     key.Binding
-	Help, Quit                        key.Binding
-	FilterApply, FilterClear          key.Binding
+	NextTab, PrevTab, GoTab       key.Binding
+	Up, Down, PageUp, PageDown    key.Binding
+	Top, Bottom                   key.Binding
+	Open, Back, Filter            key.Binding
+	Rerun, Sweep, Copy, LaunchBar key.Binding
+	Help, Quit                    key.Binding
+	FilterApply, FilterClear      key.Binding
 }
 
 func newKeyMap() *keyMap {

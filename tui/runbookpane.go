@@ -9,9 +9,9 @@ import (
 // what will be here and how to get it, rather than showing an empty table.
 type runbookPane struct{ sh *shared }
 
-func (p *runbookPane) title() string                { return "Runbooks" }
-func (p *runbookPane) update(tea.Msg) tea.Cmd       { return nil }
-func (p *runbookPane) bindings() []key.Binding      { return nil }
+func (p *runbookPane) title() string               { return "Runbooks" }
+func (p *runbookPane) update(tea.Msg) tea.Cmd      { return nil }
+func (p *runbookPane) bindings() []key.Binding     { return nil }
 func (p *runbookPane) selected() (selection, bool) { return selection{}, false }
 
 func (p *runbookPane) view(w, h int) string {
