@@ -30,6 +30,78 @@ type board struct {
 	start     time.Time
 	// version changes whenever the board does, so views can cache.
 	version uint64
+	// derived holds what is computed from the results, recomputed once per version: a
+	// screen asks for the ranked findings several times, and ranking a few hundred
+	// findings costs more than drawing them.
+	derived derived
+}
+
+type derived struct {
+	version  uint64
+	valid    bool
+	results  []probes.Result
+	findings []probes.Finding
+	state    probes.State
+	panes    map[probes.Pane]map[probes.Status]int
+	// last is when the newest result finished, next the soonest due time, unrun the
+	// checks with no result yet: the header reads them every second.
+	last, next time.Time
+	unrun      int
+}
+
+// derive returns the derived values for the current version. Callers must not change
+// the slices it returns.
+func (b *board) derive() *derived {
+	d := &b.derived
+	if d.valid && d.version == b.version {
+		return d
+	}
+	d.results = d.results[:0]
+	var ptrs []*probes.Finding
+	for _, c := range b.checks {
+		if r, ok := b.latest[c.Name]; ok {
+			d.results = append(d.results, r)
+			for i := range r.Findings {
+				ptrs = append(ptrs, &r.Findings[i])
+			}
+		}
+	}
+	// Rank pointers, not the findings themselves: moving a few hundred large structs
+	// around a stable sort costs more than the rest of a frame.
+	slices.SortStableFunc(ptrs, func(a, b *probes.Finding) int { return probes.Rank(*a, *b) })
+	d.findings = make([]probes.Finding, len(ptrs))
+	for i, p := range ptrs {
+		d.findings[i] = *p
+	}
+	d.state = probes.Overall(d.results)
+	d.panes = map[probes.Pane]map[probes.Status]int{}
+	d.last, d.next, d.unrun = time.Time{}, time.Time{}, 0
+	for _, c := range b.checks {
+		if r, ok := b.latest[c.Name]; ok {
+			if e := r.Started.Add(r.Latency); e.After(d.last) {
+				d.last = e
+			}
+			if due := r.Started.Add(r.Latency).Add(b.every(c)); d.next.IsZero() || due.Before(d.next) {
+				d.next = due
+			}
+		} else {
+			d.unrun++
+		}
+	}
+	for _, c := range b.checks {
+		m := d.panes[c.Pane]
+		if m == nil {
+			m = map[probes.Status]int{}
+			d.panes[c.Pane] = m
+		}
+		if r, ok := b.latest[c.Name]; ok {
+			m[r.Status]++
+		} else {
+			m[probes.StatusUnknown]++
+		}
+	}
+	d.version, d.valid = b.version, true
+	return d
 }
 
 func newBoard(checks []probes.CheckInfo, interval time.Duration, now func() time.Time, h History, secrets []string) *board {
@@ -97,16 +169,8 @@ func (b *board) result(name string) (probes.Result, bool) {
 	return r, ok
 }
 
-// results are the latest results, in config order.
-func (b *board) results() []probes.Result {
-	out := make([]probes.Result, 0, len(b.latest))
-	for _, c := range b.checks {
-		if r, ok := b.latest[c.Name]; ok {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+// results are the latest results, in config order; not to be changed.
+func (b *board) results() []probes.Result { return b.derive().results }
 
 // checksIn lists a pane's checks in config order.
 func (b *board) checksIn(p probes.Pane) []probes.CheckInfo {
@@ -119,17 +183,8 @@ func (b *board) checksIn(p probes.Pane) []probes.CheckInfo {
 	return out
 }
 
-// findings are every current finding, ranked by probes.Rank.
-func (b *board) findings() []probes.Finding {
-	var out []probes.Finding
-	for _, c := range b.checks {
-		if r, ok := b.latest[c.Name]; ok {
-			out = append(out, r.Findings...)
-		}
-	}
-	probes.SortFindings(out)
-	return out
-}
+// findings are every current finding, ranked by probes.Rank; not to be changed.
+func (b *board) findings() []probes.Finding { return b.derive().findings }
 
 // failedRuns are the checks that could not run, in config order.
 func (b *board) failedRuns() []probes.Result {
@@ -179,56 +234,28 @@ func (b *board) running(c probes.CheckInfo) bool {
 	return !ok || !b.now().Before(d)
 }
 
-// anyRunning says whether the spinner has anything to show.
+// anyRunning says whether the spinner has anything to show: a check asked for, one with
+// no result yet, or one past due.
 func (b *board) anyRunning() bool {
-	for _, c := range b.checks {
-		if b.running(c) {
-			return true
-		}
-	}
-	return false
+	d := b.derive()
+	return len(b.triggered) > 0 || d.unrun > 0 || (!d.next.IsZero() && !b.now().Before(d.next))
 }
 
 // lastSweep is when the newest result finished; zero before any.
-func (b *board) lastSweep() time.Time {
-	var t time.Time
-	for _, r := range b.latest {
-		if e := r.Started.Add(r.Latency); e.After(t) {
-			t = e
-		}
-	}
-	return t
-}
+func (b *board) lastSweep() time.Time { return b.derive().last }
 
 // nextDue is the soonest time a check is due, or zero when none is scheduled.
-func (b *board) nextDue() time.Time {
-	var t time.Time
-	for _, c := range b.checks {
-		if d, ok := b.due(c); ok && (t.IsZero() || d.Before(t)) {
-			t = d
-		}
-	}
-	return t
-}
+func (b *board) nextDue() time.Time { return b.derive().next }
 
 // state is the product's state from the results so far.
-func (b *board) state() probes.State { return probes.Overall(b.results()) }
+func (b *board) state() probes.State { return b.derive().state }
 
-// paneStatus is the worst status among a pane's results, and how many checks have each.
+// paneCounts is how many of a pane's checks are in each status (unknown: no result yet).
 func (b *board) paneCounts(p probes.Pane) map[probes.Status]int {
-	m := map[probes.Status]int{}
-	for _, c := range b.checks {
-		if c.Pane != p {
-			continue
-		}
-		r, ok := b.latest[c.Name]
-		if !ok {
-			m[probes.StatusUnknown]++
-			continue
-		}
-		m[r.Status]++
+	if m := b.derive().panes[p]; m != nil {
+		return m
 	}
-	return m
+	return map[probes.Status]int{}
 }
 
 // matches reports whether every word of the filter appears in one of the texts, case

@@ -14,7 +14,7 @@ func fitCell(s string, w int, right bool) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := widthOf(s)
 	if sw > w {
 		return ansi.Truncate(s, w, "…")
 	}
@@ -27,6 +27,9 @@ func fitCell(s string, w int, right bool) string {
 
 // clipLine cuts a line to the screen width; lines are never wrapped by the terminal.
 func clipLine(s string, w int) string {
+	if len(s) <= w || widthOf(s) <= w { // a cell takes at least a byte
+		return s
+	}
 	if ansi.StringWidth(s) <= w {
 		return s
 	}
@@ -140,5 +143,14 @@ func durText(d time.Duration) string {
 	return s
 }
 
-// widthOf is a string's width in cells, escape sequences ignored.
-func widthOf(s string) int { return ansi.StringWidth(s) }
+// widthOf is a string's width in cells, escape sequences ignored. Plain ASCII, most of
+// what a screen holds, is counted without the grapheme segmentation the general case
+// needs.
+func widthOf(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}

@@ -113,7 +113,12 @@ func hostOf(target string) string {
 var coreRoles = []string{"app", "api", "admin", "www"}
 
 func coreHost(target string, sh *shared) bool {
-	return slices.Contains(coreRoles, sh.hostRoles[hostOf(target)])
+	h, ok := sh.hosts[target]
+	if !ok {
+		h = hostOf(target)
+		sh.hosts[target] = h
+	}
+	return slices.Contains(coreRoles, sh.hostRoles[h])
 }
 
 // barRules is the roadmap's minimum bar, in its order.
@@ -179,12 +184,7 @@ var barRules = []barRule{
 
 // launchBar judges every item from the board.
 func launchBar(sh *shared) []barItem {
-	res := sh.board.results()
-	var fs []probes.Finding
-	for _, r := range res {
-		fs = append(fs, r.Findings...)
-	}
-	probes.SortFindings(fs)
+	res, fs := sh.board.results(), sh.board.findings()
 	out := make([]barItem, 0, len(barRules))
 	for _, rule := range barRules {
 		var it barItem

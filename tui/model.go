@@ -88,6 +88,7 @@ func New(o Options) *Model {
 		spin:       sp.View(),
 		kinds:      kinds,
 		hostRoles:  roles,
+		hosts:      map[string]string{},
 		secretRefs: len(secrets),
 	}
 	m := &Model{opts: o, sh: sh, spin: sp, helpView: help.New()}

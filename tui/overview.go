@@ -13,12 +13,24 @@ import (
 // bar. On a wide screen the risk list and the launch bar sit side by side; on a narrow
 // one they share the space and b switches between them.
 type overview struct {
-	sh       *shared
-	risks    listState
-	bar      listState
-	onBar    bool
-	filter   string
-	wideLast bool
+	sh     *shared
+	risks  listState
+	bar    listState
+	onBar  bool
+	filter string
+	// The launch bar and tiles are judged once per change of the board.
+	cacheVersion uint64
+	cacheValid   bool
+	barItems     []barItem
+	tileList     []tile
+}
+
+func (o *overview) judged() ([]barItem, []tile) {
+	if !o.cacheValid || o.cacheVersion != o.sh.board.version {
+		o.barItems, o.tileList = launchBar(o.sh), tiles(o.sh.board)
+		o.cacheVersion, o.cacheValid = o.sh.board.version, true
+	}
+	return o.barItems, o.tileList
 }
 
 func newOverview(sh *shared) *overview { return &overview{sh: sh} }
@@ -58,7 +70,7 @@ func (o *overview) riskRows() []riskRow {
 }
 
 func (o *overview) barRows() []barItem {
-	all := launchBar(o.sh)
+	all, _ := o.judged()
 	if o.filter == "" {
 		return all
 	}
@@ -144,7 +156,8 @@ const (
 )
 
 func (o *overview) view(w, h int) string {
-	lines := renderTiles(tiles(o.sh.board), o.sh.st, w)
+	_, ts := o.judged()
+	lines := renderTiles(ts, o.sh.st, w)
 	rest := h - len(lines)
 	switch {
 	case rest >= barLines+1+minRiskLines:
@@ -185,7 +198,8 @@ func (o *overview) riskSection(w, h int, focused, narrow bool) []string {
 	widths := layout(cols, w)
 	extra := ""
 	if narrow {
-		extra += st.dim.Render("   b: launch bar, " + barShort(launchBar(o.sh)))
+		items, _ := o.judged()
+		extra += st.dim.Render("   b: launch bar, " + barShort(items))
 	}
 	if o.filter != "" {
 		extra += st.flash.Render(fmt.Sprintf("   filter %q", o.filter))

@@ -41,6 +41,8 @@ type shared struct {
 	kinds map[probes.Pane]bool
 	// hostRoles maps host names to their role in the config (app, api, admin, www...).
 	hostRoles map[string]string
+	// hosts remembers each target's host name: parsing a URL per result per frame adds up.
+	hosts map[string]string
 	// secretRefs counts the secret references in the config, for the launch bar.
 	secretRefs int
 	// runbooks says whether a runbook engine is wired in (not yet: the runbook issue).

@@ -25,13 +25,18 @@ const notChecked = "not checked yet"
 // tiles computes the dashboard from the board's results and history.
 func tiles(b *board) []tile {
 	res := b.results()
-	byPane := map[probes.Pane][]probes.Result{}
-	for _, r := range res {
-		byPane[r.Pane] = append(byPane[r.Pane], r)
+	var eps, email []*probes.Result
+	for i := range res {
+		switch res[i].Pane {
+		case probes.PaneEndpoints:
+			eps = append(eps, &res[i])
+		case probes.PaneEmail:
+			email = append(email, &res[i])
+		}
 	}
 	return []tile{
-		uptimeTile(b, byPane[probes.PaneEndpoints]),
-		p95Tile(b, byPane[probes.PaneEndpoints]),
+		uptimeTile(b, eps),
+		p95Tile(b, eps),
 		sumTile("Errors/min", "errors/min", "errors_per_min", res, b, func(v float64) (string, probes.Status) {
 			return num(v), levels(v, 1, 10)
 		}),
@@ -43,7 +48,7 @@ func tiles(b *board) []tile {
 		}),
 		webhookTile(res),
 		certTile(res),
-		emailTile(byPane[probes.PaneEmail]),
+		emailTile(email),
 	}
 }
 
@@ -64,7 +69,7 @@ func empty(title, short string) tile {
 // uptimeTile is the worst uptime_24h an endpoints check reports; before the history
 // store reports it, the share of endpoints results since the console started that were
 // up, labelled as such.
-func uptimeTile(b *board, eps []probes.Result) tile {
+func uptimeTile(b *board, eps []*probes.Result) tile {
 	t := empty("Uptime 24h", "uptime")
 	worst, found := math.Inf(1), false
 	for _, r := range eps {
@@ -93,7 +98,7 @@ func uptimeTile(b *board, eps []probes.Result) tile {
 
 // p95Tile is the worst p95_ms_1h; before the store reports it, the 95th percentile of
 // the latencies the console has seen since it started.
-func p95Tile(b *board, eps []probes.Result) tile {
+func p95Tile(b *board, eps []*probes.Result) tile {
 	t := empty("p95 latency", "p95")
 	worst, worstCheck := -1.0, ""
 	for _, r := range eps {
@@ -194,26 +199,28 @@ func certTile(res []probes.Result) tile {
 	return t
 }
 
-func emailTile(res []probes.Result) tile {
+func emailTile(res []*probes.Result) tile {
 	t := empty("Email auth", "email")
 	if len(res) == 0 {
 		return t
 	}
-	var fs []probes.Finding
-	errs := 0
+	n, errs, worst := 0, 0, probes.StatusOK
 	for _, r := range res {
-		fs = append(fs, r.Findings...)
+		n += len(r.Findings)
 		if r.Status == probes.StatusError {
 			errs++
 		}
+		if s := probes.StatusFor(r.Findings); s == probes.StatusFail || (s == probes.StatusWarn && worst == probes.StatusOK) {
+			worst = s
+		}
 	}
 	switch {
-	case len(fs) == 0 && errs == 0:
+	case n == 0 && errs == 0:
 		t.value, t.status = "SPF DKIM DMARC", probes.StatusOK
-	case len(fs) == 0:
+	case n == 0:
 		t.value, t.status = fmt.Sprintf("%d could not run", errs), probes.StatusError
 	default:
-		t.value, t.status = fmt.Sprintf("%d problems", len(fs)), probes.StatusFor(fs)
+		t.value, t.status = plural(n, "problem"), worst
 	}
 	t.note = "now"
 	return t
