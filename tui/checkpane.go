@@ -97,8 +97,8 @@ func (c *checkPane) view(w, h int) string {
 	cols := []column{
 		{title: "", width: 1},
 		{title: "state", width: 9},
-		{title: "target", flex: 3, min: 18},
-		{title: "summary", flex: 4, min: 18, drop: 10},
+		{title: "target", flex: 3, min: 22, want: 32},
+		{title: "summary", flex: 4, min: 16, want: 32, drop: 10},
 	}
 	for _, m := range mcols {
 		cols = append(cols, column{title: m.title, width: max(m.width, len([]rune(m.title))), drop: m.drop, right: true})

@@ -191,8 +191,8 @@ func (o *overview) riskSection(w, h int, focused, narrow bool) []string {
 		{title: "severity", width: 10},
 		{title: "impact", width: 13, drop: 3},
 		{title: "pane", width: 12, drop: 4},
-		{title: "target", flex: 2, min: 18, drop: 1},
-		{title: "title", flex: 3, min: 28},
+		{title: "target", flex: 2, min: 18, want: 30, drop: 1},
+		{title: "title", flex: 3, min: 28, want: 40},
 		{title: "age", width: 4, drop: 2, right: true},
 	}
 	widths := layout(cols, w)

@@ -11,10 +11,15 @@ type column struct {
 	title string
 	width int // fixed width; ignored when flex > 0
 	min   int // least width of a flexible column
+	want  int // width a flexible column should have before a luxury column is kept
 	flex  int // share of the leftover width
 	drop  int // 0: never dropped; higher numbers are dropped first
 	right bool
 }
+
+// luxury is the drop number from which a column gives way to the flexible columns'
+// wanted widths: a target cut to "https://api.acme.e…" is worth less than a ttfb column.
+const luxury = 25
 
 const colGap = 1
 
@@ -25,7 +30,7 @@ func layout(cols []column, total int) []int {
 	for i := range cols {
 		kept[i] = true
 	}
-	need := func() int {
+	need := func(wanted bool) int {
 		n := 0
 		first := true
 		for i, c := range cols {
@@ -36,27 +41,34 @@ func layout(cols []column, total int) []int {
 				n += colGap
 			}
 			first = false
-			if c.flex > 0 {
+			switch {
+			case c.flex > 0 && wanted:
+				n += max(c.min, c.want)
+			case c.flex > 0:
 				n += c.min
-			} else {
+			default:
 				n += c.width
 			}
 		}
 		return n
 	}
-	for need() > total {
+	dropWorst := func(from int) bool {
 		worst := -1
 		for i, c := range cols {
-			if kept[i] && c.drop > 0 && (worst < 0 || c.drop > cols[worst].drop) {
+			if kept[i] && c.drop >= from && c.drop > 0 && (worst < 0 || c.drop > cols[worst].drop) {
 				worst = i
 			}
 		}
-		if worst < 0 {
-			break
+		if worst >= 0 {
+			kept[worst] = false
 		}
-		kept[worst] = false
+		return worst >= 0
 	}
-	spare := total - need()
+	for need(true) > total && dropWorst(luxury) {
+	}
+	for need(false) > total && dropWorst(1) {
+	}
+	spare := total - need(false)
 	flexSum := 0
 	for i, c := range cols {
 		if kept[i] && c.flex > 0 {
