@@ -52,7 +52,8 @@ func (d *detail) refresh(w, h int) {
 	d.vp.SetHeight(h)
 	d.vp.SetContentLines(lines)
 	d.vp.SetYOffset(y)
-	d.plain = plainText(lines)
+	// The copy is the same text unwrapped, so a record or a command pastes whole.
+	d.plain = plainText(d.lines(1 << 20))
 }
 
 func plainText(lines []string) string {

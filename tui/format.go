@@ -108,18 +108,67 @@ func clock(t time.Time) string {
 
 // wrap word-wraps plain text to w cells, every line indented; callers style the lines
 // afterwards, so a style never spans a line break.
+//
+// Lines break at spaces only: host names, records and commands keep their hyphens whole
+// ("ghost-app.herokudns.com" is never split after "ghost-"); a word wider than the line
+// is cut where it must be.
 func wrap(s string, w int, indent string) []string {
-	if w <= len(indent)+10 {
-		w = len(indent) + 10
-	}
+	limit := max(10, w-len(indent))
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
-		wrapped := ansi.Wrap(para, w-len(indent), " ")
-		for _, l := range strings.Split(wrapped, "\n") {
-			out = append(out, indent+l)
+		para = expandTabs(para)
+		if widthOf(para) <= limit { // fits: keep its spacing (aligned records, headers)
+			out = append(out, indent+para)
+			continue
 		}
+		line, lw := "", 0
+		flush := func() {
+			out = append(out, indent+line)
+			line, lw = "", 0
+		}
+		for _, word := range strings.Fields(para) {
+			ww := widthOf(word)
+			if lw > 0 && lw+1+ww > limit {
+				flush()
+			}
+			for ww > limit { // a word longer than a line
+				head := ansi.Cut(word, 0, limit-lw)
+				line += head
+				flush()
+				word = ansi.Cut(word, widthOf(head), ww)
+				ww = widthOf(word)
+			}
+			if lw > 0 {
+				line += " "
+				lw++
+			}
+			line += word
+			lw += ww
+		}
+		flush()
 	}
 	return out
+}
+
+// expandTabs replaces tabs with spaces to the next multiple of 8: a tab would move the
+// terminal's cursor past what the console thinks it drew.
+func expandTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		if r == '\t' {
+			n := 8 - col%8
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			continue
+		}
+		b.WriteRune(r)
+		col++
+	}
+	return b.String()
 }
 
 // plural is "1 check", "3 checks".

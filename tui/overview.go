@@ -161,7 +161,9 @@ func (o *overview) view(w, h int) string {
 	rest := h - len(lines)
 	switch {
 	case rest >= barLines+1+minRiskLines:
-		riskH := rest - barLines - 1
+		// The risk list takes what it needs (all of the room if it needs it) and the
+		// launch bar follows it, so a short list leaves no gap in the middle.
+		riskH := max(minRiskLines, min(len(o.riskRows())+1, rest-barLines-1))
 		lines = append(lines, o.riskSection(w, riskH, !o.onBar, false)...)
 		lines = append(lines, "")
 		lines = append(lines, o.barSection(w, barLines, o.onBar, false)...)
