@@ -23,7 +23,10 @@ func TestDripAppendsToTheLabLogOverTime(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	at := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
-	go func() { Drip(ctx, l, 5*time.Millisecond, func() time.Time { return at }, func(err error) { t.Error(err) }); close(done) }()
+	go func() {
+		Drip(ctx, l, 5*time.Millisecond, func() time.Time { return at }, func(err error) { t.Error(err) })
+		close(done)
+	}()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		after, _ := os.ReadFile(l.LogFile)
