@@ -136,6 +136,9 @@ func TestRerunAndSweepGoThroughTheRunner(t *testing.T) {
 	if m.sh.board.running(ci) {
 		t.Error("the check still shows running after its result landed")
 	}
+	if !strings.Contains(plain(m), "re-ran endpoint member feed at 14:02:11: ✖ fail") {
+		t.Errorf("the footer does not say the re-run landed:\n%s", plain(m))
+	}
 	for _, msg := range runCmd(press(m, "R")) {
 		m.Update(msg)
 	}

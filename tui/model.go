@@ -29,6 +29,8 @@ type Model struct {
 	input     textinput.Model
 	filters   []string
 	flash     string
+	// rerunning is the check r asked for, so its result can say it landed.
+	rerunning string
 	helpView  help.Model
 
 	spin     spinner.Model

@@ -166,7 +166,7 @@ func (m *Model) rerun(check string) tea.Cmd {
 		return nil
 	}
 	m.sh.board.trigger(check)
-	m.flash = "re-running " + check
+	m.flash, m.rerunning = "re-running "+check, check
 	r := m.opts.Runner
 	return tea.Batch(func() tea.Msg { return triggeredMsg{check: check, ok: r.Trigger(check)} }, m.startSpin())
 }
@@ -207,6 +207,10 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 	for _, r := range msg {
 		m.sh.board.apply(r)
+		if r.Check == m.rerunning && m.rerunning != "" {
+			m.flash = fmt.Sprintf("re-ran %s at %s: %s %s", r.Check, clock(r.Started), statusIcon[r.Status], statusWord[r.Status])
+			m.rerunning = ""
+		}
 	}
 	if m.detail != nil {
 		m.detail.refresh(m.width, m.bodyHeight())
