@@ -23,6 +23,10 @@ type overview struct {
 	cacheValid   bool
 	barItems     []barItem
 	tileList     []tile
+	rows         []riskRow
+	rowsFilter   string
+	rowsVersion  uint64
+	rowsValid    bool
 }
 
 func (o *overview) judged() ([]barItem, []tile) {
@@ -55,6 +59,9 @@ func (r riskRow) key() string {
 
 func (o *overview) riskRows() []riskRow {
 	b := o.sh.board
+	if o.rowsValid && o.rowsVersion == b.version && o.rowsFilter == o.filter {
+		return o.rows
+	}
 	var out []riskRow
 	for _, f := range b.findings() {
 		if matches(o.filter, f.Title, f.Target, f.ID, f.Pane.Title(), f.Impact.Label(), f.Severity.String()) {
@@ -66,6 +73,7 @@ func (o *overview) riskRows() []riskRow {
 			out = append(out, riskRow{failed: &r})
 		}
 	}
+	o.rows, o.rowsFilter, o.rowsVersion, o.rowsValid = out, o.filter, b.version, true
 	return out
 }
 
