@@ -57,23 +57,6 @@ func bigBoard(b *testing.B, rows int) *Model {
 	return m
 }
 
-// BenchmarkView is the cost of drawing a screen after a change (a result landing), for the
-// overview and each pane, 200x60 with 200 rows per pane. Target: under 2 ms.
-func BenchmarkView(b *testing.B) {
-	m := bigBoard(b, 200)
-	for i, name := range []string{"overview", "dns", "certificates", "email", "endpoints", "errors"} {
-		b.Run(name, func(b *testing.B) {
-			press(m, itoa(i+1))
-			b.ReportAllocs()
-			for b.Loop() {
-				m.sh.board.version++ // as a new result does: everything derived from the
-				m.rev++              // results is recomputed and the body drawn again
-				_ = m.View()
-			}
-		})
-	}
-}
-
 // countingWriter counts what the program writes to the "terminal" and says when the first
 // frame has been written.
 type countingWriter struct {

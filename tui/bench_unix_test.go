@@ -67,3 +67,25 @@ func BenchmarkConsoleCPUPerResult(b *testing.B) {
 	<-done
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*sweeps*checks), "µs-CPU/result")
 }
+
+// BenchmarkView is the cost of drawing a screen after a change (a result landing), for the
+// overview and each pane, 200x60 with 200 rows per pane. Target: under 2 ms.
+func BenchmarkView(b *testing.B) {
+	m := bigBoard(b, 200)
+	for i, name := range []string{"overview", "dns", "certificates", "email", "endpoints", "errors"} {
+		b.Run(name, func(b *testing.B) {
+			press(m, itoa(i+1))
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				m.sh.board.version++ // as a new result does: everything derived from the
+				m.rev++              // results is recomputed and the body drawn again
+				_ = m.View()
+			}
+			// CPU time as well as wall time: on a shared machine the wall clock counts the
+			// time other processes hold the cores.
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
