@@ -356,7 +356,7 @@ func TestResizeKeepsEveryScreenInItsFrame(t *testing.T) {
 	t.Parallel()
 	m, clk, _ := newTestModel(t, "")
 	playRounds(m, clk, true)
-	for _, sz := range [][2]int{{80, 24}, {200, 60}, {61, 17}, {132, 43}, {80, 24}} {
+	for _, sz := range [][2]int{{80, 24}, {200, 60}, {61, 17}, {132, 43}, {160, 30}, {80, 24}} {
 		size(m, sz[0], sz[1])
 		for i := range m.panes {
 			press(m, itoa(i+1))
