@@ -88,4 +88,3 @@ func BenchmarkView(b *testing.B) {
 		})
 	}
 }
-

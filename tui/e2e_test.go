@@ -53,6 +53,11 @@ func TestConsoleEndToEndAgainstTheLab(t *testing.T) {
 	waitFor("the lab's faults", func(s string) bool {
 		return strings.Contains(s, "API answers 503") && strings.Contains(s, "Status page unreachable") && strings.Contains(s, "Admin unreachable")
 	})
+	// Every check has reported once the Endpoints pane counts all six.
+	out.Reset()
+	tm.Send(tea.KeyPressMsg{Code: '5', Text: "5"})
+	waitFor("every check's result", func(s string) bool { return strings.Contains(s, "6 checks · ✖ 3 · ✔ 3") })
+	tm.Send(tea.KeyPressMsg{Code: '1', Text: "1"})
 	out.Reset()
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor("the detail", func(s string) bool {
