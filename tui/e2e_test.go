@@ -48,7 +48,7 @@ func TestConsoleEndToEndAgainstTheLab(t *testing.T) {
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 			out.Write(b)
 			return cond(ansi.Strip(out.String()))
-		}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		}, teatest.WithDuration(45*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	}
 	waitFor("the lab's faults", func(s string) bool {
 		return strings.Contains(s, "API answers 503") && strings.Contains(s, "Status page unreachable") && strings.Contains(s, "Admin unreachable")

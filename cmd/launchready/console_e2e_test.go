@@ -102,9 +102,9 @@ func TestDemoConsoleInTmux(t *testing.T) {
 	state := t.TempDir()
 	start := time.Now()
 	s.start(120, 40, binary+" demo --interval 3s --log-every 1s --state "+state)
-	s.waitFor("the first frame", 10*time.Second, "Launch Ready", "Risks, by business impact")
+	s.waitFor("the first frame", 30*time.Second, "Launch Ready", "Risks, by business impact")
 	t.Logf("first frame after %s (process start, lab start, session, console)", time.Since(start).Round(time.Millisecond))
-	s.waitFor("the lab's faults", 15*time.Second, "API answers 503", "Status page unreachable", "Admin unreachable", "DOWN")
+	s.waitFor("the lab's faults", 45*time.Second, "API answers 503", "Status page unreachable", "Admin unreachable", "DOWN")
 
 	// Other panes' faults rank above it, so find the API's finding with the filter.
 	s.keys("/", "API answers", "Enter", "Enter")
@@ -158,7 +158,7 @@ func TestDemoConsoleHonoursNoColor(t *testing.T) {
 			cmd = "env NO_COLOR=1 " + cmd
 		}
 		s.start(80, 24, cmd)
-		s.waitFor("the lab's faults", 15*time.Second, "✖ CRITICAL", "API answers 503", "▲ HIGH")
+		s.waitFor("the lab's faults", 45*time.Second, "✖ CRITICAL", "API answers 503", "▲ HIGH")
 		screen := s.capture(true)
 		switch has := colourSGR.MatchString(screen); {
 		case noColor && has:
