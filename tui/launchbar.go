@@ -143,8 +143,8 @@ var barRules = []barRule{
 		breaks: func(f probes.Finding, sh *shared) bool {
 			return f.Severity >= probes.High && coreHost(f.Target, sh)
 		}},
-	{name: "Edge protection in front", reads: "Cloudflare or an equivalent proxy in front, from the DNS pane's proxied metric and proxy findings",
-		unchecked: "needs the DNS pane (proxied)", covers: hasMetric("proxied"), breaks: idHas("proxied", "proxy", "edge")},
+	{name: "Edge protection in front", reads: "Cloudflare or an equivalent proxy in front of the public hosts, from the DNS pane's proxied metric (addresses in the proxy's ranges) and proxy findings",
+		judge: judgeEdge},
 	{name: "DNS documented, no drift", reads: "the DNS map in launchready.yaml against the DNS pane's findings",
 		unchecked: "the map is in launchready.yaml; drift needs the DNS pane", covers: inPane(probes.PaneDNS), breaks: paneAtLeast(probes.PaneDNS, probes.Medium)},
 	{name: "SPF, DKIM and DMARC set", reads: "the Email pane's findings (medium and above)",
@@ -224,6 +224,38 @@ func judge(rule barRule, sh *shared, res []probes.Result, fs []probes.Finding) b
 		return barItem{state: barUnchecked, why: rule.unchecked}
 	}
 	return barItem{state: barMet, why: plural(covered, "check") + ", nothing wrong"}
+}
+
+// judgeEdge is met only when a public host really sits behind the proxy: no finding is
+// not the same as protection, since a config that never asked for a proxy has none.
+func judgeEdge(sh *shared) barItem {
+	var broken []probes.Finding
+	for _, f := range sh.board.findings() {
+		if idHas("proxied", "proxy", "edge")(f, sh) {
+			broken = append(broken, f)
+		}
+	}
+	if len(broken) > 0 {
+		return barItem{state: barNotMet, why: fmt.Sprintf("%s: %s", shortTarget(broken[0].Target), broken[0].Title), findings: broken}
+	}
+	seen, behind := 0, []string{}
+	for _, r := range sh.board.results() {
+		v, ok := r.Metrics["proxied"]
+		if !ok || r.Err != "" {
+			continue
+		}
+		seen++
+		if v == 1 {
+			behind = append(behind, shortTarget(r.Target))
+		}
+	}
+	switch {
+	case seen == 0:
+		return barItem{state: barUnchecked, why: "needs the DNS pane (proxied)"}
+	case len(behind) == 0:
+		return barItem{state: barNotMet, why: fmt.Sprintf("none of %s resolves into Cloudflare's ranges: nothing filters attacks or floods before the origin", plural(seen, "host"))}
+	}
+	return barItem{state: barMet, why: fmt.Sprintf("%d of %d hosts behind Cloudflare: %s", len(behind), seen, strings.Join(behind, ", "))}
 }
 
 func judgeUptime(sh *shared) barItem {
