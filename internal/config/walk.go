@@ -77,6 +77,8 @@ func (w *walker) walk(n ast.Node, t reflect.Type, path string) {
 	case t == secretType:
 		w.walkSecret(n, path)
 		return
+	case t == rawType:
+		return // its owner checks it when it decodes it (Raw.Decode)
 	case t == durationType:
 		s, ok := scalarText(n)
 		if !ok {
