@@ -129,7 +129,7 @@ func (l *Lock) Release() error {
 		return nil
 	}
 	cur, err := readHolder(l.path)
-	if err != nil || cur.Operator.PID != l.holder.Operator.PID || cur.Since != l.holder.Since {
+	if err != nil || cur.Operator.PID != l.holder.Operator.PID || !cur.Since.Equal(l.holder.Since) {
 		return nil
 	}
 	return os.Remove(l.path)

@@ -28,6 +28,7 @@ type run struct {
 	rolledBack  map[int]bool // steps whose rollback ran, or that had none
 	rbFailed    bool         // a rollback failed and was skipped
 	cmdSeq      int          // numbers command files in the work folder
+	withhold    bool         // do not record output (a resume that lacks a secret it may hold)
 }
 
 // stepState is what the engine knows of one step.

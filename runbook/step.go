@@ -353,7 +353,7 @@ func (r *run) watch(ctx context.Context, i int, role string, p *proc, offset int
 	defer tl.close()
 	flush := func(final bool) error {
 		chunk, off := tl.next(time.Now(), final)
-		if chunk == "" {
+		if chunk == "" || r.withhold {
 			return nil
 		}
 		return r.emit(ctx, Event{Type: Output, Step: i + 1, Role: role, Text: chunk, Offset: off})
@@ -367,12 +367,16 @@ func (r *run) watch(ctx context.Context, i int, role string, p *proc, offset int
 			if err := flush(true); err != nil {
 				return cmdResult{}, err
 			}
-			if t := tl.finalTail(); t != "" {
+			if t := tl.finalTail(); t != "" && !r.withhold {
 				if err := r.emit(ctx, Event{Type: Output, Step: i + 1, Role: role, Text: t, Offset: tl.offset}); err != nil {
 					return cmdResult{}, err
 				}
 			}
-			res := r.result(state, code, why, killedFor, p, tl.lastLine())
+			lastLine := tl.lastLine()
+			if r.withhold {
+				lastLine = ""
+			}
+			res := r.result(state, code, why, killedFor, p, lastLine)
 			exit := res.exit
 			ev := Event{Type: CommandEnd, Step: i + 1, StepName: r.stepName(i), Role: role, Status: res.status, Reason: res.reason,
 				Exit: &exit, PID: p.pid, DurationMS: float64(r.e.o.Now().Sub(p.started).Microseconds()) / 1000}
@@ -381,6 +385,7 @@ func (r *run) watch(ctx context.Context, i int, role string, p *proc, offset int
 			}
 			os.Remove(p.outPath)
 			os.Remove(p.exitPath)
+			r.withhold = false
 			return res, nil
 		}
 		if err := flush(false); err != nil {
