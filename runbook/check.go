@@ -136,7 +136,7 @@ func buildCheck(raw *config.Raw, env Env) (*CheckSpec, config.Errors) {
 			spec.Kind, spec.Condition = f.Key, cond
 		}
 	}
-	if condField == nil {
+	if condField == nil && len(errs) == 0 {
 		errs = append(errs, raw.Error(raw.Path(), "names no condition", "add one of: "+strings.Join(kindNames, ", ")))
 	}
 	if len(errs) == 0 && spec.Within < spec.Every {

@@ -45,16 +45,20 @@ func (rb *Runbook) checkShape() config.Errors {
 			add(path, "has no name", "add name: with the variable commands read it from, like name: RELEASE")
 			return
 		}
+		namePath := path + ".name"
+		if kind == "capture" {
+			namePath = path
+		}
 		if !isVarName(name) {
-			add(path+".name", fmt.Sprintf("%q is not a variable name", name), "use UPPER_SNAKE_CASE, like "+suggestVar(name))
+			add(namePath, fmt.Sprintf("%q is not a variable name", name), "use UPPER_SNAKE_CASE, like "+suggestVar(name))
 			return
 		}
 		if isReserved(name) {
-			add(path+".name", fmt.Sprintf("%s is set by the shell or by launchready", name), "pick another name")
+			add(namePath, fmt.Sprintf("%s is set by the shell or by launchready", name), "pick another name")
 			return
 		}
 		if d, dup := defs[name]; dup {
-			add(path+".name", fmt.Sprintf("%s is already defined (%s at %s)", name, d.kind, d.path), "give each input, generated value and capture its own name")
+			add(namePath, fmt.Sprintf("%s is already %s (%s)", name, kindPhrase(d.kind), d.path), "give each input, generated value and capture its own name")
 			return
 		}
 		defs[name] = varDef{step: step, kind: kind, secret: secret, path: path}
@@ -186,7 +190,7 @@ func (rb *Runbook) checkEnv(env map[string]string, p string, defs map[string]var
 		case strings.HasPrefix(k, "LAUNCHREADY_"):
 			errs = append(errs, rb.doc.ErrorAt(kp+".key", k+" is set by launchready", "pick another name"))
 		case defs[k].kind != "":
-			errs = append(errs, rb.doc.ErrorAt(kp+".key", fmt.Sprintf("%s is also a %s (%s)", k, defs[k].kind, defs[k].path), "give them different names"))
+			errs = append(errs, rb.doc.ErrorAt(kp+".key", fmt.Sprintf("%s is also %s (%s)", k, kindPhrase(defs[k].kind), defs[k].path), "give them different names"))
 		}
 	}
 	return errs
@@ -225,8 +229,12 @@ func (rb *Runbook) checkRefs(defs map[string]varDef) config.Errors {
 					errs = append(errs, rb.doc.ErrorAt(path, fmt.Sprintf("reads $%s, which no input, generate, capture or env: of this runbook sets", n),
 						undefinedFix(n, defs)))
 					continue
-				case d.step > i, d.step == i && d.kind == "capture" && which == "run":
-					errs = append(errs, rb.doc.ErrorAt(path, fmt.Sprintf("reads $%s before it is set (%s at %s, which comes later)", n, d.kind, d.path),
+				case d.step == i && d.kind == "capture" && which == "run":
+					errs = append(errs, rb.doc.ErrorAt(path, fmt.Sprintf("reads $%s, which is captured from this same command's output", n),
+						"capture it in an earlier step, or compute it inside the command"))
+					continue
+				case d.step > i:
+					errs = append(errs, rb.doc.ErrorAt(path, fmt.Sprintf("reads $%s before it is set: it is %s at %s, which comes later", n, kindPhrase(d.kind), d.path),
 						"move that step before this one"))
 					continue
 				}
@@ -245,10 +253,10 @@ func (rb *Runbook) checkRefs(defs map[string]varDef) config.Errors {
 func undefinedFix(n string, defs map[string]varDef) string {
 	known := make([]string, 0, len(defs))
 	for k := range defs {
-		known = append(known, k)
+		known = append(known, strings.ToLower(k))
 	}
 	slices.Sort(known)
-	if c := config.Closest(n, known); c != "" {
+	if c := strings.ToUpper(config.Closest(strings.ToLower(n), known)); c != "" {
 		return fmt.Sprintf("did you mean $%s? Otherwise add an input named %s (a value from your shell is an input too: it is taken from the environment when set)", c, n)
 	}
 	return fmt.Sprintf("add an input named %s (a value from your shell is an input too: it is taken from the environment when set), or set it under env:", n)
@@ -312,3 +320,13 @@ func suggestVar(n string) string {
 func log2(n int) float64 { return math.Log2(float64(n)) }
 
 func minLength(alpha int) int { return int(math.Ceil(minSecretBits / log2(alpha))) }
+
+func kindPhrase(kind string) string {
+	switch kind {
+	case "input":
+		return "an input"
+	case "generate":
+		return "a generated value"
+	}
+	return "a capture"
+}
