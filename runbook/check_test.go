@@ -254,5 +254,5 @@ func TestConditionKindsPlugIn(t *testing.T) {
 
 type condFunc func(context.Context, RunInfo) Observation
 
-func (f condFunc) Describe() string                                 { return "custom" }
+func (f condFunc) Describe() string                                { return "custom" }
 func (f condFunc) Poll(ctx context.Context, r RunInfo) Observation { return f(ctx, r) }

@@ -9,12 +9,12 @@ type Type string
 // object per line; a UI receives the same events as they happen.
 const (
 	// Run level.
-	RunStart  Type = "run-start"  // Runbook, Operator, Cwd; the runbook's full text in Runbook.Source
-	Resumed   Type = "resume"     // another engine process took the run over; Operator, Choice
-	Detached  Type = "detached"   // the engine stopped watching (lost terminal, console quit); PID still running
-	RunEnd    Type = "run-end"    // Status: succeeded, aborted, rolled-back, rollback-failed, abandoned
-	Note      Type = "note"       // Text: something the operator should know
-	Choice    Type = "choice"     // Choices offered, Choice taken, By whom, Reason asked
+	RunStart Type = "run-start" // Runbook, Operator, Cwd; the runbook's full text in Runbook.Source
+	Resumed  Type = "resume"    // another engine process took the run over; Operator, Choice
+	Detached Type = "detached"  // the engine stopped watching (lost terminal, console quit); PID still running
+	RunEnd   Type = "run-end"   // Status: succeeded, aborted, rolled-back, rollback-failed, abandoned
+	Note     Type = "note"      // Text: something the operator should know
+	Choice   Type = "choice"    // Choices offered, Choice taken, By whom, Reason asked
 	// Steps.
 	StepStart Type = "step-start" // Step, Name, Attempt
 	StepEnd   Type = "step-end"   // Status: ok, failed, skipped; Reason

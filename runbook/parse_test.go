@@ -75,13 +75,13 @@ func TestVarRefs(t *testing.T) {
 	t.Parallel()
 	for cmd, want := range map[string]string{
 		`echo $A ${B} ${C:-x} ${#D} "$E" '$F' \$G $h $1 $? $$ $_`: "A B C D E",
-		`echo "it's $A"`:                      "A",
-		`echo 'a'$B'c'`:                       "B",
-		"cat <<'EOF'\n$A\nEOF\necho $B":       "B",
-		"cat <<EOF\n$A\nEOF":                  "A",
+		`echo "it's $A"`:                       "A",
+		`echo 'a'$B'c'`:                        "B",
+		"cat <<'EOF'\n$A\nEOF\necho $B":        "B",
+		"cat <<EOF\n$A\nEOF":                   "A",
 		`X=1; for Y in a; do echo $X $Y; done`: "X Y",
 		`echo ${A_1}_${B}x $C9`:                "A_1 B C9",
-		`awk '{print $1}' | grep "$PAT"`:      "PAT",
+		`awk '{print $1}' | grep "$PAT"`:       "PAT",
 	} {
 		if got := strings.Join(varRefs(cmd), " "); got != want {
 			t.Errorf("varRefs(%q) = %q, want %q", cmd, got, want)

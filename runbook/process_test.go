@@ -260,4 +260,3 @@ steps:
 		t.Errorf("trail %q", trail)
 	}
 }
-
