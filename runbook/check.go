@@ -83,7 +83,7 @@ func (c *CheckSpec) Describe() string {
 	if c.Times > 1 {
 		s += fmt.Sprintf(" %d times in a row", c.Times)
 	}
-	return s + fmt.Sprintf(", every %s, within %s", c.Every, c.Within)
+	return s + fmt.Sprintf(", every %s, within %s", ShortDuration(c.Every), ShortDuration(c.Within))
 }
 
 // checkCommon are the keys every check has besides its one condition.
@@ -147,4 +147,16 @@ func buildCheck(raw *config.Raw, env Env) (*CheckSpec, config.Errors) {
 		return nil, errs
 	}
 	return spec, nil
+}
+
+// ShortDuration writes 5m rather than 5m0s, for people.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

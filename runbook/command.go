@@ -30,6 +30,7 @@ type proc struct {
 	exitPath string
 	started  time.Time
 	deadline time.Time
+	ended    time.Time       // when our own child ended (zero when adopted)
 	waited   chan waitResult // nil when adopted: the process is not our child
 }
 
@@ -37,6 +38,7 @@ type waitResult struct {
 	exit   int
 	signal syscall.Signal
 	err    error
+	ended  time.Time
 }
 
 // startProc starts text under the wrapper in its own session and process group, with
@@ -64,7 +66,7 @@ func startProc(text, cwd string, env []string, outPath, exitPath string, timeout
 	p := &proc{pid: cmd.Process.Pid, outPath: outPath, exitPath: exitPath, started: now, deadline: now.Add(timeout), waited: make(chan waitResult, 1)}
 	go func() {
 		err := cmd.Wait()
-		var r waitResult
+		r := waitResult{ended: time.Now()}
 		if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
 			r.exit = st.ExitStatus()
 			if st.Signaled() {
@@ -93,7 +95,7 @@ func (p *proc) poll() (procState, int, string) {
 	if p.waited != nil {
 		select {
 		case r := <-p.waited:
-			p.waited = nil
+			p.waited, p.ended = nil, r.ended
 			if code, ok := readExitFile(p.exitPath); ok {
 				return procExited, code, ""
 			}

@@ -136,7 +136,7 @@ func writeEvent(b *strings.Builder, e Event) {
 	case RollbackSkip:
 		line("  ", "↩ %s: nothing to undo (%s)", step, e.Reason)
 	case RollbackEnd:
-		line("", "↩ roll back ended: %s %s", e.Status, e.Reason)
+		line("", "↩ roll back ended: %s", strings.TrimSpace(e.Status+" "+e.Reason))
 	case RunEnd:
 		line("", "■ run %s", e.Status)
 	default:

@@ -29,10 +29,7 @@ func TestInvalidRunbooks(t *testing.T) {
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
 			t.Parallel()
-			rb, err := Load(f)
-			if err == nil {
-				err = rb.Validate(sessionChecks())
-			}
+			_, err := loadChecked(f, sessionChecks())
 			if err == nil {
 				t.Fatalf("%s is valid", f)
 			}
@@ -109,7 +106,7 @@ func TestLoadDir(t *testing.T) {
 	write("broken.yaml", "steps: [{rnu: x}]\n")
 	write("notes.txt", "not a runbook")
 	write(".hidden.yaml", "garbage: [")
-	rbs, err := LoadDir(dir)
+	rbs, err := LoadDir(dir, Env{})
 	names := []string{}
 	for _, rb := range rbs {
 		names = append(names, rb.Name)
@@ -123,7 +120,7 @@ func TestLoadDir(t *testing.T) {
 	if rb, ok := Find(rbs, "rollback"); !ok || rb.Summary() != "Roll back" {
 		t.Errorf("summary of %+v", rb)
 	}
-	if rbs, err := LoadDir(filepath.Join(dir, "absent")); rbs != nil || err != nil {
+	if rbs, err := LoadDir(filepath.Join(dir, "absent"), Env{}); rbs != nil || err != nil {
 		t.Errorf("a missing folder is no runbooks: %v %v", rbs, err)
 	}
 }
@@ -176,7 +173,7 @@ steps:
 	if s.Cwd != "/srv/app" || s.Timeout.String() != "2m0s" || strings.Join(s.Reads, ",") != "RELEASE,TOKEN" || strings.Join(s.Env, ",") != "APP" || s.Rollback != "undo" {
 		t.Errorf("step 1 plan %+v", s)
 	}
-	if p.Steps[1].Generate != "KEY: 32 hex characters after whsec_" || p.Steps[2].Check != "http api.acme.example is healthy 3 times in a row, every 5s, within 5m0s" {
+	if p.Steps[1].Generate != "KEY: 32 hex characters after whsec_" || p.Steps[2].Check != "http api.acme.example is healthy 3 times in a row, every 5s, within 5m" {
 		t.Errorf("plan %+v %+v", p.Steps[1], p.Steps[2])
 	}
 }

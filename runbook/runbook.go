@@ -109,6 +109,16 @@ const startHint = "start from `launchready runbook init`, which writes commented
 // Parse reads a runbook's text. It checks everything that does not depend on the session
 // (syntax, keys, types, names, $VARIABLE references); Validate checks the rest.
 func Parse(data []byte, file string) (*Runbook, error) {
+	rb, errs := parse(data, file)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return rb, nil
+}
+
+// parse returns the runbook whenever it decoded, even with shape errors, so Check can
+// add the session's errors to them and a user sees every problem in one pass.
+func parse(data []byte, file string) (*Runbook, config.Errors) {
 	if len(data) > maxRunbookSize {
 		return nil, config.Errors{{File: file, Msg: fmt.Sprintf("is %d bytes; a runbook is a few kilobytes", len(data)), Fix: "check that this is a runbook"}}
 	}
@@ -124,7 +134,22 @@ func Parse(data []byte, file string) (*Runbook, error) {
 	if rb.Name == "" {
 		rb.Name = nameFromFile(file)
 	}
-	if errs := rb.checkShape(); len(errs) > 0 {
+	return rb, rb.checkShape()
+}
+
+// Check parses and validates in one pass, listing every problem in the file: what
+// `launchready validate` reports.
+func Check(data []byte, file string, env Env) (*Runbook, error) {
+	rb, errs := parse(data, file)
+	if rb == nil {
+		return nil, errs
+	}
+	if err := rb.Validate(env); err != nil {
+		errs = append(errs, err.(config.Errors)...)
+		sortByLine(errs)
+	}
+	if len(errs) > 0 {
+		rb.validated = false
 		return nil, errs
 	}
 	return rb, nil
@@ -132,6 +157,22 @@ func Parse(data []byte, file string) (*Runbook, error) {
 
 // Load reads and parses a runbook file.
 func Load(path string) (*Runbook, error) {
+	data, err := readRunbook(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, path)
+}
+
+func loadChecked(path string, env Env) (*Runbook, error) {
+	data, err := readRunbook(path)
+	if err != nil {
+		return nil, err
+	}
+	return Check(data, path, env)
+}
+
+func readRunbook(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, config.Errors{{File: path, Msg: "cannot read the runbook: " + pathErr(err)}}
@@ -141,13 +182,13 @@ func Load(path string) (*Runbook, error) {
 	if err != nil {
 		return nil, config.Errors{{File: path, Msg: "cannot read the runbook: " + pathErr(err)}}
 	}
-	return Parse(data, path)
+	return data, nil
 }
 
-// LoadDir reads every *.yaml and *.yml file in dir, sorted by name. It returns the
-// runbooks that parsed and one error listing every problem in the others, so one broken
-// file does not hide the rest. A missing folder is no runbooks, not an error.
-func LoadDir(dir string) ([]*Runbook, error) {
+// LoadDir reads and validates every *.yaml and *.yml file in dir, sorted by name. It
+// returns the runbooks that are valid and one error listing every problem in the others,
+// so one broken file does not hide the rest. A missing folder is no runbooks, not an error.
+func LoadDir(dir string, env Env) ([]*Runbook, error) {
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
 		return nil, nil
@@ -163,7 +204,7 @@ func LoadDir(dir string) ([]*Runbook, error) {
 		if e.IsDir() || strings.HasPrefix(n, ".") || (!strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".yml")) {
 			continue
 		}
-		rb, err := Load(filepath.Join(dir, n))
+		rb, err := loadChecked(filepath.Join(dir, n), env)
 		if err != nil {
 			errs = append(errs, asErrors(err)...)
 			continue

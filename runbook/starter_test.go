@@ -101,7 +101,7 @@ hosts:
 	if written, err = WriteStarters(dir, files, true); err != nil || len(written) != 3 {
 		t.Errorf("--force: %v %v", written, err)
 	}
-	rbs, err := LoadDir(dir)
+	rbs, err := LoadDir(dir, Env{Checks: checks})
 	if err != nil || len(rbs) != 3 {
 		t.Errorf("written starters do not load: %v", err)
 	}

@@ -334,7 +334,7 @@ func (r *run) command(ctx context.Context, i int, role, text string) (cmdResult,
 		return cmdResult{status: StepFailed, reason: reason, exit: -1}, r.emit(ctx, ev)
 	}
 	err = r.emit(ctx, Event{Type: CommandStart, Step: i + 1, StepName: r.stepName(i), Role: role, Command: text, Cwd: cwd,
-		PID: p.pid, Timeout: timeout.String(), OutputFile: p.outPath, ExitFile: p.exitPath, Time: now})
+		PID: p.pid, Timeout: ShortDuration(timeout), OutputFile: p.outPath, ExitFile: p.exitPath, Time: now})
 	if err != nil {
 		// Unrecorded commands must not run on: stop it.
 		p.kill(r.e.o.KillGrace)
@@ -378,8 +378,12 @@ func (r *run) watch(ctx context.Context, i int, role string, p *proc, offset int
 			}
 			res := r.result(state, code, why, killedFor, p, lastLine)
 			exit := res.exit
+			end := r.e.o.Now()
+			if !p.ended.IsZero() {
+				end = p.ended
+			}
 			ev := Event{Type: CommandEnd, Step: i + 1, StepName: r.stepName(i), Role: role, Status: res.status, Reason: res.reason,
-				Exit: &exit, PID: p.pid, DurationMS: float64(r.e.o.Now().Sub(p.started).Microseconds()) / 1000}
+				Exit: &exit, PID: p.pid, DurationMS: float64(end.Sub(p.started).Microseconds()) / 1000}
 			if err := r.emit(ctx, ev); err != nil {
 				return cmdResult{}, err
 			}
