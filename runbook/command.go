@@ -44,6 +44,9 @@ type waitResult struct {
 // startProc starts text under the wrapper in its own session and process group, with
 // stdin from /dev/null (the terminal belongs to the engine) and output to outPath.
 func startProc(text, cwd string, env []string, outPath, exitPath string, timeout time.Duration, now time.Time) (*proc, error) {
+	if err := platformCheck(); err != nil {
+		return nil, err
+	}
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		return nil, errors.New("runbook commands run with bash, and bash is not on PATH; install it (apt install bash)")
@@ -187,10 +190,12 @@ func openTailer(path string, offset int64, red *Redactor, capBytes int64) (*tail
 	return t, nil
 }
 
-// next reads what is new and returns the chunk to emit now ("" for none) and the raw
-// offset it reaches; final drains everything.
-func (t *tailer) next(now time.Time, final bool) (string, int64) {
+// next reads what is new (up to maxPending at a time) and returns the chunk to emit now
+// ("" for none), the raw offset it reaches, and whether more is waiting to be read; final
+// emits everything read, partial lines included.
+func (t *tailer) next(now time.Time, final bool) (string, int64, bool) {
 	buf := make([]byte, 32<<10)
+	more := false
 	for {
 		n, err := t.f.Read(buf)
 		if n > 0 {
@@ -199,7 +204,11 @@ func (t *tailer) next(now time.Time, final bool) (string, int64) {
 			t.last = now
 			t.noteLines(buf[:n])
 		}
-		if err != nil || n < len(buf) || len(t.pending) >= maxPending {
+		if err != nil || n == 0 {
+			break
+		}
+		if len(t.pending) >= maxPending {
+			more = true
 			break
 		}
 	}
@@ -214,7 +223,7 @@ func (t *tailer) next(now time.Time, final bool) (string, int64) {
 		}
 	}
 	if cut <= 0 {
-		return "", t.offset
+		return "", t.offset, more
 	}
 	chunk := t.red.Redact(string(t.pending[:cut]))
 	t.pending = append(t.pending[:0], t.pending[cut:]...)
@@ -229,13 +238,13 @@ func (t *tailer) next(now time.Time, final bool) (string, int64) {
 			}
 			t.kept += int64(len(keep))
 			t.overflow(chunk[len(keep):])
-			return keep, t.offset
+			return keep, t.offset, more
 		}
 		t.overflow(chunk)
-		return "", t.offset
+		return "", t.offset, more
 	}
 	t.kept += int64(len(chunk))
-	return chunk, t.offset
+	return chunk, t.offset, more
 }
 
 func (t *tailer) overflow(s string) {

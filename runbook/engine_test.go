@@ -488,3 +488,42 @@ steps:
 		t.Errorf("outcome %+v, note %+v", out, last(evs, Note))
 	}
 }
+
+func TestOutputIsCappedButItsEndKept(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &script{})
+	h.opts.OutputCap = 4 << 10
+	ch := make(chan Event, 1024)
+	h.opts.Events = ch
+	var fromChan []Event
+	done := make(chan struct{})
+	go func() {
+		for e := range ch {
+			fromChan = append(fromChan, e)
+		}
+		close(done)
+	}()
+	rb := runbookFrom(t, t.TempDir(), `steps:
+  - run: for i in $(seq 1 20000); do echo "line $i of a chatty build"; done; echo "the error at the end" >&2; exit 1
+`, Env{})
+	h.p.choices = []Decision{Abort}
+	out := h.run(rb)
+	close(ch)
+	<-done
+	evs := h.transcript(out)
+	o := outputOf(evs, 1)
+	if len(o) > 4<<10+tailKeep+200 {
+		t.Errorf("kept %d bytes of output, cap 4 KiB plus the tail", len(o))
+	}
+	for _, want := range []string{"line 1 of a chatty build\n", "bytes of output not kept (over 4096 per command)", "line 20000 of a chatty build\nthe error at the end\n"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if end := last(evs, CommandEnd); !strings.Contains(end.Reason, "the error at the end") {
+		t.Errorf("failure reason %q", end.Reason)
+	}
+	if len(fromChan) != len(evs) || fromChan[len(fromChan)-1].Type != RunEnd {
+		t.Errorf("the events channel got %d events, the transcript has %d", len(fromChan), len(evs))
+	}
+}

@@ -179,6 +179,7 @@ func (e *Engine) resume(ctx context.Context, lock *Lock, u RunSummary) (Outcome,
 	defer r.close()
 	_ = lock.Update(u.ID, rb.Name)
 	op := *e.o.Operator
+	e.o.Log.Info("runbook run resumed", "run", u.ID, "runbook", rb.Name, "operator", op.String(), "after_event", rp.lastSeq)
 	if err := r.emit(ctx, Event{Type: Resumed, Operator: &op, Text: fmt.Sprintf("taken over after event %d (%s)", rp.lastSeq, rp.lastEvent.Type)}); err != nil {
 		return Outcome{}, err
 	}

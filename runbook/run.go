@@ -99,6 +99,7 @@ func (r *run) start(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	r.e.o.Log.Info("runbook run started", "run", r.id, "runbook", r.rb.Name, "operator", op.String(), "transcript", r.t.path)
 	for i := range r.rb.Inputs {
 		if err := r.ask(ctx, -1, &r.rb.Inputs[i], ""); err != nil {
 			return r.stopped(ctx, err)
@@ -129,6 +130,7 @@ func (r *run) finish(status string, err error) (Outcome, error) {
 		out.Status, out.Reason = StatusDetached, err.Error()
 		return out, err
 	}
+	r.e.o.Log.Info("runbook run stopped", "run", r.id, "runbook", r.rb.Name, "status", status)
 	switch status {
 	case StatusDetached:
 		out.Reason = "the engine stopped watching; the run is unfinished and `launchready runbook resume` picks it up"

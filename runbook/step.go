@@ -72,6 +72,7 @@ func (r *run) forward(ctx context.Context, from int, p phase) (string, error) {
 				break
 			}
 			st.status = StepFailed
+			r.e.o.Log.Warn("runbook step failed", "run", r.id, "step", i+1, "reason", r.red.Redact(res.reason))
 			if err := r.emit(ctx, Event{Type: StepEnd, Step: i + 1, StepName: r.stepName(i), Status: StepFailed, Reason: res.reason, Text: res.failed.String()}); err != nil {
 				return "", err
 			}
@@ -352,11 +353,17 @@ func (r *run) watch(ctx context.Context, i int, role string, p *proc, offset int
 	}
 	defer tl.close()
 	flush := func(final bool) error {
-		chunk, off := tl.next(time.Now(), final)
-		if chunk == "" || r.withhold {
-			return nil
+		for {
+			chunk, off, more := tl.next(time.Now(), final)
+			if chunk != "" && !r.withhold {
+				if err := r.emit(ctx, Event{Type: Output, Step: i + 1, Role: role, Text: chunk, Offset: off}); err != nil {
+					return err
+				}
+			}
+			if !more {
+				return nil
+			}
 		}
-		return r.emit(ctx, Event{Type: Output, Step: i + 1, Role: role, Text: chunk, Offset: off})
 	}
 	tick := time.NewTicker(r.e.o.Tick)
 	defer tick.Stop()
