@@ -407,6 +407,9 @@ func TestUnfinishedRunIsOfferedBeforeANewOne(t *testing.T) {
 	if err != nil || out.Status != StatusDetached {
 		t.Fatalf("%+v %v", out, err)
 	}
+	if evs := h.transcript(out); evs[len(evs)-1].Type != Detached || !strings.Contains(evs[len(evs)-1].Text, "nothing is running") {
+		t.Errorf("a run lost at a prompt ends its transcript with %+v", evs[len(evs)-1])
+	}
 	// The next start offers the unfinished run first; rolling it back does not start the
 	// new run.
 	p.choices = []Decision{RollBack}

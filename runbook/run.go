@@ -29,6 +29,7 @@ type run struct {
 	rbFailed    bool         // a rollback failed and was skipped
 	cmdSeq      int          // numbers command files in the work folder
 	withhold    bool         // do not record output (a resume that lacks a secret it may hold)
+	lastType    Type         // the last event written
 }
 
 // stepState is what the engine knows of one step.
@@ -75,6 +76,7 @@ func (r *run) close() {
 // written stops the run: an unrecorded step must not run.
 func (r *run) emit(ctx context.Context, ev Event) error {
 	written, err := r.t.write(ev)
+	r.lastType = ev.Type
 	if err != nil {
 		r.e.o.Log.Error("transcript write failed", "run", r.id, "err", err)
 		return err
@@ -113,6 +115,10 @@ func (r *run) start(ctx context.Context) (string, error) {
 func (r *run) stopped(ctx context.Context, err error) (string, error) {
 	switch {
 	case errors.Is(err, errDetached) || ctx.Err() != nil:
+		if r.lastType != Detached {
+			// Waiting on a prompt or a check: nothing runs on without the engine.
+			_ = r.emit(context.Background(), Event{Type: Detached, Text: "the engine stopped while waiting (for an answer or a check); nothing is running; `launchready runbook resume` picks up here"})
+		}
 		return StatusDetached, nil
 	case errors.Is(err, ErrNoAnswer):
 		_ = r.emit(ctx, Event{Type: Note, Text: "stopped: " + err.Error()})
