@@ -106,7 +106,7 @@ steps:
   - name: Migrate
     run: |
       echo "migrating with $TOKEN"
-      sleep 1.5
+      sleep 2.5
       echo migrated >> trail
       echo "migrated using $TOKEN"
     rollback: echo unmigrated >> trail

@@ -125,7 +125,7 @@ steps:
     run: echo "deploying $RELEASE with $TOKEN"; echo "$TOKEN" > seen; echo done
     rollback: echo "back to $PREVIOUS with $TOKEN"
   - name: Wait for the API
-    check: {endpoint: http api.acme.example, times: 2, every: 200ms, within: 1500ms}
+    check: {endpoint: http api.acme.example, times: 2, every: 200ms, within: 3s}
 `
 
 // TestRunbookRollsBackAFailedDeploy runs a deploy whose health check fails against the
@@ -213,7 +213,7 @@ func TestRunbookRefusesSecretsOnTheCommandLineAndDryRuns(t *testing.T) {
 		t.Fatalf("dry run: exit %d %s", code, stderr)
 	}
 	for _, want := range []string{"Dry run of deploy", "RELEASE          before step 1, from --input = v9", "TOKEN            before step 1, from environment (secret)",
-		"check:    http api.acme.example is healthy 2 times in a row, every 200ms, within 1.5s", "rollback: echo \"back to $PREVIOUS with $TOKEN\""} {
+		"check:    http api.acme.example is healthy 2 times in a row, every 200ms, within 3s", "rollback: echo \"back to $PREVIOUS with $TOKEN\""} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out)
 		}
@@ -240,7 +240,7 @@ func TestRunbookLockAndCrashWithTheBinary(t *testing.T) {
 	t.Parallel()
 	p := newProject(t, map[string]string{"slow.yaml": `steps:
   - name: Migrate
-    run: echo migrating; sleep 1.5; echo migrated; touch migrated
+    run: echo migrating; sleep 4; echo migrated; touch migrated
   - name: Restart
     run: echo restarted
 `})
