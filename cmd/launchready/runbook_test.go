@@ -120,9 +120,11 @@ steps:
   - name: Record
     run: echo v1
     capture: PREVIOUS
+  - name: New key
+    generate: {name: NEW_KEY, format: alnum, length: 40, prefix: key_}
   - name: Deploy
     confirm: Deploy now?
-    run: echo "deploying $RELEASE with $TOKEN"; echo "$TOKEN" > seen; echo done
+    run: echo "deploying $RELEASE with $TOKEN and $NEW_KEY"; echo "$TOKEN" > seen; printf %s "$NEW_KEY" > key; echo done
     rollback: echo "back to $PREVIOUS with $TOKEN"
   - name: Wait for the API
     check: {endpoint: http api.acme.example, times: 2, every: 200ms, within: 3s}
@@ -141,8 +143,9 @@ func TestRunbookRollsBackAFailedDeploy(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Runbook deploy · run ", "(ssh from 10.0.0.7)",
-		"$ echo \"deploying $RELEASE with $TOKEN\"", "│ deploying v2 with [redacted TOKEN]",
-		"✖ API answers 503", "→ rollback (--on-failure)", "↩ rollback of 2: $ echo", "│ back to v1 with [redacted TOKEN]",
+		"$ echo \"deploying $RELEASE with $TOKEN and $NEW_KEY\"", "│ deploying v2 with [redacted TOKEN] and [redacted NEW_KEY]",
+		"= NEW_KEY generated: 40 alnum characters (sha256:",
+		"✖ API answers 503", "→ rollback (--on-failure)", "↩ rollback of 3: $ echo", "│ back to v1 with [redacted TOKEN]",
 		"✖ deploy rolled-back · transcript ",
 	} {
 		if !strings.Contains(out, want) {
@@ -151,6 +154,10 @@ func TestRunbookRollsBackAFailedDeploy(t *testing.T) {
 	}
 	if seen, _ := os.ReadFile(filepath.Join(p.dir, "seen")); strings.TrimSpace(string(seen)) != token {
 		t.Errorf("the command did not get the secret: %q", seen)
+	}
+	key, _ := os.ReadFile(filepath.Join(p.dir, "key"))
+	if !strings.HasPrefix(string(key), "key_") || len(key) != 44 {
+		t.Fatalf("the command did not get the generated key: %q", key)
 	}
 	logOut, _, code := p.run(t, "", nil, "runbook", "log")
 	if code != exitOK || !strings.Contains(logOut, "■ run rolled-back") || !strings.Contains(logOut, "TOKEN (secret, not recorded) from stdin") {
@@ -168,7 +175,10 @@ func TestRunbookRollsBackAFailedDeploy(t *testing.T) {
 	toolLog, _ := os.ReadFile(filepath.Join(p.state, "launchready.log"))
 	for name, text := range map[string]string{"stdout": out, "stderr": stderr, "log": logOut, "transcript": string(raw), "tool log": string(toolLog)} {
 		if strings.Contains(text, token) {
-			t.Errorf("the secret leaked into the %s", name)
+			t.Errorf("the secret input leaked into the %s", name)
+		}
+		if strings.Contains(text, string(key[4:])) {
+			t.Errorf("the generated secret leaked into the %s", name)
 		}
 	}
 }
