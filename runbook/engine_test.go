@@ -530,3 +530,29 @@ func TestOutputIsCappedButItsEndKept(t *testing.T) {
 		t.Errorf("the events channel got %d events, the transcript has %d", len(fromChan), len(evs))
 	}
 }
+
+// An engine lost while asking the runbook's inputs leaves them unasked; the resume asks.
+func TestResumeAsksInputsNeverAsked(t *testing.T) {
+	t.Parallel()
+	p := &script{}
+	h := newHarness(t, p)
+	rb := runbookFrom(t, t.TempDir(), `inputs: [{name: A}, {name: B, secret: true}]
+steps:
+  - run: echo "$A $B" | sed 's/b-secret-value/SEEN/'
+`, Env{})
+	ctx, cancel := context.WithCancel(context.Background())
+	e := h.engine()
+	e.o.Prompter = cancelling{cancel}
+	if out, err := e.Run(ctx, rb); err != nil || out.Status != StatusDetached {
+		t.Fatalf("%+v %v", out, err)
+	}
+	p.choices = []Decision{Continue}
+	p.inputs = map[string][]string{"A": {"a-value"}, "B": {"b-secret-value"}}
+	out, err := h.engine().Resume(context.Background())
+	if err != nil || out.Status != StatusSucceeded {
+		t.Fatalf("%+v %v", out, err)
+	}
+	if got := outputOf(h.transcript(out), 1); got != "a-value SEEN\n" {
+		t.Errorf("output %q: the resume must ask the inputs the lost engine never asked", got)
+	}
+}

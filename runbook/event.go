@@ -10,7 +10,7 @@ type Type string
 const (
 	// Run level.
 	RunStart Type = "run-start" // Runbook, Operator, Cwd; the runbook's full text in Runbook.Source
-	Resumed  Type = "resume"    // another engine process took the run over; Operator, Choice
+	Resumed  Type = "resume"    // another engine process took the run over; Operator, Runbook (no Source)
 	Detached Type = "detached"  // the engine stopped watching (lost terminal, console quit); PID still running
 	RunEnd   Type = "run-end"   // Status: succeeded, aborted, rolled-back, rollback-failed, abandoned
 	Note     Type = "note"      // Text: something the operator should know

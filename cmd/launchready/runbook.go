@@ -226,9 +226,10 @@ func newRunbookRunCmd(g *globalFlags) *cobra.Command {
 steps ask, secret inputs are read without echo. When a step fails you choose: retry, skip,
 roll back (the completed steps' rollbacks, newest first) or abort.
 
-ctrl+c stops the running command (its whole process group) and asks what next; ctrl+c
-twice, or a lost terminal, leaves the command running and the run unfinished:
-` + "`launchready runbook resume`" + ` records its result and carries on, rolls back or abandons.`,
+ctrl+c stops the running command or check (the command's whole process group) and asks
+what next; ctrl+c at a prompt leaves the run unfinished. A lost terminal (SIGHUP) or SIGTERM
+leaves a running command running and the run unfinished: ` + "`launchready runbook resume`" + `
+records its result and carries on, rolls back or abandons.`,
 		Example: `  launchready runbook run deploy
   launchready runbook run deploy --dry-run --input REF=v1.4.2
   FLY_API_TOKEN=... launchready runbook run deploy --yes --input REF=v1.4.2 --on-failure rollback
@@ -336,8 +337,8 @@ continues.`,
 }
 
 // driveEngine runs the engine with terminal prompts and printed events, ctrl+c stopping
-// the step (twice: detaching), SIGHUP and SIGTERM detaching, and turns the outcome into
-// an exit code.
+// the step (at a prompt: detaching), SIGHUP and SIGTERM detaching, and turns the outcome
+// into an exit code.
 func driveEngine(cmd *cobra.Command, opts runbook.Options, stdin *bufio.Reader, yes bool, onFailure, onUnfinished runbook.Decision,
 	start func(context.Context, *runbook.Engine) (runbook.Outcome, error)) error {
 	out := cmd.OutOrStdout()
@@ -346,23 +347,22 @@ func driveEngine(cmd *cobra.Command, opts runbook.Options, stdin *bufio.Reader, 
 	opts.Prompter, opts.Observe = p, pr.event
 	e := runbook.New(opts)
 
-	// The run outlives the root command's context: ctrl+c means "stop this step", not
-	// "quit"; only a second ctrl+c, a hang-up or SIGTERM lets go of the run.
+	// The run outlives the root command's context: ctrl+c while a command or check runs
+	// means "stop this step", not "quit"; at a prompt, a hang-up or SIGTERM lets go of
+	// the run, leaving any command running.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(cmd.Context()))
 	defer cancel()
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
 	go func() {
-		var lastInt time.Time
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case s := <-sig:
-				if s == os.Interrupt && pr.busy() && time.Since(lastInt) > 3*time.Second {
-					lastInt = time.Now()
-					fmt.Fprintln(out, "\n■ stopping the step (ctrl+c again within 3s leaves it running and detaches)")
+				if s == os.Interrupt && pr.busy() {
+					fmt.Fprintln(out, "\n■ stopping the step: SIGTERM to its process group, SIGKILL after 5s")
 					e.StopStep()
 					continue
 				}

@@ -42,6 +42,9 @@ func (p *printer) event(e runbook.Event) {
 		p.steps = e.Runbook.Steps
 		fmt.Fprintf(w, "Runbook %s · run %s · by %s\n", e.Runbook.Name, e.Run, e.Operator)
 	case runbook.Resumed:
+		if e.Runbook != nil {
+			p.steps = e.Runbook.Steps
+		}
 		fmt.Fprintf(w, "⟳ resuming run %s (%s)\n", e.Run, e.Text)
 	case runbook.StepStart:
 		again := ""
