@@ -556,3 +556,28 @@ steps:
 		t.Errorf("output %q: the resume must ask the inputs the lost engine never asked", got)
 	}
 }
+
+// A damaged transcript cannot be resumed, but it must not block every later run.
+func TestUnreadableUnfinishedRunCanBeAbandoned(t *testing.T) {
+	t.Parallel()
+	p := &script{choices: []Decision{Abandon}}
+	h := newHarness(t, p)
+	if err := os.MkdirAll(h.store.RunsDir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	bad := h.store.TranscriptPath("2026-01-01T00-00-00-old")
+	os.WriteFile(bad, []byte(`{"seq":1,"time":"2026-01-01T00:00:00Z","event":"run-start","run":"x","runbook":{"name":"old","source":"steps: [{rnu: x}]"}}`+"\n"), 0o600)
+	rb := runbookFrom(t, t.TempDir(), "steps:\n  - run: echo new\n", Env{})
+	out := h.run(rb)
+	if out.Status != StatusSucceeded || out.Resumed {
+		t.Fatalf("outcome %+v", out)
+	}
+	req := p.choiceRequests()[0]
+	if !strings.Contains(req.Reason, "cannot be resumed") || len(req.Choices) != 2 {
+		t.Errorf("request %+v", req)
+	}
+	evs := readChecked(t, bad)
+	if last(evs, RunEnd).Status != StatusAbandoned {
+		t.Errorf("the damaged run was not closed: %+v", evs)
+	}
+}

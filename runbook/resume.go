@@ -161,7 +161,7 @@ func (e *Engine) resume(ctx context.Context, lock *Lock, u RunSummary) (Outcome,
 	}
 	rp, err := replayEvents(evs)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("cannot resume run %s: %v; its transcript is %s", u.ID, err, u.Path)
+		return e.unreadable(ctx, u, evs, err)
 	}
 	rb := rp.rb
 	validErr := rb.Validate(e.o.Env)
@@ -202,6 +202,40 @@ func (e *Engine) resume(ctx context.Context, lock *Lock, u RunSummary) (Outcome,
 	}
 	st, err := r.decide(ctx, rp, u, validErr)
 	return r.finish(st, err)
+}
+
+// unreadable deals with an unfinished run whose transcript cannot be replayed (written by
+// a newer launchready, or damaged): it cannot go on, but it must not block every later run,
+// so the operator may abandon it.
+func (e *Engine) unreadable(ctx context.Context, u RunSummary, evs []Event, why error) (Outcome, error) {
+	reason := fmt.Sprintf("run %s cannot be resumed (%v); abandon it to run runbooks again, after checking by hand what it left done (launchready runbook log %s)", u.ID, why, u.ID)
+	rep, err := e.o.Prompter.Choose(ctx, ChoiceRequest{Request: Request{Run: u.ID, Runbook: u.Runbook}, Kind: ChoiceResume, Reason: reason,
+		Choices: []Decision{Abandon, Cancel}, Unfinished: &u})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("%s: %w", reason, err)
+	}
+	out := Outcome{Run: u.ID, Runbook: u.Runbook, Status: StatusCancelled, Transcript: u.Path, Reason: reason}
+	if rep.Choice != Abandon {
+		return out, nil
+	}
+	seq := 0
+	for _, ev := range evs {
+		seq = max(seq, ev.Seq)
+	}
+	t, err := appendTranscript(u.Path, u.ID, seq, e.redactor(), e.o.Now)
+	if err != nil {
+		return out, err
+	}
+	defer t.close()
+	op := *e.o.Operator
+	for _, ev := range []Event{{Type: Choice, Text: string(ChoiceResume), Reason: reason, Choices: []string{string(Abandon), string(Cancel)}, Choice: string(Abandon), By: rep.By, Operator: &op},
+		{Type: RunEnd, Status: StatusAbandoned}} {
+		if _, err := t.write(ev); err != nil {
+			return out, err
+		}
+	}
+	out.Status = StatusAbandoned
+	return out, nil
 }
 
 // adopt waits for the command the last engine left running and records how it ended.
