@@ -33,6 +33,8 @@ type Config struct {
 	Hosts        []Host  `yaml:"hosts"`
 	Network      Network `yaml:"network"`
 	Checks       Checks  `yaml:"checks"`
+	// Runbooks says where the deploy, rollback and rotation runbooks live.
+	Runbooks Runbooks `yaml:"runbooks"`
 
 	// Pane sections (dns, tls, email, endpoints, errors) are kept as YAML nodes and
 	// decoded by the probe kinds that own them, so adding a pane never touches this file.
@@ -76,6 +78,24 @@ type Checks struct {
 	Interval    time.Duration `yaml:"interval"`
 	Timeout     time.Duration `yaml:"timeout"`
 	Concurrency int           `yaml:"concurrency"`
+}
+
+// Runbooks is the runbooks: section. The runbook package reads the files; the config only
+// says where they are, so `validate` and the console agree on the folder.
+type Runbooks struct {
+	// Dir holds one YAML file per runbook; relative to the config file, default runbooks.
+	Dir string `yaml:"dir"`
+}
+
+// DefaultRunbooksDir is where runbooks live when runbooks.dir is not set: beside the config.
+const DefaultRunbooksDir = "runbooks"
+
+// RunbooksDir is the runbooks folder, resolved relative to the config file.
+func (c *Config) RunbooksDir() string {
+	if c.Runbooks.Dir == "" {
+		return c.Path(DefaultRunbooksDir)
+	}
+	return c.Path(c.Runbooks.Dir)
 }
 
 // Defaults for the runner: every minute, as the roadmap asks of uptime checks; ten seconds
