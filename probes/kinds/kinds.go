@@ -5,11 +5,13 @@ package kinds
 import (
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/httpcheck"
+	"github.com/launchready/launchready/probes/mailauth"
 )
 
 // Registry returns a registry of every probe kind.
 func Registry() *probes.Registry {
 	return probes.NewRegistry(
 		httpcheck.Kind,
+		mailauth.Kind,
 	)
 }
