@@ -18,7 +18,7 @@ import (
 // Keys used in zones: a 2048-bit RSA key (the lab's lr1), the RFC 8463 ed25519 key, the
 // dkimpy 1024-bit test key and a 768-bit key receivers refuse.
 const (
-	rsa2048 = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApcNtLphiyyy71345Mc8i0zzkT7y5tsK941Ip0wAwp9ycq3PJ5il6SE0E/M4yw/oJBOG1qWcOGly4tGqw3cpnrUVHxOsZvrpB/33+qQwr9jSyyfOqoIPv6GdbrRH6HqZctrhxWiATy3PjaNVhDfeF5Y30lyv4oXXeLFmRWugl10lOJqFGdpV+4PNQM5zY1rrZcNQyJmjL8tuCCLEbpQmjdqeqRiij7uz8ZIBzZmEQVOgA6/ME/5/yEwRgPRqFa8+kxSLRqbsbZ8eQgzZYoT72S9md9ZNaRzF12qqi5yaLEakrwew3kzr9siCjFmAFwP/93ku5HDJjIGXqTNHcdBZVewIDAQAB"
+	rsa2048    = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApcNtLphiyyy71345Mc8i0zzkT7y5tsK941Ip0wAwp9ycq3PJ5il6SE0E/M4yw/oJBOG1qWcOGly4tGqw3cpnrUVHxOsZvrpB/33+qQwr9jSyyfOqoIPv6GdbrRH6HqZctrhxWiATy3PjaNVhDfeF5Y30lyv4oXXeLFmRWugl10lOJqFGdpV+4PNQM5zY1rrZcNQyJmjL8tuCCLEbpQmjdqeqRiij7uz8ZIBzZmEQVOgA6/ME/5/yEwRgPRqFa8+kxSLRqbsbZ8eQgzZYoT72S9md9ZNaRzF12qqi5yaLEakrwew3kzr9siCjFmAFwP/93ku5HDJjIGXqTNHcdBZVewIDAQAB"
 	ed25519Key = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 	rsa1024    = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB"
 	rsa768     = "MHwwDQYJKoZIhvcNAQEBBQADawAwaAJhAKfHh9HWl+v28KE2ioAlVv1crc++mrOGpjdmIizVq+I44jvcoLoli5BPFtN2upNYQM3uJ3ZjQ2psXbWzZIpB5S1tHyPmjEeEAJy5fU8cXaYlDv4BNnUyK2giTmHPvLMnYQIDAQAB"
@@ -177,7 +177,9 @@ func TestFindings(t *testing.T) {
 			[]string{"email.spf-ptr/low"}},
 		{"spf 12 lookups", edit(goodZone(), []string{spfAt}, nested...), goodEmail,
 			[]string{"email.spf-too-many-lookups/high", "email.spf-unapproved-include/medium", "email.spf-unapproved-include/medium"}},
-		{"spf 10 lookups", edit(goodZone(), []string{spfAt}, append(slices.DeleteFunc(slices.Clone(nested), func(l string) bool { return strings.HasPrefix(l, "acme.example.") || strings.HasPrefix(l, "b.example. 300 IN TXT") }),
+		{"spf 10 lookups", edit(goodZone(), []string{spfAt}, append(slices.DeleteFunc(slices.Clone(nested), func(l string) bool {
+			return strings.HasPrefix(l, "acme.example.") || strings.HasPrefix(l, "b.example. 300 IN TXT")
+		}),
 			`acme.example. 300 IN TXT "v=spf1 include:_spf.provider.example include:a.example include:b.example -all"`,
 			`b.example. 300 IN TXT "v=spf1 include:b1.example mx:b.example -all"`)...),
 			"email:\n  dkim_selectors: [lr1]\n",
