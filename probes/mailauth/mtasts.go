@@ -268,6 +268,12 @@ func (c *check) checkMTASTS(ctx context.Context, mx *MXReport, p *part) *MTASTSR
 // fetchPolicy gets and parses the policy file as a sending MTA would: HTTPS with a valid
 // certificate, no redirects, HTTP 200, text/plain, at most 64 KiB.
 func (c *check) fetchPolicy(ctx context.Context, url string) (*MTASTSPolicy, error) {
+	// Half of what is left at most, so a hanging policy host leaves time for the rest.
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Until(dl)/2)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
