@@ -59,6 +59,7 @@ Start here:
 	pf.StringVar(&g.state, "state", "", "state folder for history, transcripts and the tool's log (default $XDG_STATE_HOME/launchready)")
 	pf.StringVar(&g.resolver, "resolver", "", "DNS server to ask for this run, host:port (overrides network.resolvers)")
 	root.AddCommand(newCheckCmd(g), newValidateCmd(g))
+	root.AddCommand(newEmailCmd(g))
 	return root
 }
 
