@@ -236,3 +236,39 @@ func smtpServer(t *testing.T, be smtp.Backend) (string, string) {
 	t.Cleanup(func() { s.Close() })
 	return ln.Addr().String(), ca
 }
+
+// TestCheckEmailPaneAgainstTheLab: the healthy lab is clean in the email pane, the demo
+// shows its planted email faults.
+func TestCheckEmailPaneAgainstTheLab(t *testing.T) {
+	t.Parallel()
+	out, stderr, code := launch(t, nil, "check", "--lab=healthy", "--only", "email", "--fail-on", "info")
+	if code != exitOK || !strings.Contains(out, "No findings") {
+		t.Fatalf("healthy: exit %d\n%s\n%s", code, out, stderr)
+	}
+	out, stderr, code = launch(t, nil, "check", "--lab", "--only", "email", "--json")
+	if code != exitFindings {
+		t.Fatalf("demo: exit %d\n%s", code, stderr)
+	}
+	var rep struct {
+		Findings []struct {
+			ID, Target, Title string
+			Severity          string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		got[f.ID+" "+f.Target] = f.Severity
+	}
+	for k, sev := range map[string]string{
+		"email.spf-too-many-lookups acme.example":     "high",
+		"email.dmarc-policy-none _dmarc.acme.example": "medium",
+		"email.dmarc-no-rua _dmarc.acme.example":      "medium",
+	} {
+		if got[k] != sev {
+			t.Errorf("want %s at %s; got %v", k, sev, got)
+		}
+	}
+}

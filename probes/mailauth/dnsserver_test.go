@@ -46,7 +46,7 @@ func (s *testDNS) add(t testing.TB, lines ...string) {
 func (s *testDNS) addRR(rr dns.RR) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := strings.ToLower(dns.Fqdn(rr.Header().Name))
+	n := presentation(strings.ToLower(dns.Fqdn(rr.Header().Name)))
 	rr.Header().Name = n
 	s.rrs[n] = append(s.rrs[n], rr)
 }
@@ -121,6 +121,21 @@ func (s *testDNS) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	}
 	resp.Truncate(size)
 	_ = w.WriteMsg(resp)
+}
+
+// presentation is a name in miekg/dns's escaped form ("a\\ b."), the form queries
+// arrive in, so zone data with special characters (the SPF suite has spaces) matches.
+func presentation(n string) string {
+	buf := make([]byte, 256)
+	off, err := dns.PackDomainName(n, buf, 0, nil, false)
+	if err != nil {
+		return n
+	}
+	out, _, err := dns.UnpackDomainName(buf[:off], 0)
+	if err != nil {
+		return n
+	}
+	return out
 }
 
 // hasBelow reports an empty non-terminal: a name with no records but names under it.
