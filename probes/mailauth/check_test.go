@@ -203,7 +203,7 @@ func TestFindings(t *testing.T) {
 		// exactly 255 bytes, ending in a whole term but no all: what a provider's cut leaves
 		{"spf cut at 255", edit(goodZone(), []string{spfAt}, `acme.example. 300 IN TXT "v=spf1 include:_spf.provider.example `+strings.Repeat("ip4:192.0.2.1 ", 7)+strings.Repeat("ip4:192.0.2.10 ", 7)+"ip4:192.0.2.100"+`"`), goodEmail,
 			[]string{"email.spf-no-all/medium", "email.spf-truncated/medium"}},
-		{"spf over 450 bytes", edit(goodZone(), []string{spfAt}, `acme.example. 300 IN TXT "v=spf1 include:_spf.provider.example `+strings.Repeat("ip4:192.0.2.1 ", 20)+`" "`+strings.Repeat("ip4:192.0.2.2 ", 15)+`-all"`), goodEmail,
+		{"spf answer over 512 bytes", edit(goodZone(), []string{spfAt}, `acme.example. 300 IN TXT "v=spf1 include:_spf.provider.example `+strings.Repeat("ip4:192.0.2.1 ", 20)+`" "`+strings.Repeat("ip4:192.0.2.2 ", 15)+`-all"`), goodEmail,
 			[]string{"email.spf-too-long/low"}},
 
 		{"dkim selector missing", edit(goodZone(), []string{"lr1._domainkey"}), goodEmail,

@@ -27,7 +27,7 @@
 //	email.spf-ptr                  low, onboarding    ptr is used
 //	email.spf-split-joins-terms    high, onboarding   a string split runs two terms together
 //	email.spf-truncated            medium, onboarding a 255-byte last string without all: cut by a provider
-//	email.spf-too-long             low, onboarding    over 450 bytes
+//	email.spf-too-long             low, onboarding    the TXT answer is over 512 bytes
 //	email.spf-unapproved-include   medium, trust      an include not in email.approved_senders
 //	email.spf-approved-missing     high, onboarding   an approved sender not included
 //	email.spf-ip-not-authorised    high, onboarding   a sending IP gets fail/softfail/neutral (temperror: medium)
@@ -71,7 +71,7 @@
 //	email.tlsrpt-missing           low, support
 //	email.tlsrpt-invalid           low, support
 //
-// Metrics: spf_lookups, spf_void_lookups, dkim_key_bits (the weakest usable key),
+// Metrics: spf_lookups, spf_void_lookups, spf_record_bytes, dkim_key_bits (the weakest usable key),
 // dmarc_policy (0 none, 1 quarantine, 2 reject; absent without a usable record),
 // mx_count. Result.Data is a *Report: the SPF walk (tree with per-include counts) and
 // verdicts per sending IP, every DKIM selector looked at, the DMARC record and where it
