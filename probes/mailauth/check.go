@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/netx"
@@ -17,6 +18,7 @@ type check struct {
 	cfg    *Config
 	org    string // the top-level config domain, the organisational default
 	net    *netx.Net
+	now    func() time.Time // for the MTA-STS id= a fix suggests
 	info   probes.CheckInfo
 }
 

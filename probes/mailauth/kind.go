@@ -1,6 +1,8 @@
 package mailauth
 
 import (
+	"time"
+
 	"github.com/launchready/launchready/probes"
 )
 
@@ -17,6 +19,10 @@ var Kind = probes.Kind{
 			return nil, err
 		}
 		timeout := c.Timeout
+		now := env.Now
+		if now == nil {
+			now = time.Now
+		}
 		var out []probes.Check
 		for _, d := range c.Domains {
 			out = append(out, &check{
@@ -24,6 +30,7 @@ var Kind = probes.Kind{
 				cfg:    c,
 				org:    env.Config.Domain,
 				net:    env.Net,
+				now:    now,
 				info: probes.CheckInfo{
 					Name:     "email " + d,
 					Kind:     "email",

@@ -1,6 +1,7 @@
 package mailauth
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -58,6 +59,16 @@ func TestHealthyLabIsClean(t *testing.T) {
 	}
 	if r.Metrics["dkim_key_bits"] != 2048 || r.Metrics["dmarc_policy"] != 1 || r.Metrics["spf_lookups"] != 1 {
 		t.Errorf("metrics %v", r.Metrics)
+	}
+	// Data feeds the console: it must marshal, with the walk and the policy in it.
+	b, err := json.Marshal(r.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`"root":{"domain":"acme.example"`, `"include:_spf.mailprovider.example"`, `"p":"quarantine"`, `"bits":2048`, `"mode":"enforce"`} {
+		if !strings.Contains(string(b), s) {
+			t.Errorf("data lacks %s: %s", s, b)
+		}
 	}
 }
 

@@ -182,7 +182,7 @@ func (c *check) checkMTASTS(ctx context.Context, mx *MXReport, p *part) *MTASTSR
 			"No MTA-STS: mail to "+d+" can be downgraded to plain text",
 			fmt.Sprintf("Without MTA-STS, a sender delivering to %s falls back to unencrypted SMTP when an attacker strips STARTTLS.", d),
 			"no _mta-sts record", "v=STSv1 record and a policy at https://mta-sts."+d+"/.well-known/mta-sts.txt",
-			fmt.Sprintf("Serve a policy (version: STSv1, mode: testing, mx: <each MX>, max_age: 604800) at https://mta-sts.%s/.well-known/mta-sts.txt, then publish %s TXT \"v=STSv1; id=%s\".", d, name, time.Now().UTC().Format("20060102"))))
+			fmt.Sprintf("Serve a policy (version: STSv1, mode: testing, mx: <each MX>, max_age: 604800) at https://mta-sts.%s/.well-known/mta-sts.txt, then publish %s TXT \"v=STSv1; id=%s\".", d, name, c.now().UTC().Format("20060102"))))
 	case len(recs) > 1:
 		p.add(finding("email.mta-sts-invalid", probes.Medium, probes.Trust, name,
 			"Several MTA-STS records: senders ignore them all",
@@ -195,7 +195,7 @@ func (c *check) checkMTASTS(ctx context.Context, mx *MXReport, p *part) *MTASTSR
 			p.add(finding("email.mta-sts-invalid", probes.Medium, probes.Trust, name,
 				"MTA-STS record is invalid: "+clip(err.Error(), 60),
 				fmt.Sprintf("%s: %v; senders ignore the policy.", name, err), recs[0], "v=STSv1; id=<letters and digits>",
-				fmt.Sprintf("Publish %s TXT \"v=STSv1; id=%s\".", name, time.Now().UTC().Format("20060102")), recs[0]))
+				fmt.Sprintf("Publish %s TXT \"v=STSv1; id=%s\".", name, c.now().UTC().Format("20060102")), recs[0]))
 			break
 		}
 		rep.ID = id

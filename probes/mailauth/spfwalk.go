@@ -78,9 +78,9 @@ type SPFNode struct {
 
 // SPFWalk is the outcome of walking a domain's SPF tree.
 type SPFWalk struct {
-	Domain string `json:"domain"`
-	IP     string `json:"ip,omitempty"`
-	Root   *SPFNode
+	Domain string   `json:"domain"`
+	IP     string   `json:"ip,omitempty"`
+	Root   *SPFNode `json:"root"`
 	// Lookups is how many lookup-costing terms the evaluation reached, past the limit
 	// included: "needs 12" is what the operator has to cut down.
 	Lookups     int `json:"lookups"`
