@@ -20,6 +20,8 @@ type KeyReport struct {
 	Record string   `json:"record,omitempty"`
 	Key    *DKIMKey `json:"key,omitempty"`
 	Error  string   `json:"error,omitempty"`
+
+	down bool // the lookup could not be asked at all (resolver down)
 }
 
 // wellKnownSelectors are the selectors large providers publish by default (Google
@@ -61,7 +63,7 @@ func (c *check) checkDKIM(ctx context.Context, p *part) []KeyReport {
 			continue // not published (or not answering): discovery reports only what it found
 		}
 		out = append(out, k)
-		if resolverDown(errorOf(k)) {
+		if k.down {
 			p.fatal = fmt.Errorf("could not ask DNS for %s: %s", k.Name, k.Error)
 			return out
 		}
@@ -92,23 +94,13 @@ func (c *check) checkDKIM(ctx context.Context, p *part) []KeyReport {
 	return out
 }
 
-func errorOf(k KeyReport) error {
-	if k.Error == "" {
-		return nil
-	}
-	return fmt.Errorf("%s", k.Error)
-}
-
 // lookupKey fetches and parses one selector's record.
 func (c *check) lookupKey(ctx context.Context, k *KeyReport) {
 	k.Name = k.Selector + "._domainkey." + c.domain
 	txts, err := c.net.LookupTXT(ctx, k.Name)
 	if err != nil {
 		if !notFound(err) {
-			k.Error = err.Error()
-			if resolverDown(err) {
-				k.Error = "resolver: " + err.Error()
-			}
+			k.Error, k.down = err.Error(), resolverDown(err)
 		}
 		return
 	}
@@ -143,8 +135,6 @@ func keyFindings(k KeyReport) []probes.Finding {
 		out = append(out, finding(id, sev, imp, k.Name, title, detail, observed, expected, fix, k.Name+" TXT "+quoteRecord(k.Record)))
 	}
 	switch {
-	case k.Error != "" && strings.HasPrefix(k.Error, "resolver: "):
-		return nil
 	case !k.Found && k.Error != "":
 		add("email.dkim-lookup-failed", probes.Medium, probes.Onboarding,
 			"DKIM key lookup fails for selector "+k.Selector,
