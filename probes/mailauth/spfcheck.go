@@ -53,6 +53,9 @@ func (c *check) checkSPF(ctx context.Context, p *part) *SPFReport {
 	}
 	approved := c.cfg.ApprovedSenders
 	suggest := "v=spf1 " + includes(approved) + "-all"
+	if len(approved) == 0 {
+		suggest = "v=spf1 include:<your mail provider's SPF domain> -all"
+	}
 	switch len(recs) {
 	case 0:
 		p.add(finding("email.spf-missing", probes.High, probes.Onboarding, d,

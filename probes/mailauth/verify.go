@@ -308,7 +308,7 @@ func dmarcVerdict(v *MessageVerdict, rep *DMARCReport, err error) DMARCVerdict {
 	}
 	if len(v.DKIM) == 0 {
 		why = append(why, "the message has no DKIM signature")
-	} else if !slices2Any(v.DKIM) {
+	} else if !anyPass(v.DKIM) {
 		why = append(why, "no DKIM signature verifies")
 	}
 	switch {
@@ -343,7 +343,7 @@ func dmarcVerdict(v *MessageVerdict, rep *DMARCReport, err error) DMARCVerdict {
 	return d
 }
 
-func slices2Any(s []SignatureVerdict) bool {
+func anyPass(s []SignatureVerdict) bool {
 	for _, x := range s {
 		if x.Result == SPFPass {
 			return true
