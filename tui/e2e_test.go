@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +40,18 @@ func TestConsoleEndToEndAgainstTheLab(t *testing.T) {
 	defer cancel()
 	f := newFeed(tm.Send, ctx.Done())
 	runner.Subscribe(f.add)
+	// The renderer writes only changed cells, so a count that is updated in place never
+	// appears whole in the output: know from the runner when every check has reported.
+	var mu sync.Mutex
+	var once sync.Once
+	reported, all := map[string]bool{}, make(chan struct{})
+	runner.Subscribe(func(r probes.Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		if reported[r.Check] = true; len(reported) == len(infos) {
+			once.Do(func() { close(all) })
+		}
+	})
 	go f.run()
 	go runner.Run(ctx)
 
@@ -53,7 +66,13 @@ func TestConsoleEndToEndAgainstTheLab(t *testing.T) {
 	waitFor("the lab's faults", func(s string) bool {
 		return strings.Contains(s, "API answers 503") && strings.Contains(s, "Status page unreachable") && strings.Contains(s, "Admin unreachable")
 	})
-	// Every check has reported once the Endpoints pane counts all six.
+	select {
+	case <-all:
+	case <-time.After(45 * time.Second):
+		t.Fatal("not every check reported within 45s")
+	}
+	time.Sleep(300 * time.Millisecond) // the feed batches for up to 40 ms
+	// With every result in, the Endpoints pane, drawn whole on switching, counts all six.
 	out.Reset()
 	tm.Send(tea.KeyPressMsg{Code: '5', Text: "5"})
 	waitFor("every check's result", func(s string) bool { return strings.Contains(s, "6 checks · ✖ 3 · ✔ 3") })

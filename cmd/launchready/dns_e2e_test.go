@@ -18,7 +18,7 @@ func TestDNSExportThenDiff(t *testing.T) {
 	for _, format := range []string{"yaml", "zone"} {
 		file := filepath.Join(dir, "dns-map."+format)
 		_, stderr, code := launch(t, nil, "dns", "export", "--lab=healthy", "--format", format, "-o", file)
-		if code != exitOK || !strings.Contains(stderr, "wrote 14 records at 9 names of acme.example to "+file) {
+		if code != exitOK || !strings.Contains(stderr, "wrote 17 records at 12 names of acme.example to "+file) {
 			t.Fatalf("export %s: exit %d\n%s", format, code, stderr)
 		}
 		out, stderr, code := launch(t, nil, "dns", "diff", file, "--lab=healthy")
@@ -30,7 +30,7 @@ func TestDNSExportThenDiff(t *testing.T) {
 			t.Errorf("diff %s against the demo: exit %d, want 1\n%s%s", format, code, out, stderr)
 		}
 		for _, want := range []string{
-			"✖ DNS drift in acme.example: 1 added, 1 removed, 2 changed",
+			"✖ DNS drift in acme.example: 1 added, 1 removed, 4 changed",
 			"+ admin.acme.example. 300 IN CNAME ghost-app.herokudns.com.",
 			"- admin.acme.example. 300 IN A 127.0.0.1",
 			"~ api.acme.example. A: 300 127.0.0.1 -> 86400 127.0.0.1",
@@ -51,7 +51,7 @@ func TestDNSExportThenDiff(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitFindings {
 		t.Fatalf("--json: exit %d, %v\n%s", code, err, out)
 	}
-	if rep.Schema != diffSchema || !rep.Drift || len(rep.Added) != 1 || rep.Added[0].Data != "ghost-app.herokudns.com." || len(rep.Removed) != 1 || len(rep.Changed) != 2 {
+	if rep.Schema != diffSchema || !rep.Drift || len(rep.Added) != 1 || rep.Added[0].Data != "ghost-app.herokudns.com." || len(rep.Removed) != 1 || len(rep.Changed) != 4 {
 		t.Errorf("--json report: %+v", rep)
 	}
 	// Export to stdout is the map itself.

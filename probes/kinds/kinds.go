@@ -6,6 +6,7 @@ import (
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/dnscheck"
 	"github.com/launchready/launchready/probes/httpcheck"
+	"github.com/launchready/launchready/probes/mailauth"
 	"github.com/launchready/launchready/probes/tlscheck"
 )
 
@@ -15,5 +16,6 @@ func Registry() *probes.Registry {
 		httpcheck.Kind,
 		tlscheck.Kind,
 		dnscheck.Kind,
+		mailauth.Kind,
 	)
 }

@@ -41,7 +41,9 @@ func healthy() Scenario {
 		Description: acmeProduct + " (acme.example) with nothing wrong: apex and www redirect to app, " +
 			"app, api, admin and status serve HTTPS with valid certificates and HSTS, every plain-HTTP port " +
 			"redirects to HTTPS, mail has MX, SPF (include of the mail provider), DMARC " +
-			"p=quarantine with reports, and CAA allows letsencrypt.org. The app log is calm: " +
+			"p=quarantine with reports, a 2048-bit RSA DKIM key at lr1._domainkey, MTA-STS " +
+			"(mode enforce, policy served at mta-sts.acme.example) and TLS-RPT, and CAA allows " +
+			"letsencrypt.org. The app log is calm: " +
 			"requests, a slow query and one recovered Go panic. No planted faults.",
 		Domain: acmeDomain,
 		Zones: []Zone{
@@ -61,7 +63,11 @@ func healthy() Scenario {
 					"mx 300 IN A 127.0.0.1",
 					`@ 300 IN TXT "v=spf1 include:_spf.mailprovider.example -all"`,
 					`_dmarc 300 IN TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@acme.example"`,
-					// Later: lr1._domainkey with a generated 2048-bit RSA DKIM key.
+					// Email pane (issue 5): DKIM selector lr1, MTA-STS, TLS-RPT.
+					lr1DKIMRecord,
+					`_mta-sts 300 IN TXT "v=STSv1; id=20261128"`,
+					"mta-sts 300 IN A 127.0.0.1",
+					`_smtp._tls 300 IN TXT "v=TLSRPTv1; rua=mailto:tls-reports@acme.example"`,
 					`@ 3600 IN CAA 0 issue "letsencrypt.org"`,
 				},
 			},
@@ -108,6 +114,7 @@ func healthy() Scenario {
 				Host:  "status.acme.example",
 				HTTPS: []Route{htmlRoute("/", statusHome)},
 			},
+			mtaSTSSite(), // email pane (issue 5)
 		},
 		LogLines: calmLog(),
 	}
@@ -129,6 +136,9 @@ func demo() Scenario {
 		"(5) api.acme.example's A record has a TTL of 86400 (a day), over the launch maximum of an hour; " +
 		"(6) the CAA record allows only pki.goog while the certificates come from letsencrypt.org (dns.caa_issuers in the " +
 		"example config), so the next renewal would fail. " +
+		"(7) the SPF record of acme.example adds a newsletter and a helpdesk tool whose nested includes " +
+		"bring evaluation to 12 DNS lookups (limit 10: permerror), and neither is an approved sender; " +
+		"(8) DMARC is p=none with no rua (no enforcement, no reports). " +
 		"Everything else is as in healthy."
 
 	// (1) API health failing.
@@ -165,6 +175,8 @@ func demo() Scenario {
 	sc.setRecords(acmeDomain, "api", "api 86400 IN A 127.0.0.1")
 	// (6) CAA naming a CA the certificates do not come from.
 	sc.setRecordsOfType(acmeDomain, "@", "CAA", `@ 3600 IN CAA 0 issue "pki.goog"`)
+	// (7) and (8): email faults (issue 5).
+	demoEmailFaults(&sc)
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
@@ -382,3 +394,77 @@ const appHomeMixed = `<!doctype html>
 </body>
 </html>
 `
+
+// ---- Email pane (issue 5) -------------------------------------------------------------
+
+// lr1DKIMRecord is the DKIM key of selector lr1: the public half of a fixed 2048-bit RSA
+// test key, generated once for the lab (the private half was not kept: the lab signs
+// nothing). A key this long does not fit one 255-byte string, so it is split, as DNS
+// providers do.
+const lr1DKIMRecord = `lr1._domainkey 300 IN TXT "v=DKIM1; k=rsa; ` +
+	`p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApcNtLphiyyy71345Mc8i0zzkT7y5tsK941Ip0wAwp9ycq3PJ5il6SE0E/M4yw/oJBOG1qWcOGly4tGqw3cpnrUVHxOsZvrpB/33+qQwr9jSyyfOqoIPv6GdbrRH6HqZctrhxWiATy3PjaNVhDfeF5Y30lyv4oXXeLF" ` +
+	`"mRWugl10lOJqFGdpV+4PNQM5zY1rrZcNQyJmjL8tuCCLEbpQmjdqeqRiij7uz8ZIBzZmEQVOgA6/ME/5/yEwRgPRqFa8+kxSLRqbsbZ8eQgzZYoT72S9md9ZNaRzF12qqi5yaLEakrwew3kzr9siCjFmAFwP/93ku5HDJjIGXqTNHcdBZVewIDAQAB"`
+
+// mtaSTSPolicy is acme.example's MTA-STS policy: enforce TLS to its one MX.
+const mtaSTSPolicy = "version: STSv1\nmode: enforce\nmx: mx.acme.example\nmax_age: 604800\n"
+
+// mtaSTSSite serves the MTA-STS policy file, as a sending MTA fetches it.
+func mtaSTSSite() Site {
+	return Site{
+		Host: "mta-sts.acme.example",
+		HTTPS: []Route{{Path: "/.well-known/mta-sts.txt", Status: 200, Body: mtaSTSPolicy,
+			Headers: map[string]string{"Content-Type": "text/plain", "Strict-Transport-Security": hstsValue}}},
+	}
+}
+
+// demoEmailFaults plants the demo's email faults: (5) an SPF record whose nested includes
+// (a newsletter and a helpdesk tool added by other teams) need 12 DNS lookups, and (6)
+// DMARC at p=none with no reporting address.
+func demoEmailFaults(sc *Scenario) {
+	sc.setTXT(acmeDomain, "@", "v=spf1", `@ 300 IN TXT "v=spf1 include:_spf.mailprovider.example include:_spf.newsletter.example include:_spf.helpdesk.example mx -all"`)
+	sc.setTXT(acmeDomain, "_dmarc", "v=DMARC1", `_dmarc 300 IN TXT "v=DMARC1; p=none"`)
+	sc.Zones = append(sc.Zones,
+		Zone{
+			Origin: "newsletter.example",
+			Serial: 2026102001,
+			Records: []string{
+				// 1 (the include) + 2 + 3 + 1 = 6 lookups
+				`_spf 300 IN TXT "v=spf1 include:_spf1.newsletter.example include:_spf2.newsletter.example -all"`,
+				`_spf1 300 IN TXT "v=spf1 a:out1.newsletter.example a:out2.newsletter.example a:out3.newsletter.example -all"`,
+				`_spf2 300 IN TXT "v=spf1 ip4:198.51.100.0/24 -all"`,
+				"out1 300 IN A 198.51.100.1",
+				"out2 300 IN A 198.51.100.2",
+				"out3 300 IN A 198.51.100.3",
+			},
+		},
+		Zone{
+			Origin: "helpdesk.example",
+			Serial: 2026102001,
+			Records: []string{
+				// 1 (the include) + 1 + 1 + 1 = 4 lookups
+				`_spf 300 IN TXT "v=spf1 include:_netblocks.helpdesk.example mx:helpdesk.example a:smtp.helpdesk.example -all"`,
+				`_netblocks 300 IN TXT "v=spf1 ip4:203.0.113.0/24 -all"`,
+				"@ 300 IN MX 10 mail.helpdesk.example.",
+				"mail 300 IN A 203.0.113.25",
+				"smtp 300 IN A 203.0.113.26",
+			},
+		},
+	)
+}
+
+// setTXT replaces the TXT record of one owner in one zone whose text starts with prefix
+// (the SPF or DMARC record), leaving the owner's other records alone.
+func (sc *Scenario) setTXT(origin, owner, prefix, record string) {
+	for i := range sc.Zones {
+		if sc.Zones[i].Origin != origin {
+			continue
+		}
+		sc.Zones[i].Records = slices.DeleteFunc(slices.Clone(sc.Zones[i].Records), func(rec string) bool {
+			f := strings.Fields(rec)
+			return len(f) > 0 && f[0] == owner && strings.Contains(rec, " TXT ") && strings.Contains(rec, `"`+prefix)
+		})
+		sc.Zones[i].Records = append(sc.Zones[i].Records, record)
+		return
+	}
+	panic("lab: scenario " + sc.Name + " has no zone " + origin)
+}

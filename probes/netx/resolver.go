@@ -331,13 +331,37 @@ func check(p []byte, m *dns.Msg, fail func(kind, err error) *ServerError) (*dns.
 	}
 	if len(resp.Question) > 0 { // some servers drop it, e.g. on REFUSED
 		q, a := m.Question[0], resp.Question[0]
-		if len(resp.Question) != 1 || a.Qtype != q.Qtype || a.Qclass != q.Qclass || !strings.EqualFold(a.Name, q.Name) {
+		if len(resp.Question) != 1 || a.Qtype != q.Qtype || a.Qclass != q.Qclass || !sameName(a.Name, q.Name) {
 			se := fail(ErrWrongQuestion, ErrWrongQuestion)
 			se.Got = fmt.Sprintf("%q", trimDot(a.Name)+" "+dns.TypeToString[a.Qtype])
 			return nil, se
 		}
 	}
 	return resp, nil
+}
+
+// sameName compares two names as DNS does: case-insensitively, on the wire. The
+// presentation forms can differ for the same name: a query built from a name holding a
+// space or another special character comes back escaped ("a\\ b") in the answer.
+func sameName(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	return strings.EqualFold(wireName(a), wireName(b))
+}
+
+// wireName is a name packed and unpacked again, which normalises its escapes.
+func wireName(n string) string {
+	buf := make([]byte, 256)
+	off, err := dns.PackDomainName(dns.Fqdn(n), buf, 0, nil, false)
+	if err != nil {
+		return n
+	}
+	out, _, err := dns.UnpackDomainName(buf[:off], 0)
+	if err != nil {
+		return n
+	}
+	return out
 }
 
 // questionString renders a question as an operator would type it to dig.
