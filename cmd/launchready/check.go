@@ -48,11 +48,13 @@ by pane. Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 				return err
 			}
 			defer s.Close()
+			runner := s.Runner(time.Now)
+			s.Record(runner) // every result goes to the history database too
 			for _, n := range s.Notes {
 				fmt.Fprintln(cmd.ErrOrStderr(), "note:", n)
 			}
 			start := time.Now()
-			results := s.Runner(time.Now).Sweep(cmd.Context())
+			results := runner.Sweep(cmd.Context())
 			rep := report.New(s.Config.Product, s.Config.Domain, start, time.Since(start), results)
 			s.Log.Info("sweep done", "checks", len(results), "findings", len(rep.Findings), "state", rep.State)
 			if asJSON {

@@ -16,6 +16,7 @@ import (
 	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/internal/paths"
+	"github.com/launchready/launchready/internal/store"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/kinds"
 	"github.com/launchready/launchready/probes/lab"
@@ -48,6 +49,8 @@ type Session struct {
 	Log      *slog.Logger
 	Notes    []string // things worth saying that are not errors
 	closers  []func() error
+	history  *store.Store
+	now      func() time.Time
 }
 
 // ErrConfig marks errors that are the config's or the command line's fault (exit 2).
@@ -62,7 +65,7 @@ func Open(o Options) (_ *Session, err error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Session{}
+	s := &Session{now: o.Now}
 	defer func() {
 		if err != nil {
 			s.Close()
