@@ -76,6 +76,9 @@ func TestCheckJSONAgainstTheLab(t *testing.T) {
 	want := map[string]string{
 		"http.server-error https://api.acme.example/health": "critical",
 		"http.unreachable https://status.acme.example/":     "high",
+		// The endpoints pane's demo faults.
+		"endpoint.private-cacheable https://app.acme.example/members/feed": "critical",
+		"endpoint.admin-open-member https://app.acme.example/admin":        "critical",
 	}
 	for k, sev := range want {
 		if byKey[k] != sev {

@@ -40,6 +40,11 @@ type endpointCheck struct {
 	severity probes.Severity // when down
 	impact   probes.Impact
 	redact   redactor
+	// session, when set, is who the request is made as; private pages are also judged
+	// for caching and fetched anonymously.
+	session      *session
+	private      bool
+	memberMarker string
 }
 
 // expectation is expectConfig compiled.
@@ -80,8 +85,18 @@ type Detail struct {
 func (c *endpointCheck) Info() probes.CheckInfo { return c.info }
 
 func (c *endpointCheck) Run(ctx context.Context) probes.Result {
-	cl := client(c.net, c.timeout, nil)
-	return c.redact.result(c.evaluate(ctx, cl, nil))
+	return c.redact.result(c.run(ctx))
+}
+
+func (c *endpointCheck) run(ctx context.Context) probes.Result {
+	cl, extra := client(c.net, c.timeout, nil), func(*http.Request) {}
+	if c.session != nil {
+		var err error
+		if cl, extra, err = c.session.client(ctx, c.timeout); err != nil {
+			return probes.Result{Err: err.Error()}
+		}
+	}
+	return c.evaluate(ctx, cl, extra)
 }
 
 // attempt runs the request up to 1+retries times, stopping at the first answer that is
@@ -166,6 +181,15 @@ func (c *endpointCheck) evaluate(ctx context.Context, cl *http.Client, extra fun
 				"Look for restarts, a load balancer sending traffic to an unhealthy instance, or an exhausted pool; the history shows how often it happens.", ex.ev))
 		}
 	}
+	if ex.err == nil && ex.readErr == nil {
+		if c.private {
+			res.Findings = append(res.Findings, c.privacy(ctx, ex)...)
+		} else if c.session == nil {
+			if f, ok := c.publicCaching(ex); ok {
+				res.Findings = append(res.Findings, f)
+			}
+		}
+	}
 	if d.State == Down {
 		res.Metrics["up"] = 0
 	} else {
@@ -212,6 +236,10 @@ func (c *endpointCheck) conditions(ex *exchange) []Condition {
 	}
 	if len(e.json) > 0 {
 		out = append(out, c.jsonConditions(ex)...)
+	}
+	if c.memberMarker != "" {
+		out = append(out, Condition{Name: "member content", Hard: true, OK: strings.Contains(body, c.memberMarker),
+			Observed: bodyExcerpt(ex.body, ex.truncated), Expected: fmt.Sprintf("contains the member marker %q", c.memberMarker)})
 	}
 	for name, hc := range e.headers {
 		out = append(out, headerCondition(ex.header, name, hc))
@@ -346,6 +374,8 @@ func (c *endpointCheck) conditionFinding(ex *exchange, cd Condition) probes.Find
 		title = fmt.Sprintf("%s lacks %s", c.title(), strings.TrimPrefix(cd.Expected, "contains "))
 	case "body does not contain":
 		title = fmt.Sprintf("%s %s", c.title(), cd.Observed)
+	case "member content":
+		title = fmt.Sprintf("%s lacks the member marker %q: the session is not signed in", c.title(), c.memberMarker)
 	default:
 		title = fmt.Sprintf("%s does not match %s", c.title(), strings.TrimPrefix(cd.Expected, "matches "))
 	}

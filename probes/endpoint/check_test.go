@@ -21,6 +21,7 @@ func TestConditions(t *testing.T) {
 			fmt.Fprint(w, `{"status":"ok","checks":{"db":"ok","queue":"degraded"},"version":1.50,"items":[{"id":7}]}`)
 		case "/home":
 			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Cache-Control", "public, max-age=60")
 			w.Header().Set("X-Powered-By", "Express")
 			fmt.Fprint(w, "<h1>Acme Community</h1> build 2026.11")
 		case "/broken":

@@ -16,7 +16,51 @@ import (
 
 // section is the endpoints: part of launchready.yaml. Every list is optional.
 type section struct {
-	Checks []checkConfig `yaml:"checks"`
+	Sessions []sessionConfig `yaml:"sessions"`
+	Checks   []checkConfig   `yaml:"checks"`
+	Admin    []adminConfig   `yaml:"admin"`
+}
+
+// sessionConfig is a named identity: a sign-in, and/or cookies and headers by reference.
+type sessionConfig struct {
+	Name          string                    `yaml:"name"`
+	Login         *loginConfig              `yaml:"login"`
+	Cookies       map[string]*config.Secret `yaml:"cookies"`
+	SecretHeaders map[string]*config.Secret `yaml:"secret_headers"`
+	// Refresh is how long a sign-in is reused by the checks that need it; default 10m.
+	Refresh time.Duration `yaml:"refresh"`
+	// Interval and Timeout are the login check's; Severity is what a failed sign-in costs
+	// (default high).
+	Interval time.Duration `yaml:"interval"`
+	Timeout  time.Duration `yaml:"timeout"`
+	Severity string        `yaml:"severity"`
+}
+
+// loginConfig is a form or JSON POST that signs a test user in.
+type loginConfig struct {
+	URL          string                    `yaml:"url"`
+	Format       string                    `yaml:"format"` // form (default) or json
+	Fields       map[string]string         `yaml:"fields"`
+	SecretFields map[string]*config.Secret `yaml:"secret_fields"`
+	Headers      map[string]string         `yaml:"headers"`
+	ExpectStatus []string                  `yaml:"expect_status"`
+	Cookie       string                    `yaml:"cookie"`
+	// SuccessContains is text a successful answer holds (for logins that answer 200
+	// either way).
+	SuccessContains string `yaml:"success_contains"`
+}
+
+// adminConfig is an admin URL and the identities to try it as.
+type adminConfig struct {
+	Name     string            `yaml:"name"`
+	URL      string            `yaml:"url"`
+	Method   string            `yaml:"method"`
+	Headers  map[string]string `yaml:"headers"`
+	Members  []string          `yaml:"members"` // session names of members without admin rights
+	Admin    string            `yaml:"admin"`   // the session name of an admin
+	Marker   string            `yaml:"marker"`  // text only the admin page holds
+	Interval time.Duration     `yaml:"interval"`
+	Timeout  time.Duration     `yaml:"timeout"`
 }
 
 // checkConfig is one endpoint check: a request and the conditions its answer must meet.
@@ -35,6 +79,13 @@ type checkConfig struct {
 	// Severity and Impact are what the check being down costs; default high, onboarding.
 	Severity string `yaml:"severity"`
 	Impact   string `yaml:"impact"`
+	// Session fetches as a named session (sessions:).
+	Session string `yaml:"session"`
+	// Private marks a member-only page: fetched with Session, it must not be cacheable by
+	// shared caches nor served from one, and fetched anonymously it must not give the
+	// member's content (MemberMarker, or the member's very page).
+	Private      bool   `yaml:"private"`
+	MemberMarker string `yaml:"member_marker"`
 }
 
 // expectConfig are the conditions. Status, body, JSON failures make the check down;
@@ -68,6 +119,8 @@ type validator struct {
 	errs config.Errors
 	// names are every check name in the section, for uniqueness and references.
 	names map[string]string // name -> path of its definition
+	// sessions are the sessions defined so far, by name.
+	sessions map[string]*session
 }
 
 func (v *validator) add(path, msg, fix string) { v.errs = append(v.errs, v.s.Error(path, msg, fix)) }

@@ -18,7 +18,10 @@ package endpoint
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
@@ -43,13 +46,21 @@ func build(env probes.Env) ([]probes.Check, error) {
 	if errs := sec.Decode(&cfg); len(errs) > 0 {
 		return nil, errs
 	}
-	v := &validator{s: sec, names: map[string]string{}}
+	v := &validator{s: sec, names: map[string]string{}, sessions: map[string]*session{}}
 	defaults := env.Config.Checks
 	var out []probes.Check
+	for i, sc := range cfg.Sessions {
+		if c := v.session(fmt.Sprintf("endpoints.sessions[%d]", i), sc, env, defaults); c != nil {
+			out = append(out, c)
+		}
+	}
 	for i, cc := range cfg.Checks {
 		if c := v.endpointCheck(fmt.Sprintf("endpoints.checks[%d]", i), cc, env, defaults); c != nil {
 			out = append(out, c)
 		}
+	}
+	for i, ac := range cfg.Admin {
+		out = append(out, v.adminCheck(fmt.Sprintf("endpoints.admin[%d]", i), ac, env, defaults))
 	}
 	if len(v.errs) > 0 {
 		return nil, v.sorted()
@@ -104,12 +115,147 @@ func (v *validator) endpointCheck(p string, cc checkConfig, env probes.Env, defa
 		severity: v.severity(p+".severity", cc.Severity),
 		impact:   v.impact(p+".impact", cc.Impact, probes.Onboarding),
 		redact:   env.Config.SecretValues,
+		session:  v.sessionRef(p+".session", cc.Session),
+		private:  cc.Private,
+
+		memberMarker: cc.MemberMarker,
+	}
+	if cc.Private && cc.Session == "" {
+		v.add(p+".private", "is set without a session", "a private page is judged as a member sees it: add session: with a name from endpoints.sessions")
+	}
+	if cc.MemberMarker != "" && !cc.Private {
+		v.add(p+".member_marker", "is set on a page not marked private", "add private: true, or remove member_marker")
 	}
 	c.info = probes.CheckInfo{
 		Name: cc.Name, Kind: "endpoint", Pane: probes.PaneEndpoints, Target: c.req.target(),
 		Interval: orDefault(cc.Interval, defaults.Interval),
-		// Every attempt may take the whole timeout, with a pause between attempts.
+		// Every attempt may take the whole timeout, with a pause between attempts; a
+		// session may sign in first, and a private page is fetched again anonymously.
 		Timeout: time.Duration(1+c.retries)*timeout + time.Duration(c.retries)*retryPause,
 	}
+	if c.session != nil {
+		c.info.Timeout += c.session.timeout
+	}
+	if c.private {
+		c.info.Timeout += timeout
+	}
+	return c
+}
+
+// sessionRef resolves a session name; sessions are declared before the checks that use them.
+func (v *validator) sessionRef(path, name string) *session {
+	if name == "" {
+		return nil
+	}
+	s, ok := v.sessions[name]
+	if !ok {
+		v.add(path, fmt.Sprintf("%q is not a session", name), "name one of endpoints.sessions ("+v.sessionNames()+")")
+	}
+	return s
+}
+
+func (v *validator) sessionNames() string {
+	names := slices.Sorted(maps.Keys(v.sessions))
+	if len(names) == 0 {
+		return "none defined yet"
+	}
+	return strings.Join(names, ", ")
+}
+
+func (v *validator) session(p string, sc sessionConfig, env probes.Env, defaults config.Checks) probes.Check {
+	switch {
+	case strings.TrimSpace(sc.Name) == "":
+		v.add(p, "has no name", "add name: with the identity it stands for, e.g. name: member")
+		return nil
+	case v.sessions[sc.Name] != nil:
+		v.add(p+".name", fmt.Sprintf("session %q is defined twice", sc.Name), "give each session its own name")
+		return nil
+	}
+	if sc.Login == nil && len(sc.Cookies) == 0 && len(sc.SecretHeaders) == 0 {
+		v.add(p, "has no way to sign in", "add login: (a form or JSON POST with the test user's credentials), or cookies:/secret_headers: by reference")
+	}
+	v.timing(p, sc.Interval, sc.Timeout)
+	s := &session{
+		name:    sc.Name,
+		refresh: orDefault(sc.Refresh, defaultRefresh),
+		net:     env.Net,
+		timeout: orDefault(sc.Timeout, defaults.Timeout),
+		now:     env.Now,
+		sem:     make(chan struct{}, 1),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	for k, ref := range sc.Cookies {
+		s.cookies = append(s.cookies, secretHeader{k, ref})
+	}
+	for k, ref := range sc.SecretHeaders {
+		s.secret = append(s.secret, secretHeader{k, ref})
+	}
+	v.sessions[sc.Name] = s
+	if sc.Login == nil {
+		return nil
+	}
+	lc := sc.Login
+	lp := p + ".login"
+	v.url(lp, lc.URL)
+	v.headers(lp+".headers", lc.Headers)
+	if lc.Format != "" && lc.Format != "form" && lc.Format != "json" {
+		v.add(lp+".format", fmt.Sprintf("%q is not a sign-in format", lc.Format), "use form (an HTML form POST, the default) or json")
+	}
+	for k := range lc.Fields {
+		if lk := strings.ToLower(k); strings.Contains(lk, "password") || strings.Contains(lk, "secret") || strings.Contains(lk, "token") {
+			v.add(fmt.Sprintf("%s.fields[%q]", lp, k), "looks like a credential in plain text", "move it to secret_fields: with a reference, e.g. "+k+": env:TEST_USER_PASSWORD")
+		}
+	}
+	if len(lc.Fields)+len(lc.SecretFields) == 0 {
+		v.add(lp, "posts no fields", "add fields: (e.g. email) and secret_fields: (e.g. password: env:TEST_USER_PASSWORD)")
+	}
+	s.login = &login{
+		url: lc.URL, json: lc.Format == "json", fields: lc.Fields, secrets: lc.SecretFields,
+		header: http.Header{"User-Agent": {userAgent}}, expect: v.statuses(lp+".expect_status", lc.ExpectStatus),
+		cookie: lc.Cookie, contains: lc.SuccessContains,
+	}
+	for k, val := range lc.Headers {
+		s.login.header.Set(k, val)
+	}
+	name := "login " + sc.Name
+	if v.names[name] != "" {
+		v.add(p+".name", fmt.Sprintf("the sign-in check %q clashes with %s", name, v.names[name]), "rename the session or that check")
+	}
+	v.names[name] = p
+	return &loginCheck{
+		s: s, severity: v.severity(p+".severity", sc.Severity), redact: env.Config.SecretValues,
+		info: probes.CheckInfo{Name: name, Kind: "login", Pane: probes.PaneEndpoints, Target: "POST " + lc.URL,
+			Interval: orDefault(sc.Interval, defaults.Interval), Timeout: s.timeout},
+	}
+}
+
+func (v *validator) adminCheck(p string, ac adminConfig, env probes.Env, defaults config.Checks) probes.Check {
+	v.name(p, ac.Name, "admin URL")
+	v.url(p, ac.URL)
+	v.method(p+".method", ac.Method)
+	v.headers(p+".headers", ac.Headers)
+	v.timing(p, ac.Interval, ac.Timeout)
+	c := &adminCheck{
+		name: ac.Name, req: newRequest(ac.Method, ac.URL, ac.Headers, nil, "", ""), net: env.Net,
+		timeout: orDefault(ac.Timeout, defaults.Timeout), marker: ac.Marker, redact: env.Config.SecretValues,
+	}
+	for i, m := range ac.Members {
+		if s := v.sessionRef(fmt.Sprintf("%s.members[%d]", p, i), m); s != nil {
+			c.members = append(c.members, s)
+		}
+	}
+	c.admin = v.sessionRef(p+".admin", ac.Admin)
+	if ac.Admin == "" {
+		v.add(p, "has no admin session", "add admin: with the session of an admin user, so the check can tell the page works for admins")
+	}
+	// Each identity may sign in, then fetch once.
+	n := 1 + len(c.members)
+	if c.admin != nil {
+		n++
+	}
+	c.info = probes.CheckInfo{Name: ac.Name, Kind: "admin", Pane: probes.PaneEndpoints, Target: c.req.target(),
+		Interval: orDefault(ac.Interval, defaults.Interval), Timeout: time.Duration(2*n) * c.timeout}
 	return c
 }

@@ -83,12 +83,12 @@ func healthy() Scenario {
 			},
 			{
 				Host: "app.acme.example",
-				HTTPS: []Route{
-					htmlRoute("/", appHome),
-					htmlRoute("/login", appLogin),
+				HTTPS: append([]Route{
+					withHeaders(htmlRoute("/", appHome), map[string]string{"Cache-Control": "public, max-age=300"}),
+					withHeaders(htmlRoute("/login", appLogin), securityHeaders),
 					htmlRoute("/signup", appSignup),
 					jsonRoute("/healthz", 200, `{"status":"ok"}`),
-				},
+				}, endpointRoutes()...),
 			},
 			{
 				Host: "api.acme.example",
@@ -109,6 +109,8 @@ func healthy() Scenario {
 			},
 		},
 		LogLines: calmLog(),
+		Users:    labUsers(),
+		Env:      labEnv(),
 	}
 }
 
@@ -125,6 +127,7 @@ func demo() Scenario {
 		"(NXDOMAIN: a dangling CNAME anyone could claim on the provider, a takeover risk). " +
 		"(4) the app log adds a burst of errors: database pool exhaustion, a rejected Stripe webhook " +
 		"and a Python worker traceback (with an e-mail address and a token the errors pane must redact). " +
+		endpointFaultsDescription +
 		"Everything else is as in healthy."
 
 	// (1) API health failing.
@@ -152,6 +155,9 @@ func demo() Scenario {
 
 	// (4) Errors in the log, matching (1).
 	sc.LogLines = append(sc.LogLines, errorBurst()...)
+
+	// (5-6) Endpoints pane faults; see endpointFaults.
+	sc.endpointFaults()
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
