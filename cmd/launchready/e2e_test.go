@@ -77,8 +77,9 @@ func TestCheckJSONAgainstTheLab(t *testing.T) {
 		"http.server-error https://api.acme.example/health": "critical",
 		"http.unreachable https://status.acme.example/":     "high",
 		// The endpoints pane's demo faults.
-		"endpoint.private-cacheable https://app.acme.example/members/feed": "critical",
-		"endpoint.admin-open-member https://app.acme.example/admin":        "critical",
+		"endpoint.private-cacheable https://app.acme.example/members/feed":   "critical",
+		"endpoint.admin-open-member https://app.acme.example/admin":          "critical",
+		"endpoint.webhook-rejected https://app.acme.example/webhooks/stripe": "critical",
 	}
 	for k, sev := range want {
 		if byKey[k] != sev {

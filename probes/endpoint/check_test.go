@@ -153,11 +153,13 @@ func TestHangingServers(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newServer(t, c.handler)
-			cs := setup(t, cfgText("  checks:\n    - {name: h, url: %s/, timeout: 500ms}\n", srv.URL), srv.net, nil)
+			// The timeout is generous so a loaded CI machine still completes the handshake;
+			// what is tested is that the check ends at it, whatever the server does.
+			cs := setup(t, cfgText("  checks:\n    - {name: h, url: %s/, timeout: 1500ms}\n", srv.URL), srv.net, nil)
 			start := time.Now()
 			res := run(t, cs["h"])
-			if took := time.Since(start); took > 2*time.Second {
-				t.Errorf("took %s: the 500ms timeout did not hold", took)
+			if took := time.Since(start); took > 4*time.Second {
+				t.Errorf("took %s: the 1.5s timeout did not hold", took)
 			}
 			if got := ids(res); got != c.want {
 				t.Errorf("findings %q, want %q (summary %q, err %q)", got, c.want, res.Summary, res.Err)

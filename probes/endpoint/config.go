@@ -19,6 +19,7 @@ type section struct {
 	Sessions []sessionConfig `yaml:"sessions"`
 	Checks   []checkConfig   `yaml:"checks"`
 	Admin    []adminConfig   `yaml:"admin"`
+	Webhooks []webhookConfig `yaml:"webhooks"`
 }
 
 // sessionConfig is a named identity: a sign-in, and/or cookies and headers by reference.

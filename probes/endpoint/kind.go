@@ -62,6 +62,9 @@ func build(env probes.Env) ([]probes.Check, error) {
 	for i, ac := range cfg.Admin {
 		out = append(out, v.adminCheck(fmt.Sprintf("endpoints.admin[%d]", i), ac, env, defaults))
 	}
+	for i, wc := range cfg.Webhooks {
+		out = append(out, v.webhookCheck(fmt.Sprintf("endpoints.webhooks[%d]", i), wc, env, defaults))
+	}
 	if len(v.errs) > 0 {
 		return nil, v.sorted()
 	}

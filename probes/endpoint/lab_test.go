@@ -67,6 +67,9 @@ func TestExampleAgainstDemoLab(t *testing.T) {
 		"login page":   "",
 		"member feed":  "endpoint.private-cacheable/critical",
 		"admin page":   "endpoint.admin-open-member/critical",
+
+		"stripe webhook": "endpoint.webhook-rejected/critical",
+		"github webhook": "",
 	}
 	for name, w := range want {
 		r, ok := res[name]
@@ -77,6 +80,9 @@ func TestExampleAgainstDemoLab(t *testing.T) {
 		if got := ids(r); got != w {
 			t.Errorf("%s: %q, want %q (%s %s)", name, got, w, r.Summary, r.Err)
 		}
+	}
+	if f := res["stripe webhook"].Findings; len(f) == 1 && f[0].Title != "Correctly signed events rejected (400)" {
+		t.Errorf("the mockup's title: %q", f[0].Title)
 	}
 	if len(res) != len(want) {
 		t.Errorf("the example has %d endpoint checks, this test knows %d: add the new ones", len(res), len(want))

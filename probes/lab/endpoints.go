@@ -1,6 +1,10 @@
 package lab
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/launchready/launchready/probes/webhooksig"
+)
 
 // The endpoints pane's part of the built-in product: a sign-in that sets a session
 // cookie, a member area with private caching, an admin area for admins only, and the
@@ -16,6 +20,8 @@ const (
 
 	labMemberPassword = "lab-member-password-not-a-secret"
 	labAdminPassword  = "lab-admin-password-not-a-secret"
+	labStripeSecret   = "whsec_lab_public_test_value_not_a_secret"
+	labGitHubSecret   = "lab-github-webhook-public-test-value"
 )
 
 func labUsers() []User {
@@ -27,8 +33,10 @@ func labUsers() []User {
 
 func labEnv() map[string]string {
 	return map[string]string{
-		EnvPrefix + "MEMBER_PASSWORD": labMemberPassword,
-		EnvPrefix + "ADMIN_PASSWORD":  labAdminPassword,
+		EnvPrefix + "MEMBER_PASSWORD":       labMemberPassword,
+		EnvPrefix + "ADMIN_PASSWORD":        labAdminPassword,
+		EnvPrefix + "STRIPE_WEBHOOK_SECRET": labStripeSecret,
+		EnvPrefix + "GITHUB_WEBHOOK_SECRET": labGitHubSecret,
 	}
 }
 
@@ -52,13 +60,22 @@ func endpointRoutes() []Route {
 		withHeaders(htmlRoute("/members", membersHome), map[string]string{"Cache-Control": privateNoStore}).auth(RoleMember),
 		withHeaders(htmlRoute("/members/feed", membersFeed), map[string]string{"Cache-Control": privateNoStore}).auth(RoleMember),
 		withHeaders(htmlRoute("/admin", adminArea), map[string]string{"Cache-Control": privateNoStore}).auth(RoleAdmin),
+		stripeWebhook(false),
+		{Path: "/webhooks/github", Method: "POST", Body: `{"ok":true}`, Webhook: &Webhook{Scheme: webhooksig.GitHub, Secret: labGitHubSecret}},
 	}
+}
+
+// stripeWebhook is the payment provider's endpoint; rejectValid plants the demo fault.
+func stripeWebhook(rejectValid bool) Route {
+	return Route{Path: "/webhooks/stripe", Method: "POST", Body: `{"received":true}`,
+		Webhook: &Webhook{Scheme: webhooksig.Stripe, Secret: labStripeSecret, RejectValid: rejectValid}}
 }
 
 // endpointFaultsDescription lists endpointFaults for Scenario.Description.
 const endpointFaultsDescription = "(5) app.acme.example/members/feed is served with Cache-Control: public, max-age=600, " +
 	"so a CDN may hand one member's feed to the next visitor; " +
-	"(6) app.acme.example/admin opens for any signed-in member, not only admins. "
+	"(6) app.acme.example/admin opens for any signed-in member, not only admins; " +
+	"(7) app.acme.example/webhooks/stripe answers 400 to correctly signed events (the app holds another signing secret than Stripe). "
 
 // endpointFaults plants the endpoints pane's demo faults, each a data edit.
 func (sc *Scenario) endpointFaults() {
@@ -68,6 +85,8 @@ func (sc *Scenario) endpointFaults() {
 	// (6) The admin area checks "signed in", not "is an admin".
 	sc.setRoute("app.acme.example", withHeaders(htmlRoute("/admin", adminArea),
 		map[string]string{"Cache-Control": privateNoStore}).auth(RoleMember))
+	// (7) Stripe's correctly signed events are refused.
+	sc.setRoute("app.acme.example", stripeWebhook(true))
 }
 
 // withHeaders returns r with extra headers (on a copy of its map).

@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/launchready/launchready/probes/webhooksig"
 )
 
 // signIn posts the form login as a user and returns a client holding the session.
@@ -122,5 +125,39 @@ func TestScenarioEnvAndUsersAreValidated(t *testing.T) {
 	bad.Users = []User{{Email: "x@acme.example", Role: "owner"}}
 	if _, err := Start(bad, t.TempDir()); err == nil {
 		t.Error("a user with an unknown role started")
+	}
+}
+
+func TestWebhookRoutes(t *testing.T) {
+	t.Parallel()
+	payload := `{"type":"invoice.paid"}`
+	post := func(l *Lab, path, header, sig string) int {
+		req, _ := http.NewRequest("POST", "https://app.acme.example"+path, strings.NewReader(payload))
+		req.Header.Set(header, sig)
+		resp, err := labClient(t, l).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	stripe := webhooksig.Signer{Scheme: webhooksig.Stripe}
+	github := webhooksig.Signer{Scheme: webhooksig.GitHub}
+	healthy := startLab(t, builtin(t, "healthy"))
+	good := stripe.Sign([]byte(healthy.Env[EnvPrefix+"STRIPE_WEBHOOK_SECRET"]), []byte(payload), time.Now())
+	bad := stripe.Sign([]byte("wrong"), []byte(payload), time.Now())
+	if got := post(healthy, "/webhooks/stripe", "Stripe-Signature", good); got != 200 {
+		t.Errorf("healthy stripe, good signature: %d", got)
+	}
+	if got := post(healthy, "/webhooks/stripe", "Stripe-Signature", bad); got != 400 {
+		t.Errorf("healthy stripe, wrong signature: %d", got)
+	}
+	gh := github.Sign([]byte(healthy.Env[EnvPrefix+"GITHUB_WEBHOOK_SECRET"]), []byte(payload), time.Now())
+	if got := post(healthy, "/webhooks/github", "X-Hub-Signature-256", gh); got != 200 {
+		t.Errorf("healthy github, good signature: %d", got)
+	}
+	demo := startLab(t, builtin(t, "demo"))
+	if got := post(demo, "/webhooks/stripe", "Stripe-Signature", good); got != 400 {
+		t.Errorf("demo stripe rejects good signatures (planted): %d", got)
 	}
 }

@@ -110,6 +110,8 @@ type Route struct {
 	Auth string
 	// Login makes the route the sign-in endpoint; see Login.
 	Login *Login
+	// Webhook makes the route a signed-webhook receiver; see Webhook.
+	Webhook *Webhook
 }
 
 // CertSpec describes the certificate a site serves, in the terms of the faults
@@ -219,6 +221,12 @@ func (r Route) validate() error {
 		return fmt.Errorf("%w %q: Auth %q: use %q or %q", ErrBadRoute, r.Path, r.Auth, RoleMember, RoleAdmin)
 	case r.Login != nil && r.Auth != "":
 		return fmt.Errorf("%w %q: a Login route cannot also need Auth", ErrBadRoute, r.Path)
+	case r.Webhook != nil && (r.Login != nil || r.Auth != ""):
+		return fmt.Errorf("%w %q: a Webhook route is signed, not signed in: drop Login/Auth", ErrBadRoute, r.Path)
+	case r.Webhook != nil:
+		if err := r.Webhook.signer().Validate(); err != nil {
+			return fmt.Errorf("%w %q: Webhook: %v", ErrBadRoute, r.Path, err)
+		}
 	}
 	return nil
 }

@@ -114,6 +114,12 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		t.auth.login(w, req, r)
 		return
 	}
+	if r.Webhook != nil && !r.Webhook.accept(req) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"error":"webhook signature verification failed"}`)
+		return
+	}
 	body := r.Body
 	if r.Auth != "" {
 		u, answered := t.auth.deny(w, req, r)
