@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/launchready/launchready/internal/report"
 	"github.com/launchready/launchready/probes/lab"
 )
 
@@ -41,5 +43,36 @@ func TestLabSecretsNeverLeak(t *testing.T) {
 		if strings.Contains(all.String(), v) {
 			t.Errorf("the value of %s leaked into output, log or history", name)
 		}
+	}
+}
+
+func TestSmokeCommand(t *testing.T) {
+	t.Parallel()
+	out, stderr, code := launch(t, nil, "smoke", "--lab")
+	if code != exitFindings || !strings.Contains(out, "✖ FAILED at step 4 of 6 (trigger a password reset): Password reset answers 500") ||
+		!strings.Contains(out, "○ 5  Replay a webhook") || !strings.Contains(out, "fix:") {
+		t.Errorf("smoke on the demo lab: exit %d\n%s\n%s", code, out, stderr)
+	}
+	out, stderr, code = launch(t, nil, "smoke", "--lab=healthy", "--json")
+	var run report.Smoke
+	if err := json.Unmarshal([]byte(out), &run); err != nil {
+		t.Fatalf("smoke --json: %v\n%s", err, out)
+	}
+	if code != exitOK || !run.Passed || run.Schema != report.SmokeSchema || len(run.Steps) != 6 || run.FailedStep != 0 {
+		t.Errorf("smoke on the healthy lab: exit %d %+v\n%s", code, run, stderr)
+	}
+	for _, s := range run.Steps {
+		if s.Status != "pass" || s.LatencyMs <= 0 || s.Check == "" {
+			t.Errorf("step: %+v", s)
+		}
+	}
+	// A config without a smoke flow is a usage error that says what to add.
+	cfg := filepath.Join(t.TempDir(), "launchready.yaml")
+	if err := os.WriteFile(cfg, []byte("domain: acme.example\ncanonical_url: https://app.acme.example/\nhosts: [{name: app.acme.example}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = launch(t, nil, "smoke", "--config", cfg)
+	if code != exitUsage || !strings.Contains(stderr, "has no smoke flow: add endpoints.smoke") {
+		t.Errorf("no smoke flow: exit %d %q", code, stderr)
 	}
 }

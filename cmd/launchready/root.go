@@ -58,7 +58,7 @@ Start here:
 	pf.StringVarP(&g.config, "config", "c", "", "config file (default ./launchready.yaml, then $XDG_CONFIG_HOME/launchready/launchready.yaml)")
 	pf.StringVar(&g.state, "state", "", "state folder for history, transcripts and the tool's log (default $XDG_STATE_HOME/launchready)")
 	pf.StringVar(&g.resolver, "resolver", "", "DNS server to ask for this run, host:port (overrides network.resolvers)")
-	root.AddCommand(newCheckCmd(g), newValidateCmd(g))
+	root.AddCommand(newCheckCmd(g), newValidateCmd(g), newSmokeCmd(g))
 	return root
 }
 

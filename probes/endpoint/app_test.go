@@ -10,6 +10,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/launchready/launchready/probes/webhooksig"
 )
 
 // app is a small membership product on a loopback TLS server, with its faults as fields,
@@ -28,6 +31,8 @@ type app struct {
 	adminForMember bool              // /admin opens for members
 	adminForAll    bool              // /admin opens for anyone
 	adminBroken    bool              // /admin answers 500 even for admins
+	homeDown       bool              // / answers 503
+	resetFails     bool              // /forgot-password answers 500
 }
 
 const (
@@ -36,7 +41,7 @@ const (
 )
 
 // secrets are the env the app's test configs reference.
-var secrets = map[string]string{"LR_MEMBER_PASSWORD": testMemberPassword, "LR_ADMIN_PASSWORD": testAdminPassword}
+var secrets = map[string]string{"LR_MEMBER_PASSWORD": testMemberPassword, "LR_ADMIN_PASSWORD": testAdminPassword, "LR_HOOK_SECRET": plantedWebhookSecret}
 
 func newApp(t *testing.T, configure func(*app)) *app {
 	a := &app{sessions: map[string]string{}}
@@ -59,6 +64,27 @@ func (a *app) role(r *http.Request) string {
 
 func (a *app) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
+	case "/":
+		if a.homeDown {
+			w.WriteHeader(503)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		fmt.Fprint(w, "<h1>Acme</h1>")
+	case "/forgot-password":
+		if a.resetFails {
+			w.WriteHeader(500)
+			return
+		}
+		w.WriteHeader(202)
+	case "/hooks":
+		body, _ := io.ReadAll(r.Body)
+		s := webhooksig.Signer{Scheme: webhooksig.Stripe}
+		if s.Verify([]byte(plantedWebhookSecret), body, r.Header.Get(s.HeaderName()), time.Now(), 0) != nil {
+			w.WriteHeader(400)
+			return
+		}
+		fmt.Fprint(w, `{"received":true}`)
 	case "/login":
 		a.logins.Add(1)
 		var email, password string
@@ -154,4 +180,17 @@ func (a *app) config(format string) string {
       admin: admin
       marker: Acme Admin
 `, a.URL, format)
+}
+
+// smokeConfig is config plus the rest of the flow: a homepage, a reset, a webhook, smoke.
+func (a *app) smokeConfig() string {
+	c := a.config("form")
+	c = strings.Replace(c, "  admin:\n", fmt.Sprintf(`    - {name: home, url: %[1]s/}
+    - {name: reset, url: %[1]s/forgot-password, method: POST, body: '{"email":"member@acme.example"}'}
+  webhooks:
+    - {name: hook, url: %[1]s/hooks, scheme: stripe, secret: env:LR_HOOK_SECRET, payload: '{"type":"invoice.paid"}'}
+  admin:
+`, a.URL), 1)
+	return c + `  smoke: {homepage: home, session: member, member_area: member feed, password_reset: reset, webhook: hook, admin: admin page}
+`
 }

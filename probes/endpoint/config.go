@@ -20,6 +20,7 @@ type section struct {
 	Checks   []checkConfig   `yaml:"checks"`
 	Admin    []adminConfig   `yaml:"admin"`
 	Webhooks []webhookConfig `yaml:"webhooks"`
+	Smoke    *smokeConfig    `yaml:"smoke"`
 }
 
 // sessionConfig is a named identity: a sign-in, and/or cookies and headers by reference.

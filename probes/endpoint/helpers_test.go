@@ -97,3 +97,18 @@ func detail(t testing.TB, r probes.Result) Detail {
 	}
 	return d
 }
+
+// buildErr builds config text that must fail and returns the error text.
+func buildErr(t testing.TB, text string) string {
+	t.Helper()
+	cfg, err := config.Parse([]byte(text), "launchready.yaml")
+	if err != nil {
+		t.Fatalf("the top level must parse: %v", err)
+	}
+	n, _ := netx.New(netx.Config{Resolvers: []string{"127.0.0.1:1"}})
+	_, err = Kind.Build(probes.Env{Config: cfg, Net: n, Now: time.Now})
+	if err == nil {
+		t.Fatal("built without error")
+	}
+	return err.Error()
+}

@@ -49,9 +49,11 @@ func build(env probes.Env) ([]probes.Check, error) {
 	v := &validator{s: sec, names: map[string]string{}, sessions: map[string]*session{}}
 	defaults := env.Config.Checks
 	var out []probes.Check
+	logins := map[string]*loginCheck{}
 	for i, sc := range cfg.Sessions {
 		if c := v.session(fmt.Sprintf("endpoints.sessions[%d]", i), sc, env, defaults); c != nil {
 			out = append(out, c)
+			logins[sc.Name] = c
 		}
 	}
 	for i, cc := range cfg.Checks {
@@ -64,6 +66,13 @@ func build(env probes.Env) ([]probes.Check, error) {
 	}
 	for i, wc := range cfg.Webhooks {
 		out = append(out, v.webhookCheck(fmt.Sprintf("endpoints.webhooks[%d]", i), wc, env, defaults))
+	}
+	if cfg.Smoke != nil {
+		built := map[string]probes.Check{}
+		for _, c := range out {
+			built[c.Info().Name] = c
+		}
+		out = append(out, v.smokeCheck("endpoints.smoke", *cfg.Smoke, built, logins, env, defaults))
 	}
 	if len(v.errs) > 0 {
 		return nil, v.sorted()
@@ -165,7 +174,7 @@ func (v *validator) sessionNames() string {
 	return strings.Join(names, ", ")
 }
 
-func (v *validator) session(p string, sc sessionConfig, env probes.Env, defaults config.Checks) probes.Check {
+func (v *validator) session(p string, sc sessionConfig, env probes.Env, defaults config.Checks) *loginCheck {
 	switch {
 	case strings.TrimSpace(sc.Name) == "":
 		v.add(p, "has no name", "add name: with the identity it stands for, e.g. name: member")

@@ -70,6 +70,8 @@ func TestExampleAgainstDemoLab(t *testing.T) {
 
 		"stripe webhook": "endpoint.webhook-rejected/critical",
 		"github webhook": "",
+		"password reset": "endpoint.status/high",
+		"smoke":          "endpoint.smoke-failed/high",
 	}
 	for name, w := range want {
 		r, ok := res[name]
@@ -80,6 +82,9 @@ func TestExampleAgainstDemoLab(t *testing.T) {
 		if got := ids(r); got != w {
 			t.Errorf("%s: %q, want %q (%s %s)", name, got, w, r.Summary, r.Err)
 		}
+	}
+	if rep := res["smoke"].Data.(*SmokeReport); rep.FailedStep != 4 {
+		t.Errorf("the demo's smoke flow stops at the password reset, step 4: %+v", rep.Steps)
 	}
 	if f := res["stripe webhook"].Findings; len(f) == 1 && f[0].Title != "Correctly signed events rejected (400)" {
 		t.Errorf("the mockup's title: %q", f[0].Title)

@@ -55,3 +55,17 @@ func (d Detail) scrub(r redactor) any {
 	d.Conditions = conds
 	return d
 }
+
+func (r *SmokeReport) scrub(rd redactor) any {
+	out := *r
+	out.Steps = make([]SmokeStep, len(r.Steps))
+	for i, s := range r.Steps {
+		s.Summary, s.Reason = rd.text(s.Summary), rd.text(s.Reason)
+		out.Steps[i] = s
+	}
+	if r.Cause != nil {
+		c := rd.result(probes.Result{Findings: []probes.Finding{*r.Cause}}).Findings[0]
+		out.Cause = &c
+	}
+	return &out
+}

@@ -61,8 +61,16 @@ func endpointRoutes() []Route {
 		withHeaders(htmlRoute("/members/feed", membersFeed), map[string]string{"Cache-Control": privateNoStore}).auth(RoleMember),
 		withHeaders(htmlRoute("/admin", adminArea), map[string]string{"Cache-Control": privateNoStore}).auth(RoleAdmin),
 		stripeWebhook(false),
+		passwordReset(202, `{"status":"sent","message":"If the address has an account, a reset link is on its way."}`),
 		{Path: "/webhooks/github", Method: "POST", Body: `{"ok":true}`, Webhook: &Webhook{Scheme: webhooksig.GitHub, Secret: labGitHubSecret}},
 	}
+}
+
+// passwordReset is the "forgot password" endpoint.
+func passwordReset(status int, body string) Route {
+	r := jsonRoute("/forgot-password", status, body)
+	r.Method = "POST"
+	return r
 }
 
 // stripeWebhook is the payment provider's endpoint; rejectValid plants the demo fault.
@@ -75,7 +83,8 @@ func stripeWebhook(rejectValid bool) Route {
 const endpointFaultsDescription = "(5) app.acme.example/members/feed is served with Cache-Control: public, max-age=600, " +
 	"so a CDN may hand one member's feed to the next visitor; " +
 	"(6) app.acme.example/admin opens for any signed-in member, not only admins; " +
-	"(7) app.acme.example/webhooks/stripe answers 400 to correctly signed events (the app holds another signing secret than Stripe). "
+	"(7) app.acme.example/webhooks/stripe answers 400 to correctly signed events (the app holds another signing secret than Stripe); " +
+	"(8) POST app.acme.example/forgot-password answers 500 (the mailer is down), so the smoke flow stops at step 4. "
 
 // endpointFaults plants the endpoints pane's demo faults, each a data edit.
 func (sc *Scenario) endpointFaults() {
@@ -87,6 +96,8 @@ func (sc *Scenario) endpointFaults() {
 		map[string]string{"Cache-Control": privateNoStore}).auth(RoleMember))
 	// (7) Stripe's correctly signed events are refused.
 	sc.setRoute("app.acme.example", stripeWebhook(true))
+	// (8) Password reset fails.
+	sc.setRoute("app.acme.example", passwordReset(500, `{"error":"mailer: dial tcp 10.0.4.2:587: connection refused"}`))
 }
 
 // withHeaders returns r with extra headers (on a copy of its map).
