@@ -45,6 +45,7 @@ type endpointCheck struct {
 	session      *session
 	private      bool
 	memberMarker string
+	security     bool // judge security headers
 }
 
 // expectation is expectConfig compiled.
@@ -182,6 +183,11 @@ func (c *endpointCheck) evaluate(ctx context.Context, cl *http.Client, extra fun
 		}
 	}
 	if ex.err == nil && ex.readErr == nil {
+		if c.security {
+			if f, ok := c.securityFinding(ex); ok {
+				res.Findings = append(res.Findings, f)
+			}
+		}
 		if c.private {
 			res.Findings = append(res.Findings, c.privacy(ctx, ex)...)
 		} else if c.session == nil {

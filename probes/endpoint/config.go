@@ -16,11 +16,13 @@ import (
 
 // section is the endpoints: part of launchready.yaml. Every list is optional.
 type section struct {
-	Sessions []sessionConfig `yaml:"sessions"`
-	Checks   []checkConfig   `yaml:"checks"`
-	Admin    []adminConfig   `yaml:"admin"`
-	Webhooks []webhookConfig `yaml:"webhooks"`
-	Smoke    *smokeConfig    `yaml:"smoke"`
+	Sessions   []sessionConfig   `yaml:"sessions"`
+	Checks     []checkConfig     `yaml:"checks"`
+	Admin      []adminConfig     `yaml:"admin"`
+	Webhooks   []webhookConfig   `yaml:"webhooks"`
+	Metrics    []metricConfig    `yaml:"metrics"`
+	RateLimits []rateLimitConfig `yaml:"rate_limits"`
+	Smoke      *smokeConfig      `yaml:"smoke"`
 }
 
 // sessionConfig is a named identity: a sign-in, and/or cookies and headers by reference.
@@ -88,6 +90,9 @@ type checkConfig struct {
 	// member's content (MemberMarker, or the member's very page).
 	Private      bool   `yaml:"private"`
 	MemberMarker string `yaml:"member_marker"`
+	// SecurityHeaders checks the page sends X-Content-Type-Options, frame protection,
+	// Referrer-Policy and a Content-Security-Policy (a low finding when not).
+	SecurityHeaders bool `yaml:"security_headers"`
 }
 
 // expectConfig are the conditions. Status, body, JSON failures make the check down;

@@ -67,6 +67,12 @@ func build(env probes.Env) ([]probes.Check, error) {
 	for i, wc := range cfg.Webhooks {
 		out = append(out, v.webhookCheck(fmt.Sprintf("endpoints.webhooks[%d]", i), wc, env, defaults))
 	}
+	for i, mc := range cfg.Metrics {
+		out = append(out, v.metricCheck(fmt.Sprintf("endpoints.metrics[%d]", i), mc, env, defaults))
+	}
+	for i, rc := range cfg.RateLimits {
+		out = append(out, v.rateLimitCheck(fmt.Sprintf("endpoints.rate_limits[%d]", i), rc, env, defaults))
+	}
 	if cfg.Smoke != nil {
 		built := map[string]probes.Check{}
 		for _, c := range out {
@@ -129,6 +135,7 @@ func (v *validator) endpointCheck(p string, cc checkConfig, env probes.Env, defa
 		redact:   env.Config.SecretValues,
 		session:  v.sessionRef(p+".session", cc.Session),
 		private:  cc.Private,
+		security: cc.SecurityHeaders,
 
 		memberMarker: cc.MemberMarker,
 	}

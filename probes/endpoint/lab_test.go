@@ -71,7 +71,11 @@ func TestExampleAgainstDemoLab(t *testing.T) {
 		"stripe webhook": "endpoint.webhook-rejected/critical",
 		"github webhook": "",
 		"password reset": "endpoint.status/high",
-		"smoke":          "endpoint.smoke-failed/high",
+
+		"failed jobs":      "endpoint.metric-critical/high",
+		"webhook failures": "endpoint.metric-critical/high",
+		"login rate limit": "",
+		"smoke":            "endpoint.smoke-failed/high",
 	}
 	for name, w := range want {
 		r, ok := res[name]

@@ -117,6 +117,8 @@ type exchange struct {
 func do(ctx context.Context, client *http.Client, r request, extra func(*http.Request)) *exchange {
 	var t httpdiag.Timing
 	ex := &exchange{method: r.method, url: r.url}
+	ctx, cancel := httpdiag.Deadline(ctx, client)
+	defer cancel()
 	req, err := r.build(ctx, &t)
 	if err != nil {
 		ex.err = err
@@ -133,6 +135,7 @@ func do(ctx context.Context, client *http.Client, r request, extra func(*http.Re
 		return ex
 	}
 	ex.body, ex.truncated, ex.readErr = netx.ReadLimited(resp.Body, bodyLimit)
+	ex.readErr = httpdiag.CutOff(ctx, ex.readErr)
 	resp.Body.Close()
 	ex.total, ex.split = t.Stop(), t.Split()
 	ex.status, ex.header = resp.StatusCode, resp.Header

@@ -38,6 +38,8 @@ type check struct {
 func (c *check) Info() probes.CheckInfo { return c.info }
 
 func (c *check) Run(ctx context.Context) probes.Result {
+	ctx, cancel := httpdiag.Deadline(ctx, c.client)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 	if err != nil {
 		return probes.Result{Err: fmt.Sprintf("cannot build a request for %s: %v", c.url, err)}
@@ -60,6 +62,7 @@ func (c *check) Run(ctx context.Context) probes.Result {
 		}
 	}
 	_, _, readErr := netx.ReadLimited(resp.Body, bodyLimit)
+	readErr = httpdiag.CutOff(ctx, readErr)
 	resp.Body.Close()
 	total := t.Stop()
 	res := probes.Result{

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"maps"
 
 	"github.com/launchready/launchready/probes/webhooksig"
@@ -62,8 +63,16 @@ func endpointRoutes() []Route {
 		withHeaders(htmlRoute("/admin", adminArea), map[string]string{"Cache-Control": privateNoStore}).auth(RoleAdmin),
 		stripeWebhook(false),
 		passwordReset(202, `{"status":"sent","message":"If the address has an account, a reset link is on its way."}`),
+		appMetrics(0, 0),
 		{Path: "/webhooks/github", Method: "POST", Body: `{"ok":true}`, Webhook: &Webhook{Scheme: webhooksig.GitHub, Secret: labGitHubSecret}},
 	}
+}
+
+// appMetrics is the app's own JSON metrics, for admins: what its job queue and webhook
+// handler know about their failures.
+func appMetrics(failedJobs, webhookFailures int) Route {
+	return jsonRoute("/internal/metrics", 200, fmt.Sprintf(
+		`{"failed_jobs":%d,"webhook_failures_1h":%d,"queue":{"depth":3,"workers":4},"version":"1.42.0"}`, failedJobs, webhookFailures)).auth(RoleAdmin)
 }
 
 // passwordReset is the "forgot password" endpoint.
@@ -84,7 +93,8 @@ const endpointFaultsDescription = "(5) app.acme.example/members/feed is served w
 	"so a CDN may hand one member's feed to the next visitor; " +
 	"(6) app.acme.example/admin opens for any signed-in member, not only admins; " +
 	"(7) app.acme.example/webhooks/stripe answers 400 to correctly signed events (the app holds another signing secret than Stripe); " +
-	"(8) POST app.acme.example/forgot-password answers 500 (the mailer is down), so the smoke flow stops at step 4. "
+	"(8) POST app.acme.example/forgot-password answers 500 (the mailer is down), so the smoke flow stops at step 4; " +
+	"(9) the app's /internal/metrics reports 17 failed jobs and 23 webhook failures in the last hour. "
 
 // endpointFaults plants the endpoints pane's demo faults, each a data edit.
 func (sc *Scenario) endpointFaults() {
@@ -98,6 +108,8 @@ func (sc *Scenario) endpointFaults() {
 	sc.setRoute("app.acme.example", stripeWebhook(true))
 	// (8) Password reset fails.
 	sc.setRoute("app.acme.example", passwordReset(500, `{"error":"mailer: dial tcp 10.0.4.2:587: connection refused"}`))
+	// (9) The jobs and webhooks behind those failures, as the app counts them.
+	sc.setRoute("app.acme.example", appMetrics(17, 23))
 }
 
 // withHeaders returns r with extra headers (on a copy of its map).
