@@ -40,10 +40,10 @@ func TestRateLimitProbe(t *testing.T) {
 	t.Run("not limited", func(t *testing.T) {
 		t.Parallel()
 		srv, n := limiter(t, 0)
-		cs := setup(t, cfgText("  rate_limits:\n    - {name: login, url: %s/login, body: 'email=probe%%40acme.example&password=wrong', max_requests: 50}\n", srv.URL), srv.net, nil)
+		cs := setup(t, cfgText("  rate_limits:\n    - {name: login, url: %s/login, body: 'email=probe%%40acme.example&password=wrong', max_requests: 50, timeout: 10s}\n", srv.URL), srv.net, nil)
 		res := run(t, cs["login"])
 		if ids(res) != "endpoint.no-rate-limit/medium" || !strings.HasPrefix(res.Findings[0].Title, "Login is not rate limited (50 requests") {
-			t.Errorf("%q %v", ids(res), res.Findings)
+			t.Fatalf("%q %v (err %q)", ids(res), res.Findings, res.Err)
 		}
 		if got := n.Load(); got != 50 {
 			t.Errorf("sent %d requests, the bound is 50", got)
