@@ -470,3 +470,25 @@ func TestUpRules(t *testing.T) {
 		}
 	}
 }
+
+func TestReaderAfterTheWriterLeft(t *testing.T) {
+	t.Parallel()
+	now := t0
+	path := filepath.Join(t.TempDir(), "h.db")
+	w := openT(t, path, &now)
+	if err := w.Write(result("c", now.Add(-time.Minute), true, time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	r, err := OpenReader(path, Options{Now: clock(&now)})
+	if err != nil {
+		t.Fatalf("a report after the console exited: %v", err)
+	}
+	defer r.Close()
+	if u, err := r.Uptime("c", now.Add(-time.Hour), now); err != nil || u.Total != 1 {
+		t.Errorf("%+v %v", u, err)
+	}
+	if _, err := OpenReader(filepath.Join(t.TempDir(), "none.db"), Options{}); err == nil || !strings.Contains(err.Error(), "no history database") {
+		t.Errorf("no database yet: %v", err)
+	}
+}
