@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/probes"
@@ -206,7 +207,21 @@ func stepLine(s SmokeStep) string {
 	if s.Reason != "" {
 		return line + " · " + s.Reason
 	}
-	return line + " · " + s.Summary
+	return line + " · " + trimLatency(s.Summary)
+}
+
+// trimLatency drops the " · 12 ms" a check's summary ends with, when the line already
+// shows the latency.
+func trimLatency(s string) string {
+	i := strings.LastIndex(s, " · ")
+	if i < 0 {
+		return s
+	}
+	tail := s[i+len(" · "):]
+	if (strings.HasSuffix(tail, " ms") || strings.HasSuffix(tail, " s")) && strings.IndexFunc(tail[:1], unicode.IsDigit) == 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // smokeConfig names the checks that make up the flow's steps.
