@@ -16,12 +16,12 @@ const maxPending = 64 << 10
 // files in one. Lines inside a private key block are removed whole, though each arrives on
 // its own. Call Close (or Flush) to write a last line that has no newline.
 type Writer struct {
-	mu     sync.Mutex
-	w      io.Writer
-	r      *Redactor
-	buf    []byte
-	inPEM  bool
-	hits   Hits
+	mu    sync.Mutex
+	w     io.Writer
+	r     *Redactor
+	buf   []byte
+	inPEM bool
+	hits  Hits
 }
 
 // NewWriter wraps w; r may be nil for pattern redaction only.
