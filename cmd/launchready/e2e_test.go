@@ -84,8 +84,8 @@ func TestCheckJSONAgainstTheLab(t *testing.T) {
 	if rep.State != "down" {
 		t.Errorf("state %q, want down (the API answers 503)", rep.State)
 	}
-	if rep.Counts.Checks != 6 || len(rep.Checks) != 6 {
-		t.Errorf("want 6 checks (one per example host), got %d", rep.Counts.Checks)
+	if rep.Counts.Checks != 7 || len(rep.Checks) != 7 {
+		t.Errorf("want 7 checks (one per example host, and errors), got %d", rep.Counts.Checks)
 	}
 	for _, c := range rep.Checks {
 		if c.Status == "" || (c.Status != "error" && c.LatencyMs <= 0) {
@@ -158,7 +158,7 @@ func TestExitCodesForUsageAndConfigErrors(t *testing.T) {
 func TestValidateExample(t *testing.T) {
 	t.Parallel()
 	out, stderr, code := launch(t, nil, "validate", "--config", "../../examples/launchready.yaml")
-	if code != exitOK || !strings.Contains(out, "is valid: 6 hosts, 6 checks") {
+	if code != exitOK || !strings.Contains(out, "is valid: 6 hosts, 7 checks") {
 		t.Errorf("validate example: exit %d\n%s\n%s", code, out, stderr)
 	}
 }

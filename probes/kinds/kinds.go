@@ -4,6 +4,7 @@ package kinds
 
 import (
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/httpcheck"
 )
 
@@ -11,5 +12,6 @@ import (
 func Registry() *probes.Registry {
 	return probes.NewRegistry(
 		httpcheck.Kind,
+		errlog.Kind,
 	)
 }
