@@ -135,12 +135,15 @@ func (j *joiner) continues(line []byte) bool {
 	case modeGo:
 		return isGoFrame(line) || bytes.HasPrefix(line, goroutine) || bytes.HasPrefix(line, []byte("created by ")) ||
 			bytes.HasPrefix(line, []byte("[signal ")) || bytes.HasPrefix(line, []byte("exit status ")) ||
-			bytes.HasPrefix(line, []byte("panic(")) || bytes.HasPrefix(line, []byte("panic: ")) ||
-			bytes.HasPrefix(line, []byte("[recovered]"))
+			bytes.HasPrefix(line, []byte("panic("))
 	}
 	switch {
 	case bytes.HasPrefix(line, []byte("Caused by: ")), bytes.HasPrefix(line, []byte("Suppressed: ")):
 		return true // Java
+	case isExceptionHead(line):
+		// "java.lang.IllegalStateException: ..." under the log line that reported it. After
+		// an INFO line it is an uncaught exception of its own.
+		return j.headLevel(j.ev.head()) >= lvWarn
 	case bytes.HasPrefix(line, goroutine) && isGoroutineHeader(line):
 		j.mode = modeGo // a goroutine dump after a recovered panic's log line
 		return true

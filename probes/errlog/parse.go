@@ -102,6 +102,12 @@ func (e *entry) parse(b []byte) {
 		e.format = 'p'
 		lv, ok, msg, ts := plainHead(head)
 		e.level, levelKnown = lv, ok
+		// Spring Boot: "ERROR 1 --- [thread] logger.Name : message"
+		if k := bytes.Index(head[msg:], []byte("--- [")); k >= 0 && k < 16 {
+			if c := bytes.Index(head[msg+k:], []byte(" : ")); c >= 0 {
+				msg += k + c + 3
+			}
+		}
 		e.msg = span{s: int32(msg), e: int32(len(head)), kind: 'p'}
 		if ts > 0 {
 			e.ts = span{s: 0, e: int32(ts), kind: 'p'}
@@ -342,6 +348,22 @@ func (e *entry) plainError(b []byte) {
 		}
 		return
 	}
+	if !bytes.Contains(tail, []byte("Caused by: ")) {
+		// Java and Node under a log line: the first continuation line naming an exception
+		for i := 0; i < len(tail); {
+			end := bytes.IndexByte(tail[i:], '\n')
+			if end < 0 {
+				end = len(tail) - i
+			}
+			if line := tail[i : i+end]; isExceptionHead(line) {
+				off := int(e.tail.s) + i
+				e.err = span{s: int32(off), e: int32(off + end), kind: 'p'}
+				return
+			}
+			i += end + 1
+		}
+		return
+	}
 	if k := bytes.LastIndex(tail, []byte("\nCaused by: ")); k >= 0 || bytes.HasPrefix(tail, []byte("Caused by: ")) {
 		start := k + 1 // k == -1 when the cause is the first continuation line
 		start += len("Caused by: ")
@@ -491,12 +513,7 @@ func impliedLevel(line []byte) (level, bool) {
 		bytes.HasPrefix(line, []byte("Unhandled")):
 		return lvError, true
 	}
-	// "TypeError: ...", "java.lang.IllegalStateException: ...", "ValueError"
-	end := 0
-	for end < len(line) && (isLetterByte(line[end]) || isDigitByte(line[end]) || line[end] == '.' || line[end] == '$') {
-		end++
-	}
-	if w := line[:end]; end > 0 && (end == len(line) || line[end] == ':') && (bytes.HasSuffix(w, []byte("Error")) || bytes.HasSuffix(w, []byte("Exception"))) {
+	if isExceptionHead(line) {
 		return lvError, true
 	}
 	// Ruby: "app/models/user.rb:12:in `save': undefined method (NoMethodError)"
@@ -509,4 +526,15 @@ func impliedLevel(line []byte) (level, bool) {
 		}
 	}
 	return unleveled, false
+}
+
+// isExceptionHead: a line that starts with an exception's type, "TypeError: ...",
+// "java.lang.IllegalStateException: ...", "ValueError".
+func isExceptionHead(line []byte) bool {
+	end := 0
+	for end < len(line) && (isLetterByte(line[end]) || isDigitByte(line[end]) || line[end] == '.' || line[end] == '$') {
+		end++
+	}
+	w := line[:end]
+	return end > 0 && (end == len(line) || line[end] == ':') && (bytes.HasSuffix(w, []byte("Error")) || bytes.HasSuffix(w, []byte("Exception")))
 }
