@@ -98,7 +98,11 @@ func settingsFrom(s *section, sec *config.Section, cfg *config.Config, labDir st
 		dir:  filepath.Dir(cfg.File),
 	}
 	if len(s.Sources) == 0 {
-		errs = append(errs, sec.Error("errors", "has no sources, so there are no logs to read",
+		path := "errors"
+		if s.Sources != nil {
+			path = "errors.sources"
+		}
+		errs = append(errs, sec.Error(path, "has no sources, so there are no logs to read",
 			"add one, e.g. sources: [{name: app, file: /var/log/app/app.log}] or [{name: app, command: journalctl -fu app -o json}]"))
 	}
 	names := map[string]int{}

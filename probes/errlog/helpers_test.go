@@ -1,6 +1,7 @@
 package errlog
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,15 +77,30 @@ func readTestdata(t testing.TB, name string) string {
 	return string(b)
 }
 
-// testEnv builds a probe Env from an errors: section (indented under "errors:").
+// testEnv builds a probe Env from an errors: section (indented under "errors:"). With
+// getenv, the host carries a secret header env:LR_TEST_SECRET, resolved from it, so the
+// config knows a secret by value as a real one does.
 func testEnv(t testing.TB, errorsSection string, getenv map[string]string) probes.Env {
 	t.Helper()
-	text := "domain: acme.example\ncanonical_url: https://app.acme.example/\nhosts:\n  - name: app.acme.example\n" + errorsSection
+	text := "domain: acme.example\ncanonical_url: https://app.acme.example/\nhosts:\n  - name: app.acme.example\n"
+	if getenv != nil {
+		text += "    secret_headers:\n      Authorization: env:LR_TEST_SECRET\n"
+	}
+	text += errorsSection
 	cfg, err := config.Parse([]byte(text), filepath.Join(t.TempDir(), "launchready.yaml"))
 	if err != nil {
 		t.Fatalf("config: %v\n%s", err, text)
 	}
-	return probes.Env{Config: cfg, Now: time.Now}
+	env := probes.Env{Config: cfg, Now: time.Now}
+	if _, err := Kind.Build(env); err != nil {
+		t.Fatalf("build: %v", err) // decoding the section registers its secrets, before Resolve
+	}
+	if getenv != nil {
+		if errs := cfg.Resolve(func(k string) (string, bool) { v, ok := getenv[k]; return v, ok }); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	return env
 }
 
 // buildCheck builds the errors check from a config's errors: section and closes it when
@@ -121,3 +137,14 @@ func eventually(t testing.TB, what string, cond func() bool) {
 }
 
 func yamlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func runCheck2(t testing.TB, c *Check) probes.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res := c.Run(ctx)
+	if res.Err != "" {
+		t.Fatalf("run: %s", res.Err)
+	}
+	return res
+}
