@@ -111,11 +111,11 @@ func TestNewGroupSeverity(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"New error: avatar upload failed":        "medium support",
-		"New error: invoice webhook failed":      "high revenue",
-		"New error: cannot open database":        "high support",
-		"New error: login failed: user lookup":   "medium onboarding",
-		"New error: cache miss storm (×3)":       "high support",
+		"New error: avatar upload failed":      "medium support",
+		"New error: invoice webhook failed":    "high revenue",
+		"New error: cannot open database":      "high support",
+		"New error: login failed: user lookup": "medium onboarding",
+		"New error: cache miss storm (×3)":     "high support",
 	}
 	for title, w := range want {
 		if got[title] != w {
