@@ -118,6 +118,11 @@ func (j *joiner) continues(line []byte) bool {
 	if line[0] == ' ' || line[0] == '\t' {
 		return true
 	}
+	if bytes.HasPrefix(line, []byte("-----BEGIN ")) {
+		// a key or certificate printed under the line that mentions it
+		j.pem(line)
+		return true
+	}
 	if bytes.HasPrefix(line, pyTraceback) {
 		if j.mode == modePython || j.mode == modePythonDone || (j.ev.lines == 1 && j.headLevel(j.ev.head()) >= lvWarn) {
 			j.mode = modePython
