@@ -80,10 +80,31 @@ func (j *joiner) start(line []byte, truncated, backfill bool) {
 	j.pem(line)
 }
 
+// pem enters PEM mode on a "-----BEGIN LABEL-----" line whose block does not end on it.
 func (j *joiner) pem(line []byte) {
-	if i := bytes.Index(line, []byte("-----BEGIN")); i >= 0 && !bytes.Contains(line[i:], []byte("-----END")) {
+	i := bytes.Index(line, []byte("-----BEGIN "))
+	if i < 0 {
+		return
+	}
+	rest := line[i+len("-----BEGIN "):]
+	if k := bytes.Index(rest, []byte("-----")); k > 0 && k <= 64 && !bytes.Contains(rest, []byte("-----END")) {
 		j.mode = modePEM
 	}
+}
+
+// isPEMBody: a line inside a PEM block is base64 (no spaces), or a header like
+// "Proc-Type: 4,ENCRYPTED". Anything else means the block was cut short and a new
+// entry begins.
+func isPEMBody(line []byte) bool {
+	if bytes.Contains(line, []byte("-----END")) || bytes.HasPrefix(line, []byte("Proc-Type:")) || bytes.HasPrefix(line, []byte("DEK-Info:")) {
+		return true
+	}
+	for _, c := range line {
+		if !(isLetterByte(c) || isDigitByte(c) || c == '+' || c == '/' || c == '=' || c == '\\') {
+			return false
+		}
+	}
+	return true
 }
 
 func (j *joiner) append(line []byte, truncated bool) {
@@ -105,6 +126,10 @@ var (
 
 func (j *joiner) continues(line []byte) bool {
 	if j.mode == modePEM {
+		if !isPEMBody(bytes.TrimLeft(line, " \t")) {
+			j.mode = modeNone
+			return false
+		}
 		if bytes.Contains(line, []byte("-----END")) {
 			j.mode = modeNone
 		}
