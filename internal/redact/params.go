@@ -42,8 +42,8 @@ func normName(name string, buf []byte) []byte {
 }
 
 func sensitiveNorm(n []byte) bool {
-	if len(n) == 0 {
-		return false
+	if len(n) < 2 || n[0] < 'a' {
+		return false // empty, or a number (the "12" of "12:30"): no secret name starts with a digit
 	}
 	if secretNames[string(n)] {
 		return true

@@ -59,20 +59,73 @@ func isPathChar(c byte) bool   { return isAlnum(c) || c == '/' || c == '_' || c 
 func isSendGrid(c byte) bool   { return isURLSafe(c) || c == '.' }
 func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
 
+// Bits of what shapeScan found, beyond one bit per entry of shapes.
+const (
+	foundJWT = 1 << (iota + 32)
+	foundAWS
+	foundBearer
+)
+
+// byFirst lists, for each byte, the shapes whose prefix starts with it, so one pass over
+// the text finds every candidate instead of one search per shape.
+var byFirst = func() (t [256][]int) {
+	for i, sh := range shapes {
+		t[sh.prefix[0]] = append(t[sh.prefix[0]], i)
+	}
+	return t
+}()
+
+// shapeScan says which shapes may be present, in one pass.
+func shapeScan(s string) uint64 {
+	var found uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		for _, k := range byFirst[c] {
+			if strings.HasPrefix(s[i:], shapes[k].prefix) {
+				found |= 1 << k
+			}
+		}
+		switch c {
+		case 'e':
+			if strings.HasPrefix(s[i:], "eyJ") {
+				found |= foundJWT
+			}
+		case 'A':
+			if i+20 <= len(s) {
+				found |= foundAWS
+			}
+		case 'b', 'B':
+			if i+6 <= len(s) && strings.EqualFold(s[i:i+6], "bearer") {
+				found |= foundBearer
+			}
+		}
+	}
+	return found
+}
+
 // redactShapes replaces prefixed keys, JWTs, AWS key ids and bearer tokens.
 func redactShapes(s string, h *Hits) string {
+	if len(s) < 15 {
+		return s // shorter than the shortest of them ("xoxb-" and ten characters)
+	}
+	found := shapeScan(s)
+	if found == 0 {
+		return s
+	}
 	for i := range shapes {
-		if strings.Contains(s, shapes[i].prefix) {
+		if found&(1<<i) != 0 {
 			s = redactShape(s, &shapes[i], h)
 		}
 	}
-	if strings.Contains(s, "eyJ") {
+	if found&foundJWT != 0 {
 		s = redactJWTs(s, h)
 	}
-	if strings.IndexByte(s, 'A') >= 0 {
+	if found&foundAWS != 0 {
 		s = redactAWSKeyIDs(s, h)
 	}
-	s = redactBearer(s, h)
+	if found&foundBearer != 0 {
+		s = redactBearer(s, h)
+	}
 	return s
 }
 
