@@ -98,6 +98,7 @@ func (c *Check) start() error {
 			p := newPipeline(sp.name, c.st, red, c.set.levels, c.set.caps, c.now)
 			src = newCmdSource(sp.name, sp.command, c.set.dir, sp.backoff, p, red, c.now)
 		}
+		src.setLog(c.log)
 		c.sources = append(c.sources, src)
 		c.wg.Add(1)
 		go func() {

@@ -2,6 +2,7 @@ package errlog
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -13,6 +14,7 @@ type source interface {
 	run(ctx context.Context)
 	status() SourceStatus
 	ready() <-chan struct{}
+	setLog(*slog.Logger)
 }
 
 // sourceBase holds what every source shares: its status, under a lock, and readiness.
@@ -23,6 +25,13 @@ type sourceBase struct {
 	readyCh   chan struct{}
 	readyOnce sync.Once
 	p         *pipeline
+	log       *slog.Logger // the tool's own log: state changes, redacted
+}
+
+func (b *sourceBase) setLog(l *slog.Logger) {
+	b.mu.Lock()
+	b.log = l
+	b.mu.Unlock()
 }
 
 func newBase(name, kind, target string, now func() time.Time) sourceBase {
@@ -38,6 +47,13 @@ func (b *sourceBase) setState(state, errText string) {
 	defer b.mu.Unlock()
 	if b.st.State != state {
 		b.st.State, b.st.Since = state, b.now()
+		if b.log != nil {
+			lv := slog.LevelInfo
+			if state == StateError || state == StateRestarting {
+				lv = slog.LevelWarn
+			}
+			b.log.Log(context.Background(), lv, "errors: log source changed state", "source", b.st.Name, "state", state, "why", errText)
+		}
 	}
 	b.st.Error = errText
 }
