@@ -158,8 +158,9 @@ func (c *Check) Close() error {
 	select {
 	case <-done:
 		return nil
-	case <-time.After(3 * stopGrace):
-		return fmt.Errorf("errors: a log source did not stop within %s", 3*stopGrace)
+	case <-time.After(5 * stopGrace):
+		// SIGTERM, a grace period, SIGKILL, then the pipes: never more than this
+		return fmt.Errorf("errors: a log source did not stop within %s", 5*stopGrace)
 	}
 }
 
