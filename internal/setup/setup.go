@@ -96,6 +96,9 @@ func Open(o Options) (_ *Session, err error) {
 	}
 	s.openLog(o)
 	env := probes.Env{Config: cfg, Net: s.Net, Now: o.Now, Log: s.Log}
+	if s.Lab != nil {
+		env.LabDir = s.Lab.Dir
+	}
 	if s.Checks, err = kinds.Registry().Build(env, o.Only); err != nil {
 		return nil, configErr(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/dnscheck"
 	"github.com/launchready/launchready/probes/endpoint"
+	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/httpcheck"
 	"github.com/launchready/launchready/probes/mailauth"
 	"github.com/launchready/launchready/probes/tlscheck"
@@ -19,5 +20,6 @@ func Registry() *probes.Registry {
 		dnscheck.Kind,
 		mailauth.Kind,
 		endpoint.Kind,
+		errlog.Kind,
 	)
 }
