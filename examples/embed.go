@@ -2,7 +2,10 @@
 // demo` and `check --lab` work from a bare `go install` with no files around.
 package examples
 
-import _ "embed"
+import (
+	"embed"
+	_ "embed"
+)
 
 // Config is examples/launchready.yaml: the lab's product, every key documented.
 //
@@ -11,3 +14,9 @@ var Config []byte
 
 // ConfigName is the name errors about the embedded config carry.
 const ConfigName = "examples/launchready.yaml"
+
+// Runbooks holds the starter runbooks `launchready runbook init` writes: one folder per
+// set-up (systemd, compose, platform), each with deploy, rollback and rotate-secret.
+//
+//go:embed runbooks
+var Runbooks embed.FS

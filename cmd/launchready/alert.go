@@ -63,7 +63,10 @@ Exit codes: 0 every channel delivered, 1 at least one failed, 2 usage or config 
 				}
 				channels = []alert.Channel{ch}
 			}
-			red := redact.New(s.Config.SecretValues()...)
+			red, err := redact.New(redact.Options{Values: redact.WithURLParts(s.Config.SecretValues())})
+			if err != nil {
+				return &exitError{exitUsage, err}
+			}
 			failed := 0
 			width := 0
 			for _, ch := range channels {

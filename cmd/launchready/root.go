@@ -58,7 +58,9 @@ Start here:
 	pf.StringVarP(&g.config, "config", "c", "", "config file (default ./launchready.yaml, then $XDG_CONFIG_HOME/launchready/launchready.yaml)")
 	pf.StringVar(&g.state, "state", "", "state folder for history, transcripts and the tool's log (default $XDG_STATE_HOME/launchready)")
 	pf.StringVar(&g.resolver, "resolver", "", "DNS server to ask for this run, host:port (overrides network.resolvers)")
-	root.AddCommand(newCheckCmd(g), newValidateCmd(g), newWatchCmd(g), newAlertCmd(g))
+	root.RunE = consoleRun(g)
+	root.AddCommand(newCheckCmd(g), newValidateCmd(g), newDNSCmd(g), newDemoCmd(g), newRunbookCmd(g), newEmailCmd(g), newSmokeCmd(g),
+		newWatchCmd(g), newAlertCmd(g))
 	return root
 }
 
@@ -80,7 +82,7 @@ func parseOnly(s string) ([]probes.Pane, error) {
 
 // usageError marks flag and argument mistakes, with the pointer to help.
 func usageError(cmd *cobra.Command, err error) error {
-	return &exitError{exitUsage, fmt.Errorf("launchready %s: %v\nRun '%s --help' for usage.", cmd.Name(), err, cmd.CommandPath())}
+	return &exitError{exitUsage, fmt.Errorf("%s: %v\nRun '%s --help' for usage.", cmd.CommandPath(), err, cmd.CommandPath())}
 }
 
 // noArgs is cobra.NoArgs with the same message shape as a flag error.

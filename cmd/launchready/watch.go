@@ -50,13 +50,13 @@ state folder is taken, the --listen address is busy).`,
 			}
 			defer s.Close()
 			stderr := cmd.ErrOrStderr()
-			for _, n := range s.Notes {
-				fmt.Fprintln(stderr, "note:", n)
-			}
 			if s.StateDir == "" {
 				return &exitError{exitUsage, errors.New("launchready watch: no state folder (alert state, the lock and the log live there); pass --state DIR")}
 			}
-			red := redact.New(s.Config.SecretValues()...)
+			red, err := redact.New(redact.Options{Values: redact.WithURLParts(s.Config.SecretValues())})
+			if err != nil {
+				return &exitError{exitUsage, err}
+			}
 			log := slog.New(redact.Handler(s.Log.Handler(), red))
 			var senders map[string]alert.Sender
 			if s.Alerts != nil {
@@ -70,6 +70,12 @@ state folder is taken, the --listen address is busy).`,
 				Timeout:     s.Config.Checks.Timeout,
 				Logger:      log,
 			})
+			// Every result goes to the history database: watch is its writer, consoles
+			// that attach read it.
+			s.Record(runner)
+			for _, n := range s.Notes {
+				fmt.Fprintln(stderr, "note:", n)
+			}
 			channels := 0
 			if s.Alerts != nil {
 				channels = len(s.Alerts.Channels)

@@ -81,7 +81,7 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
     - name: ops-hook
       webhook: {url: env:HOOK_URL, hmac_key: env:HOOK_KEY}
   rules:
-    - {owner: ops@acme.example, severity: critical, channels: [ops-hook]}
+    - {owner: ops@acme.example, severity: critical, checks: ["http api.*"], channels: [ops-hook]}
 `)
 	state := t.TempDir()
 	env := []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "HOOK_URL=" + hook.URL + token, "HOOK_KEY=watch-hmac-secret-key"}
@@ -189,7 +189,11 @@ func TestAlertTest(t *testing.T) {
   rules:
     - {owner: ops, channels: [ops-hook, ops-slack]}
 `)
-	env := []string{"GOOD_URL=" + good.URL + "/hook", "SLACK_URL=" + bad.URL + slackToken}
+	// The example config's endpoints section references the lab's test secrets; outside
+	// --lab they come from the environment like any real secret.
+	labSecrets := []string{"LAUNCHREADY_LAB_MEMBER_PASSWORD=m", "LAUNCHREADY_LAB_ADMIN_PASSWORD=a",
+		"LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=s", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=g"}
+	env := append([]string{"GOOD_URL=" + good.URL + "/hook", "SLACK_URL=" + bad.URL + slackToken}, labSecrets...)
 
 	out, errOut, code := launch(t, env, "alert", "test", "--config", cfg)
 	if code != exitFindings {
@@ -197,7 +201,7 @@ func TestAlertTest(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "✔ ops-hook (webhook)") || !strings.Contains(lines[0], "delivered in") ||
-		!strings.HasPrefix(lines[1], "✖ ops-slack (slack)") || !strings.Contains(lines[1], "answered HTTP 404: no hook at [redacted]") {
+		!strings.HasPrefix(lines[1], "✖ ops-slack (slack)") || !strings.Contains(lines[1], "answered HTTP 404: no hook at [REDACTED:config-secret]") {
 		t.Errorf("output:\n%s", out)
 	}
 	if !strings.Contains(errOut, "1 of 2 channel(s) failed") {
@@ -221,11 +225,11 @@ func TestAlertTest(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, `no channel is named "nope"; the config has: ops-hook, ops-slack`) {
 		t.Errorf("unknown channel: exit %d %s", code, errOut)
 	}
-	_, errOut, code = launch(t, env[:1], "alert", "test", "--config", cfg)
+	_, errOut, code = launch(t, append(env[:1:1], labSecrets...), "alert", "test", "--config", cfg)
 	if code != exitUsage || !strings.Contains(errOut, "SLACK_URL is not set") {
 		t.Errorf("unset secret: exit %d %s", code, errOut)
 	}
-	_, errOut, code = launch(t, nil, "alert", "test", "--config", labConfig(t, ""))
+	_, errOut, code = launch(t, labSecrets, "alert", "test", "--config", labConfig(t, ""))
 	if code != exitUsage || !strings.Contains(errOut, "has no alerts.channels to test") {
 		t.Errorf("no alerts section: exit %d %s", code, errOut)
 	}

@@ -118,7 +118,7 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 		if e.cfg.checkErrors {
 			f := checkError(res)
 			if _, chs := e.route(&f); len(chs) > 0 {
-				failing[KeyOf(res.Check, f.ID, f.Target)] = &f
+				failing[e.store.Key(res.Check, f.ID, f.Target)] = &f
 			}
 		}
 	} else {
@@ -127,7 +127,7 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 			if _, chs := e.route(f); len(chs) == 0 {
 				continue
 			}
-			failing[KeyOf(res.Check, f.ID, f.Target)] = f
+			failing[e.store.Key(res.Check, f.ID, f.Target)] = f
 		}
 	}
 

@@ -45,7 +45,7 @@ func loadAlerts(t testing.TB, alertsYAML string, env map[string]string) (*Config
 	if errs := cfg.Resolve(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); len(errs) > 0 {
 		t.Fatalf("resolve: %v", errs)
 	}
-	return ac, redact.New(cfg.SecretValues()...)
+	return ac, mustRedactor(t, cfg.SecretValues())
 }
 
 // receiver is a loopback HTTP server standing in for Slack, a webhook or Alertmanager: it
@@ -341,4 +341,13 @@ func decodeJSON[T any](t testing.TB, b []byte) T {
 		t.Fatalf("not JSON: %v\n%s", err, b)
 	}
 	return v
+}
+
+func mustRedactor(t testing.TB, values []string) *redact.Redactor {
+	t.Helper()
+	r, err := redact.New(redact.Options{Values: redact.WithURLParts(values)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -33,6 +33,9 @@ type Config struct {
 	Hosts        []Host  `yaml:"hosts"`
 	Network      Network `yaml:"network"`
 	Checks       Checks  `yaml:"checks"`
+	// Runbooks says where the deploy, rollback and rotation runbooks live.
+	Runbooks Runbooks `yaml:"runbooks"`
+	History  History  `yaml:"history"`
 
 	// Pane sections (dns, tls, email, endpoints, errors) are kept as YAML nodes and
 	// decoded by the probe kinds that own them, so adding a pane never touches this file.
@@ -77,6 +80,33 @@ type Checks struct {
 	Timeout     time.Duration `yaml:"timeout"`
 	Concurrency int           `yaml:"concurrency"`
 }
+
+// Runbooks is the runbooks: section. The runbook package reads the files; the config only
+// says where they are, so `validate` and the console agree on the folder.
+type Runbooks struct {
+	// Dir holds one YAML file per runbook; relative to the config file, default runbooks.
+	Dir string `yaml:"dir"`
+}
+
+// DefaultRunbooksDir is where runbooks live when runbooks.dir is not set: beside the config.
+const DefaultRunbooksDir = "runbooks"
+
+// RunbooksDir is the runbooks folder, resolved relative to the config file.
+func (c *Config) RunbooksDir() string {
+	if c.Runbooks.Dir == "" {
+		return c.Path(DefaultRunbooksDir)
+	}
+	return c.Path(c.Runbooks.Dir)
+}
+
+// History is how long check results are kept in the state folder's history database.
+type History struct {
+	// RetentionDays is how many days of results are kept; older ones are pruned hourly.
+	RetentionDays int `yaml:"retention_days"`
+}
+
+// DefaultRetentionDays covers launch week and the week after.
+const DefaultRetentionDays = 14
 
 // Defaults for the runner: every minute, as the roadmap asks of uptime checks; ten seconds
 // is long enough for a slow first TLS handshake and short enough to call a site down.

@@ -67,26 +67,25 @@ var ErrSecretMissing = errors.New("secret reference points at nothing")
 // getenv is a parameter so tests do not depend on the process environment.
 func (c *Config) Resolve(getenv func(string) (string, bool)) Errors {
 	var errs Errors
-	// A section decoded twice (by its kind for validation, then by its user) lists its
-	// secrets twice: resolve every copy, report each problem once.
-	reported := map[string]bool{}
-	report := func(e Error) {
-		if !reported[e.Path+"\x00"+e.Msg] {
-			reported[e.Path+"\x00"+e.Msg] = true
-			errs = append(errs, e)
-		}
-	}
+	// A section decoded by two readers registers its secrets twice: resolve, and report,
+	// each key path once.
+	done := map[string]*Secret{}
 	for _, s := range c.secrets {
+		if first, ok := done[s.path]; ok && s.path != "" {
+			s.value, s.set = first.value, first.set
+			continue
+		}
+		done[s.path] = s
 		r, err := parseRef(s.Ref)
 		if err != nil {
-			report(c.errorAt(s.path, err.Error(), ""))
+			errs = append(errs, c.errorAt(s.path, err.Error(), ""))
 			continue
 		}
 		switch r.scheme {
 		case "env":
 			v, ok := getenv(r.arg)
 			if !ok || v == "" {
-				report(c.errorAt(s.path, fmt.Sprintf("%s: environment variable %s is not set (%v)", s.Ref, r.arg, ErrSecretMissing),
+				errs = append(errs, c.errorAt(s.path, fmt.Sprintf("%s: environment variable %s is not set (%v)", s.Ref, r.arg, ErrSecretMissing),
 					fmt.Sprintf("export %s before starting launchready, or point the reference at a file with file:PATH", r.arg)))
 				continue
 			}
@@ -98,7 +97,7 @@ func (c *Config) Resolve(getenv func(string) (string, bool)) Errors {
 			}
 			b, err := os.ReadFile(p)
 			if err != nil {
-				report(c.errorAt(s.path, fmt.Sprintf("%s: cannot read %s (%v)", s.Ref, p, ErrSecretMissing),
+				errs = append(errs, c.errorAt(s.path, fmt.Sprintf("%s: cannot read %s (%v)", s.Ref, p, ErrSecretMissing),
 					"create the file, readable only by the user running launchready (chmod 600), or fix the path"))
 				continue
 			}

@@ -7,7 +7,8 @@ import (
 )
 
 // Handler wraps h so that no record it writes carries a secret: the message and every
-// attribute (errors and other values by their text) pass through r first.
+// attribute (errors and other values by their text) pass through r first. watch logs
+// through it; r may be nil for pattern redaction only.
 func Handler(h slog.Handler, r *Redactor) slog.Handler { return &handler{h: h, r: r} }
 
 type handler struct {
@@ -52,8 +53,8 @@ func (h *handler) attr(a slog.Attr) slog.Attr {
 		return slog.Group(a.Key, clean...)
 	case slog.KindAny:
 		s := fmt.Sprint(v.Any())
-		if h.r.Contains(s) {
-			return slog.String(a.Key, h.r.String(s))
+		if c := h.r.String(s); c != s {
+			return slog.String(a.Key, c)
 		}
 		if err, ok := v.Any().(error); ok {
 			return slog.String(a.Key, err.Error())
@@ -61,3 +62,24 @@ func (h *handler) attr(a slog.Attr) slog.Attr {
 	}
 	return slog.Attr{Key: a.Key, Value: v}
 }
+
+// Error redacts an error's text; nil stays nil, and errors.Is/As still see the original
+// (a timeout stays a timeout) without its text ever being printed.
+func (r *Redactor) Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	s := err.Error()
+	if c := r.String(s); c != s {
+		return &redactedError{msg: c, err: err}
+	}
+	return err
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

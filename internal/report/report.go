@@ -49,6 +49,9 @@ type Check struct {
 	Error     string             `json:"error,omitempty"`
 	Findings  int                `json:"findings"`
 	Metrics   map[string]float64 `json:"metrics,omitempty"`
+	// Data is the check's typed detail (a pane's Result.Data, e.g. the certificate
+	// inventory row), for handover reports and scripts.
+	Data any `json:"data,omitempty"`
 }
 
 // New builds a report from a sweep's results.
@@ -62,7 +65,7 @@ func New(product, domain string, started time.Time, took time.Duration, results 
 		r.Findings = append(r.Findings, res.Findings...)
 		r.Checks = append(r.Checks, Check{
 			Check: res.Check, Kind: res.Kind, Pane: res.Pane, Target: res.Target, Status: res.Status,
-			Summary: res.Summary, LatencyMs: msOf(res.Latency), Error: res.Err, Findings: len(res.Findings), Metrics: res.Metrics,
+			Summary: res.Summary, LatencyMs: msOf(res.Latency), Error: res.Err, Findings: len(res.Findings), Metrics: res.Metrics, Data: res.Data,
 		})
 		if res.Status == probes.StatusError {
 			r.Counts.CheckErrors++

@@ -87,7 +87,7 @@ alerts:
 	if errs := cfg.Resolve(func(string) (string, bool) { return hookURL, true }); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	return ac, redact.New(cfg.SecretValues()...)
+	return ac, mustRedactor(t, cfg.SecretValues())
 }
 
 type running struct {
@@ -330,4 +330,13 @@ func TestHealthzStalled(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Errorf("a result a minute ago: %d %s", rec.Code, rec.Body)
 	}
+}
+
+func mustRedactor(t testing.TB, values []string) *redact.Redactor {
+	t.Helper()
+	r, err := redact.New(redact.Options{Values: redact.WithURLParts(values)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -5,13 +5,23 @@ package kinds
 import (
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/alertcheck"
+	"github.com/launchready/launchready/probes/dnscheck"
+	"github.com/launchready/launchready/probes/endpoint"
+	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/httpcheck"
+	"github.com/launchready/launchready/probes/mailauth"
+	"github.com/launchready/launchready/probes/tlscheck"
 )
 
 // Registry returns a registry of every probe kind.
 func Registry() *probes.Registry {
 	return probes.NewRegistry(
 		httpcheck.Kind,
+		tlscheck.Kind,
+		dnscheck.Kind,
+		mailauth.Kind,
+		endpoint.Kind,
+		errlog.Kind,
 		alertcheck.Kind,
 	)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -153,6 +154,28 @@ func (z *zone) negative() []dns.RR {
 	soa := dns.Copy(z.soa).(*dns.SOA)
 	soa.Hdr.Ttl = min(soa.Hdr.Ttl, soa.Minttl)
 	return []dns.RR{soa}
+}
+
+// nameservers lists the targets of every NS record in the set, without the
+// trailing dot, each once.
+func (s zoneSet) nameservers() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, z := range s {
+		for _, rrs := range z.names {
+			for _, rr := range rrs {
+				if ns, ok := rr.(*dns.NS); ok {
+					n := canonicalHost(ns.Ns)
+					if !seen[n] {
+						seen[n] = true
+						out = append(out, n)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // find returns the zone that holds name: the one with the longest origin

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -281,5 +282,32 @@ func TestZoneSerial(t *testing.T) {
 		if got := zs[i].soa.Serial; got != want {
 			t.Errorf("%s serial %d, want %d", zs[i].origin, got, want)
 		}
+	}
+}
+
+// Every nameserver the zones name is published in ConnectTo on port 53, pointing at
+// the lab's DNS, so an authoritative check that asks "ns1.acme.example:53" reaches it.
+func TestNameserversInConnectTo(t *testing.T) {
+	t.Parallel()
+	sc := builtin(t, "healthy")
+	sc.Zones = append(sc.Zones, Zone{Origin: "other.example", Records: []string{
+		"@ NS ns-a.dns-host.example.",
+		"@ NS ns-b.dns-host.example.",
+		"sub NS ns1.acme.example.", // a delegation naming an existing server
+	}})
+	l := startLab(t, sc)
+	want := []string{"ns-a.dns-host.example:53", "ns-b.dns-host.example:53", "ns1.acme.example:53", "ns1.mailprovider.example:53"}
+	var got []string
+	for k, v := range l.ConnectTo {
+		if strings.HasSuffix(k, ":53") {
+			got = append(got, k)
+			if v != l.DNSAddr {
+				t.Errorf("%s -> %s, want the lab's DNS %s", k, v, l.DNSAddr)
+			}
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("nameservers in ConnectTo: %v, want %v", got, want)
 	}
 }

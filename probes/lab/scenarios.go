@@ -3,6 +3,7 @@ package lab
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Scenarios returns the built-in worlds, freshly built on every call so a
@@ -40,7 +41,9 @@ func healthy() Scenario {
 		Description: acmeProduct + " (acme.example) with nothing wrong: apex and www redirect to app, " +
 			"app, api, admin and status serve HTTPS with valid certificates and HSTS, every plain-HTTP port " +
 			"redirects to HTTPS, mail has MX, SPF (include of the mail provider), DMARC " +
-			"p=quarantine with reports, and CAA allows letsencrypt.org. The app log is calm: " +
+			"p=quarantine with reports, a 2048-bit RSA DKIM key at lr1._domainkey, MTA-STS " +
+			"(mode enforce, policy served at mta-sts.acme.example) and TLS-RPT, and CAA allows " +
+			"letsencrypt.org. The app log is calm: " +
 			"requests, a slow query and one recovered Go panic. No planted faults.",
 		Domain: acmeDomain,
 		Zones: []Zone{
@@ -60,7 +63,11 @@ func healthy() Scenario {
 					"mx 300 IN A 127.0.0.1",
 					`@ 300 IN TXT "v=spf1 include:_spf.mailprovider.example -all"`,
 					`_dmarc 300 IN TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@acme.example"`,
-					// Later: lr1._domainkey with a generated 2048-bit RSA DKIM key.
+					// Email pane (issue 5): DKIM selector lr1, MTA-STS, TLS-RPT.
+					lr1DKIMRecord,
+					`_mta-sts 300 IN TXT "v=STSv1; id=20261128"`,
+					"mta-sts 300 IN A 127.0.0.1",
+					`_smtp._tls 300 IN TXT "v=TLSRPTv1; rua=mailto:tls-reports@acme.example"`,
 					`@ 3600 IN CAA 0 issue "letsencrypt.org"`,
 				},
 			},
@@ -83,12 +90,12 @@ func healthy() Scenario {
 			},
 			{
 				Host: "app.acme.example",
-				HTTPS: []Route{
-					htmlRoute("/", appHome),
-					htmlRoute("/login", appLogin),
+				HTTPS: append([]Route{
+					withHeaders(htmlRoute("/", appHome), map[string]string{"Cache-Control": "public, max-age=300"}),
+					withHeaders(htmlRoute("/login", appLogin), securityHeaders),
 					htmlRoute("/signup", appSignup),
 					jsonRoute("/healthz", 200, `{"status":"ok"}`),
-				},
+				}, endpointRoutes()...),
 			},
 			{
 				Host: "api.acme.example",
@@ -107,8 +114,11 @@ func healthy() Scenario {
 				Host:  "status.acme.example",
 				HTTPS: []Route{htmlRoute("/", statusHome)},
 			},
+			mtaSTSSite(), // email pane (issue 5)
 		},
 		LogLines: calmLog(),
+		Users:    labUsers(),
+		Env:      labEnv(),
 	}
 }
 
@@ -125,6 +135,13 @@ func demo() Scenario {
 		"(NXDOMAIN: a dangling CNAME anyone could claim on the provider, a takeover risk). " +
 		"(4) the app log adds a burst of errors: database pool exhaustion, a rejected Stripe webhook " +
 		"and a Python worker traceback (with an e-mail address and a token the errors pane must redact). " +
+		"(5) api.acme.example's A record has a TTL of 86400 (a day), over the launch maximum of an hour; " +
+		"(6) the CAA record allows only pki.goog while the certificates come from letsencrypt.org (dns.caa_issuers in the " +
+		"example config), so the next renewal would fail. " +
+		"(7) the SPF record of acme.example adds a newsletter and a helpdesk tool whose nested includes " +
+		"bring evaluation to 12 DNS lookups (limit 10: permerror), and neither is an approved sender; " +
+		"(8) DMARC is p=none with no rua (no enforcement, no reports). " +
+		endpointFaultsDescription +
 		"Everything else is as in healthy."
 
 	// (1) API health failing.
@@ -152,6 +169,19 @@ func demo() Scenario {
 
 	// (4) Errors in the log, matching (1).
 	sc.LogLines = append(sc.LogLines, errorBurst()...)
+
+	// Certificates pane faults: see certificateFaults.
+	sc.certificateFaults()
+	// DNS pane faults (probes/dnscheck): (3) above is also drift from the documented map,
+	// which has admin at A 127.0.0.1.
+	// (5) A TTL of a day on a host that may move during launch.
+	sc.setRecords(acmeDomain, "api", "api 86400 IN A 127.0.0.1")
+	// (6) CAA naming a CA the certificates do not come from.
+	sc.setRecordsOfType(acmeDomain, "@", "CAA", `@ 3600 IN CAA 0 issue "pki.goog"`)
+	// (7) and (8): email faults (issue 5).
+	demoEmailFaults(&sc)
+	// (9)-(13) Endpoints pane faults; see endpointFaults.
+	sc.endpointFaults()
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
@@ -185,6 +215,23 @@ func (sc *Scenario) setRecords(origin, owner string, records ...string) {
 		kept := slices.DeleteFunc(slices.Clone(sc.Zones[i].Records), func(rec string) bool {
 			f := strings.Fields(rec)
 			return len(f) > 0 && f[0] == owner
+		})
+		sc.Zones[i].Records = append(kept, records...)
+		return
+	}
+	panic("lab: scenario " + sc.Name + " has no zone " + origin)
+}
+
+// setRecordsOfType replaces one owner's records of one type (the fields of the
+// record as written: owner first, type somewhere after) in one zone.
+func (sc *Scenario) setRecordsOfType(origin, owner, rrtype string, records ...string) {
+	for i := range sc.Zones {
+		if sc.Zones[i].Origin != origin {
+			continue
+		}
+		kept := slices.DeleteFunc(slices.Clone(sc.Zones[i].Records), func(rec string) bool {
+			f := strings.Fields(rec)
+			return len(f) > 0 && f[0] == owner && slices.Contains(f[1:min(len(f), 4)], rrtype)
 		})
 		sc.Zones[i].Records = append(kept, records...)
 		return
@@ -308,4 +355,122 @@ Traceback (most recent call last):
 smtplib.SMTPServerDisconnected: Connection unexpectedly closed`,
 		`{"time":"2026-11-28T02:02:40Z","level":"ERROR","msg":"login failed: user lookup","email":"new.member@acme.example","error":"pq: too many connections for role \"acme\"","request_id":"req_7f3aa0"}`,
 	}
+}
+
+// --- Certificates pane (issue 4) ---------------------------------------------------
+
+// certificateFaults plants the Certificates pane's demo faults, on the app as the
+// console mockups show it: an expiring certificate, port 80 serving the page instead of
+// redirecting, no HSTS, and mixed content on the canonical page. Healthy keeps none of
+// them.
+func (sc *Scenario) certificateFaults() {
+	sc.Description += " Certificates: app.acme.example's certificate expires in 5 days; " +
+		"http://app.acme.example answers 200 with the home page instead of redirecting to https; " +
+		"the app's home page sends no HSTS header and loads a chat script and a hero image over http (mixed content)."
+	for i := range sc.Sites {
+		if sc.Sites[i].Host != "app.acme.example" {
+			continue
+		}
+		// Half a day past 5 days, so the pane reads "5 days" through a demo's first hours.
+		sc.Sites[i].Cert.NotAfter = 5*24*time.Hour + 12*time.Hour
+		sc.Sites[i].HTTP = []Route{{Path: "/*", Status: 200, Body: appHomeMixed,
+			Headers: map[string]string{"Content-Type": "text/html; charset=utf-8"}}}
+	}
+	// The home page keeps the app's security and caching headers: only HSTS is missing.
+	sc.setRoute("app.acme.example", withHeaders(Route{Path: "/", Status: 200, Body: appHomeMixed,
+		Headers: map[string]string{"Content-Type": "text/html; charset=utf-8"}}, securityHeaders))
+}
+
+// appHomeMixed is the app's home page with two http:// resources: a chat widget's
+// script (blocked by browsers: the widget silently disappears) and a hero image.
+const appHomeMixed = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Acme Community</title>
+<script src="http://widgets.chatvendor.example/v2/chat.js" async></script>
+</head>
+<body>
+<h1>Acme Community</h1>
+<img src="http://images.acme.example/hero.jpg" alt="Members at the spring meetup">
+<p>The members' club for people who build things.</p>
+<nav>
+<a href="/login">Log in</a>
+<a href="/signup">Join</a>
+<a href="https://api.acme.example/">API</a>
+</nav>
+</body>
+</html>
+`
+
+// ---- Email pane (issue 5) -------------------------------------------------------------
+
+// lr1DKIMRecord is the DKIM key of selector lr1: the public half of a fixed 2048-bit RSA
+// test key, generated once for the lab (the private half was not kept: the lab signs
+// nothing). A key this long does not fit one 255-byte string, so it is split, as DNS
+// providers do.
+const lr1DKIMRecord = `lr1._domainkey 300 IN TXT "v=DKIM1; k=rsa; ` +
+	`p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApcNtLphiyyy71345Mc8i0zzkT7y5tsK941Ip0wAwp9ycq3PJ5il6SE0E/M4yw/oJBOG1qWcOGly4tGqw3cpnrUVHxOsZvrpB/33+qQwr9jSyyfOqoIPv6GdbrRH6HqZctrhxWiATy3PjaNVhDfeF5Y30lyv4oXXeLF" ` +
+	`"mRWugl10lOJqFGdpV+4PNQM5zY1rrZcNQyJmjL8tuCCLEbpQmjdqeqRiij7uz8ZIBzZmEQVOgA6/ME/5/yEwRgPRqFa8+kxSLRqbsbZ8eQgzZYoT72S9md9ZNaRzF12qqi5yaLEakrwew3kzr9siCjFmAFwP/93ku5HDJjIGXqTNHcdBZVewIDAQAB"`
+
+// mtaSTSPolicy is acme.example's MTA-STS policy: enforce TLS to its one MX.
+const mtaSTSPolicy = "version: STSv1\nmode: enforce\nmx: mx.acme.example\nmax_age: 604800\n"
+
+// mtaSTSSite serves the MTA-STS policy file, as a sending MTA fetches it.
+func mtaSTSSite() Site {
+	return Site{
+		Host: "mta-sts.acme.example",
+		HTTPS: []Route{{Path: "/.well-known/mta-sts.txt", Status: 200, Body: mtaSTSPolicy,
+			Headers: map[string]string{"Content-Type": "text/plain", "Strict-Transport-Security": hstsValue}}},
+	}
+}
+
+// demoEmailFaults plants the demo's email faults: (5) an SPF record whose nested includes
+// (a newsletter and a helpdesk tool added by other teams) need 12 DNS lookups, and (6)
+// DMARC at p=none with no reporting address.
+func demoEmailFaults(sc *Scenario) {
+	sc.setTXT(acmeDomain, "@", "v=spf1", `@ 300 IN TXT "v=spf1 include:_spf.mailprovider.example include:_spf.newsletter.example include:_spf.helpdesk.example mx -all"`)
+	sc.setTXT(acmeDomain, "_dmarc", "v=DMARC1", `_dmarc 300 IN TXT "v=DMARC1; p=none"`)
+	sc.Zones = append(sc.Zones,
+		Zone{
+			Origin: "newsletter.example",
+			Serial: 2026102001,
+			Records: []string{
+				// 1 (the include) + 2 + 3 + 1 = 6 lookups
+				`_spf 300 IN TXT "v=spf1 include:_spf1.newsletter.example include:_spf2.newsletter.example -all"`,
+				`_spf1 300 IN TXT "v=spf1 a:out1.newsletter.example a:out2.newsletter.example a:out3.newsletter.example -all"`,
+				`_spf2 300 IN TXT "v=spf1 ip4:198.51.100.0/24 -all"`,
+				"out1 300 IN A 198.51.100.1",
+				"out2 300 IN A 198.51.100.2",
+				"out3 300 IN A 198.51.100.3",
+			},
+		},
+		Zone{
+			Origin: "helpdesk.example",
+			Serial: 2026102001,
+			Records: []string{
+				// 1 (the include) + 1 + 1 + 1 = 4 lookups
+				`_spf 300 IN TXT "v=spf1 include:_netblocks.helpdesk.example mx:helpdesk.example a:smtp.helpdesk.example -all"`,
+				`_netblocks 300 IN TXT "v=spf1 ip4:203.0.113.0/24 -all"`,
+				"@ 300 IN MX 10 mail.helpdesk.example.",
+				"mail 300 IN A 203.0.113.25",
+				"smtp 300 IN A 203.0.113.26",
+			},
+		},
+	)
+}
+
+// setTXT replaces the TXT record of one owner in one zone whose text starts with prefix
+// (the SPF or DMARC record), leaving the owner's other records alone.
+func (sc *Scenario) setTXT(origin, owner, prefix, record string) {
+	for i := range sc.Zones {
+		if sc.Zones[i].Origin != origin {
+			continue
+		}
+		sc.Zones[i].Records = slices.DeleteFunc(slices.Clone(sc.Zones[i].Records), func(rec string) bool {
+			f := strings.Fields(rec)
+			return len(f) > 0 && f[0] == owner && strings.Contains(rec, " TXT ") && strings.Contains(rec, `"`+prefix)
+		})
+		sc.Zones[i].Records = append(sc.Zones[i].Records, record)
+		return
+	}
+	panic("lab: scenario " + sc.Name + " has no zone " + origin)
 }

@@ -35,6 +35,8 @@ var labZone = []string{
 	"loop-b.acme.example. 300 IN CNAME loop-a.acme.example.",
 	"svc.acme.example. 300 IN A 127.0.0.1",
 	"20.2.0.192.in-addr.arpa. 300 IN PTR app.acme.example.",
+	`esc.acme.example. 300 IN TXT "v=spf1 \128a:x\"y\\z -all"`,
+	`sp\ ace.acme.example. 300 IN A 192.0.2.30`,
 }
 
 const maxFollow = 5

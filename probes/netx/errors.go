@@ -245,3 +245,11 @@ func trimDot(s string) string {
 	}
 	return strings.TrimSuffix(s, ".")
 }
+
+// IsResolverDown says whether err is our own resolvers failing (no answer, unreachable,
+// garbage) rather than an answer about the name. Probes report it as "could not run":
+// a dead resolver says nothing about the product, and every host would look down at once.
+func IsResolverDown(err error) bool {
+	var se *ServerError
+	return errors.As(err, &se)
+}

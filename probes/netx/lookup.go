@@ -105,10 +105,39 @@ func (n *Net) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	}
 	out := make([]string, 0, len(rrs))
 	for _, rr := range rrs {
-		out = append(out, strings.Join(rr.(*dns.TXT).Txt, ""))
+		out = append(out, unescapeTXT(strings.Join(rr.(*dns.TXT).Txt, "")))
 	}
 	return out, nil
 }
+
+// unescapeTXT turns miekg/dns's presentation form of TXT data (\" \\ and \DDD for
+// bytes outside printable ASCII) back into the bytes that were on the wire, so an SPF
+// record with a stray 0x80 or a DKIM record with a quote is judged as it really is.
+func unescapeTXT(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b = append(b, c)
+			continue
+		}
+		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			if v := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0'); v <= 255 {
+				b = append(b, byte(v))
+				i += 3
+				continue
+			}
+		}
+		b = append(b, s[i+1])
+		i++
+	}
+	return string(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // LookupMX returns the MX records sorted by preference (then host, so
 // results are stable). Hosts keep their trailing dot, as net.LookupMX
@@ -206,7 +235,7 @@ func owned(rrs []dns.RR, name string, t uint16) []dns.RR {
 	var out []dns.RR
 	for _, rr := range rrs {
 		h := rr.Header()
-		if h.Rrtype == t && strings.EqualFold(h.Name, name) {
+		if h.Rrtype == t && sameName(h.Name, name) {
 			out = append(out, rr)
 		}
 	}

@@ -123,6 +123,15 @@ func TestLookupTXT(t *testing.T) {
 			t.Errorf("LookupTXT(%s) = %q, want %q", tt.name, got, tt.want)
 		}
 	}
+	// Bytes outside printable ASCII, quotes and backslashes come back as they are on the
+	// wire, not in miekg/dns's escaped presentation form.
+	if esc, err := n.LookupTXT(ctx, "esc.acme.example"); err != nil || len(esc) != 1 || esc[0] != "v=spf1 \x80a:x\"y\\z -all" {
+		t.Errorf("LookupTXT(esc) = %q, %v; want the raw bytes", esc, err)
+	}
+	// A name with a space (SPF macros can make one) is matched on the wire.
+	if ips, err := n.LookupHost(ctx, "sp ace.acme.example"); err != nil || len(ips) != 1 {
+		t.Errorf("LookupHost(\"sp ace\") = %v, %v", ips, err)
+	}
 	big, err := n.LookupTXT(ctx, "big.acme.example") // only fits over TCP
 	if err != nil || len(big) != 40 || !strings.HasPrefix(big[39], "39xx") {
 		t.Errorf("LookupTXT(big) = %d records, %v; want all 40", len(big), err)

@@ -88,16 +88,24 @@ func (n *Net) Query(ctx context.Context, name string, qtype uint16, opts ...Quer
 // authoritative check does ("do all NS agree?"). server is "ip:port", a
 // bare IP (port 53), or a name such as an NS target, which is resolved
 // through the configured resolvers first.
+//
+// network.connect_to applies here as it does to dials: "ns1.acme.example:53"
+// (or a literal "192.0.2.1:53") mapped to another address sends the query
+// there. That is how the lab and tests, whose servers listen on random
+// loopback ports, stand in for a zone's nameservers on port 53.
 func (n *Net) QueryServer(ctx context.Context, server, name string, qtype uint16, opts ...QueryOption) (*Answer, error) {
 	m, err := newQuery(name, qtype, false, opts)
 	if err != nil {
 		return nil, err
 	}
-	addrs, err := n.serverAddrs(ctx, server)
+	addrs, via, err := n.serverAddrs(ctx, server)
 	if err != nil {
 		return nil, err
 	}
 	hint := "It was asked directly (recursion off), as an authoritative server: is it reachable from here, and does it serve this zone?"
+	if via != "" {
+		hint = fmt.Sprintf("It was asked directly (recursion off) as %s, sent to %s by network.connect_to: is that override still right, and does the server serve this zone?", server, via)
+	}
 	var errs []error
 	for _, addr := range addrs {
 		a, err := n.ask(ctx, addr, m, hint)
@@ -115,27 +123,35 @@ func (n *Net) QueryServer(ctx context.Context, server, name string, qtype uint16
 	return nil, &allFailedError{question: questionString(m), errs: errs}
 }
 
-// serverAddrs turns QueryServer's server argument into "ip:port"s.
-func (n *Net) serverAddrs(ctx context.Context, server string) ([]string, error) {
+// serverAddrs turns QueryServer's server argument into "ip:port"s, after
+// network.connect_to; via is the override used, if any.
+func (n *Net) serverAddrs(ctx context.Context, server string) (addrs []string, via string, err error) {
 	host, port := server, "53"
 	if h, p, err := net.SplitHostPort(server); err == nil {
 		host, port = h, p
 	}
 	if _, err := parsePort(port); err != nil {
-		return nil, fmt.Errorf("DNS server %q: %v", server, err)
+		return nil, "", fmt.Errorf("DNS server %q: %v", server, err)
+	}
+	if to, ok := n.connectTo[net.JoinHostPort(normHost(host), port)]; ok {
+		via = to
+		host, port, _ = net.SplitHostPort(to) // checked by New
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
-		return []string{net.JoinHostPort(ip.String(), port)}, nil
+		return []string{net.JoinHostPort(ip.String(), port)}, via, nil
 	}
 	ips, err := n.LookupHost(ctx, host)
 	if err != nil {
-		return nil, fmt.Errorf("could not find the address of DNS server %q: %w", host, err)
+		if via != "" {
+			return nil, via, fmt.Errorf("could not find the address of DNS server %q (network.connect_to sends %s there): %w", host, server, err)
+		}
+		return nil, "", fmt.Errorf("could not find the address of DNS server %q: %w", host, err)
 	}
 	out := make([]string, len(ips))
 	for i, ip := range ips {
 		out[i] = net.JoinHostPort(ip.String(), port)
 	}
-	return out, nil
+	return out, via, nil
 }
 
 func newQuery(name string, qtype uint16, recurse bool, opts []QueryOption) (*dns.Msg, error) {
@@ -315,13 +331,37 @@ func check(p []byte, m *dns.Msg, fail func(kind, err error) *ServerError) (*dns.
 	}
 	if len(resp.Question) > 0 { // some servers drop it, e.g. on REFUSED
 		q, a := m.Question[0], resp.Question[0]
-		if len(resp.Question) != 1 || a.Qtype != q.Qtype || a.Qclass != q.Qclass || !strings.EqualFold(a.Name, q.Name) {
+		if len(resp.Question) != 1 || a.Qtype != q.Qtype || a.Qclass != q.Qclass || !sameName(a.Name, q.Name) {
 			se := fail(ErrWrongQuestion, ErrWrongQuestion)
 			se.Got = fmt.Sprintf("%q", trimDot(a.Name)+" "+dns.TypeToString[a.Qtype])
 			return nil, se
 		}
 	}
 	return resp, nil
+}
+
+// sameName compares two names as DNS does: case-insensitively, on the wire. The
+// presentation forms can differ for the same name: a query built from a name holding a
+// space or another special character comes back escaped ("a\\ b") in the answer.
+func sameName(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	return strings.EqualFold(wireName(a), wireName(b))
+}
+
+// wireName is a name packed and unpacked again, which normalises its escapes.
+func wireName(n string) string {
+	buf := make([]byte, 256)
+	off, err := dns.PackDomainName(dns.Fqdn(n), buf, 0, nil, false)
+	if err != nil {
+		return n
+	}
+	out, _, err := dns.UnpackDomainName(buf[:off], 0)
+	if err != nil {
+		return n
+	}
+	return out
 }
 
 // questionString renders a question as an operator would type it to dig.

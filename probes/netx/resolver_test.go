@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +98,50 @@ func TestQueryServerByName(t *testing.T) {
 	if _, err := n.QueryServer(bounded(t), "nope.acme.example", "app.acme.example", dns.TypeA); !errors.Is(err, ErrNXDOMAIN) {
 		t.Errorf("QueryServer via a missing NS name: %v, want ErrNXDOMAIN", err)
 	}
+}
+
+// network.connect_to sends a query for a nameserver on port 53, by name or by
+// literal address, to wherever the override says: the lab and tests serve
+// zones on random loopback ports.
+func TestQueryServerHonoursConnectTo(t *testing.T) {
+	t.Parallel()
+	lab := startLab(t)
+	silent := startUDP(t, func([]byte) []byte { return nil })
+	n := newNet(t, Config{
+		Resolvers:  []string{lab},
+		DNSTimeout: 200 * time.Millisecond,
+		ConnectTo: map[string]string{
+			"NS1.acme.example.:53": lab, // spelled as an operator might
+			"192.0.2.53:53":        lab,
+			"ns2.acme.example:53":  silent,
+			"ns3.acme.example:53":  "svc.acme.example:" + portOf(lab), // a name, resolved first
+		},
+	})
+	for _, server := range []string{"ns1.acme.example", "ns1.acme.example:53", "192.0.2.53", "192.0.2.53:53", "ns3.acme.example:53"} {
+		a, err := n.QueryServer(bounded(t), server, "app.acme.example", dns.TypeA)
+		if err != nil {
+			t.Errorf("%s: %v", server, err)
+			continue
+		}
+		if a.Server != lab || len(a.Msg.Answer) != 1 {
+			t.Errorf("%s: answered by %q with %d records, want %q", server, a.Server, len(a.Msg.Answer), lab)
+		}
+	}
+	// Other ports are not overridden: ns1 on 5353 is looked up (ns1 is not in the
+	// test zone, so NXDOMAIN), never sent to the port-53 override.
+	if _, err := n.QueryServer(bounded(t), "ns1.acme.example:5353", "app.acme.example", dns.TypeA); !errors.Is(err, ErrNXDOMAIN) {
+		t.Errorf("ns1.acme.example:5353: %v, want ErrNXDOMAIN (no override for that port)", err)
+	}
+	_, err := n.QueryServer(bounded(t), "ns2.acme.example", "app.acme.example", dns.TypeA)
+	var se *ServerError
+	if !errors.As(err, &se) || !se.Timeout() || se.Server != silent || !strings.Contains(err.Error(), "network.connect_to") {
+		t.Errorf("silent overridden server: %v, want a timeout from %s that names the override", err, silent)
+	}
+}
+
+func portOf(addr string) string {
+	_, p, _ := net.SplitHostPort(addr)
+	return p
 }
 
 // Each way a server can fail gives its own error, within the timeout.

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/launchready/launchready/internal/demo"
+	"github.com/launchready/launchready/internal/setup"
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/kinds"
+	"github.com/launchready/launchready/tui"
+)
+
+// consoleRun is the root command with no subcommand: the console on the config.
+func consoleRun(g *globalFlags) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageError(cmd, fmt.Errorf("unknown command %q", args[0]))
+		}
+		return openConsole(cmd.Context(), g.options(), consoleOpts{})
+	}
+}
+
+// consoleOpts are what demo changes about the console.
+type consoleOpts struct {
+	mode     string
+	interval time.Duration // override checks.interval; zero keeps the config's
+	drip     time.Duration // append to the lab's log this often; zero: never
+}
+
+// openConsole opens the session and runs the console on the terminal until the
+// operator quits.
+func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
+	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
+		return &exitError{exitUsage, fmt.Errorf("the console needs a terminal; for a one-off report run `launchready check` (add --json for machines)")}
+	}
+	s, err := setup.Open(o)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if co.interval > 0 {
+		s.Config.Checks.Interval = co.interval
+	}
+	runner := s.Runner(time.Now)
+	infos := make([]probes.CheckInfo, len(s.Checks))
+	for i, c := range s.Checks {
+		infos[i] = c.Info()
+	}
+	logPath := ""
+	if s.StateDir != "" {
+		logPath = filepath.Join(s.StateDir, "launchready.log")
+	}
+	opts := tui.Options{
+		Config:   s.Config,
+		Checks:   infos,
+		Interval: s.Config.Checks.Interval,
+		StateDir: s.StateDir,
+		LogPath:  logPath,
+		Kinds:    kinds.Registry().Kinds(),
+		Mode:     co.mode,
+		Notes:    s.Notes,
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if s.Lab != nil && co.drip > 0 {
+		go demo.Drip(cctx, s.Lab, co.drip, time.Now, func(err error) { s.Log.Warn("demo log drip", "err", err) })
+	}
+	s.Log.Info("console started", "checks", len(infos), "mode", co.mode, "interval", s.Config.Checks.Interval)
+	err = tui.Run(cctx, opts, runner)
+	s.Log.Info("console closed", "err", err)
+	if err != nil {
+		return fmt.Errorf("the console stopped: %w", err)
+	}
+	return nil
+}

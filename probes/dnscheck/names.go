@@ -1,0 +1,43 @@
+package dnscheck
+
+import (
+	"github.com/launchready/launchready/probes/mailauth"
+	"slices"
+
+	"github.com/launchready/launchready/internal/config"
+)
+
+// usualNames are the labels a membership product's zone usually has, read by export and
+// diff even when the config does not list them, so a record someone added there shows.
+var usualNames = []string{"", "www", "app", "api", "admin", "mail", "status", "_dmarc", "_mta-sts", "mta-sts", "_smtp._tls"}
+
+// KnownNames are the names `dns export` and `dns diff` read: the apex and the usual
+// names under the config's domain, every host, the mail policy names (_dmarc, _mta-sts,
+// _smtp._tls) and dns.names (DKIM selectors and the like). The zone's MX and NS targets
+// inside it are added when the apex is read. Fully qualified, each once.
+func KnownNames(cfg *config.Config, st Settings) []string {
+	var out []string
+	add := func(n string) {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	for _, l := range usualNames {
+		if l == "" {
+			add(st.Zone)
+		} else {
+			add(l + "." + st.Zone)
+		}
+	}
+	for _, h := range cfg.Hosts {
+		add(fqdn(h.Name))
+	}
+	for _, n := range st.Names {
+		add(n)
+	}
+	// The email pane's names: DKIM selectors from email.dkim_selectors, per sending domain.
+	for _, n := range mailauth.DNSNames(cfg) {
+		add(fqdn(n))
+	}
+	return out
+}

@@ -1,0 +1,127 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/launchready/launchready/probes"
+)
+
+// header is the top line: product, overall state, findings by severity, the last sweep
+// and the next, and the clock. It is the only line that changes every second, so an idle
+// console redraws a few cells a second and nothing else.
+func (m *Model) header() string {
+	st, b := m.sh.st, m.sh.board
+	w := m.width
+	state := b.state()
+	fs := b.findings()
+	counts := probes.Counts(fs)
+	stateText := st.state[state].Render(stateIcon[state] + " " + stateWord[state])
+
+	full := []string{
+		st.sev[probes.Critical].Render(fmt.Sprintf("✖ %d critical", counts[probes.Critical])),
+		st.sev[probes.High].Render(fmt.Sprintf("▲ %d high", counts[probes.High])),
+		st.sev[probes.Medium].Render(fmt.Sprintf("· %d medium", counts[probes.Medium]+counts[probes.Low])),
+	}
+	short := []string{
+		st.sev[probes.Critical].Render(fmt.Sprintf("✖%d", counts[probes.Critical])),
+		st.sev[probes.High].Render(fmt.Sprintf("▲%d", counts[probes.High])),
+		st.sev[probes.Medium].Render(fmt.Sprintf("·%d", counts[probes.Medium]+counts[probes.Low])),
+	}
+	now := b.now()
+	sweep := "swept " + clock(b.lastSweep())
+	switch {
+	case len(b.latest) == 0:
+		sweep = "first sweep running"
+	case b.anyRunning():
+		sweep += " · checking…"
+	default:
+		sweep += " · next " + clock(b.nextDue())
+	}
+	product := st.product.Render("Launch Ready") + st.dim.Render(" · ") + m.opts.Product
+	if m.opts.Mode != "" {
+		product += st.warnText.Render(" · " + m.opts.Mode)
+	}
+	tm := st.bold.Render(now.Format("15:04:05"))
+
+	// Widest form that fits, dropping the least useful parts first.
+	candidates := [][]string{
+		{product, stateText + "  " + strings.Join(full, "  "), st.dim.Render(sweep), tm},
+		{product, stateText + "  " + strings.Join(short, " "), st.dim.Render(sweep), tm},
+		{m.opts.Product, stateText + "  " + strings.Join(short, " "), st.dim.Render(sweep), tm},
+		{m.opts.Product, stateText + "  " + strings.Join(short, " "), tm},
+		{stateText + "  " + strings.Join(short, " "), tm},
+	}
+	for _, parts := range candidates {
+		if line, ok := spread(parts, w); ok {
+			return line
+		}
+	}
+	return clipLine(" "+stateText+" "+tm, w)
+}
+
+// spread lays parts out on one line of width w: the first at the left, the last at the
+// right, the middle ones spaced evenly between. It fails when they do not fit with at
+// least two spaces between each.
+func spread(parts []string, w int) (string, bool) {
+	total := 0
+	for _, p := range parts {
+		total += widthOf(p)
+	}
+	gaps := len(parts) - 1
+	free := w - 2 - total
+	if gaps <= 0 || free < 2*gaps {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteByte(' ')
+	for i, p := range parts {
+		b.WriteString(p)
+		if i < gaps {
+			n := free / gaps
+			if i < free%gaps {
+				n++
+			}
+			b.WriteString(strings.Repeat(" ", n))
+		}
+	}
+	return b.String(), true
+}
+
+// tabs is the pane bar: the active pane reversed, each pane with a count of its failing
+// checks when there is room.
+func (m *Model) tabs() string {
+	st := m.sh.st
+	build := func(badges, short bool) string {
+		var b strings.Builder
+		b.WriteByte(' ')
+		for i, p := range m.panes {
+			name := p.title()
+			if short && name == "Certificates" {
+				name = "Certs"
+			}
+			label := fmt.Sprintf("%d %s", i+1, name)
+			badge := ""
+			if badges {
+				if cp, ok := p.(*checkPane); ok {
+					c := m.sh.board.paneCounts(cp.pane)
+					if n := c[probes.StatusFail] + c[probes.StatusError]; n > 0 {
+						badge = fmt.Sprintf(" ✖%d", n)
+					}
+				}
+			}
+			if i == m.active {
+				b.WriteString(st.tabOn.Render("[" + label + badge + "]"))
+			} else {
+				b.WriteString(st.tabOff.Render(" "+label) + st.badge.Render(badge) + " ")
+			}
+		}
+		return b.String()
+	}
+	for _, v := range []struct{ badges, short bool }{{true, false}, {false, false}, {false, true}} {
+		if s := build(v.badges, v.short); widthOf(s) <= m.width {
+			return s
+		}
+	}
+	return clipLine(build(false, true), m.width)
+}

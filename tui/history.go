@@ -1,0 +1,94 @@
+package tui
+
+import (
+	"sync"
+	"time"
+
+	"github.com/launchready/launchready/probes"
+)
+
+// History is where the console reads the recent values of a check's metrics, for
+// sparklines and the tiles' fallbacks. It is an interface so the endpoints pane's SQLite
+// store (history over days, shared by a second console) can replace the in-memory ring
+// without the console changing: implement Record and Series and pass it in Options.
+//
+// Record is called from Update for every Result the console receives, so it must be
+// quick; a store that writes to disk should queue the write. Series returns up to n of
+// the newest values of metric for check, oldest first.
+type History interface {
+	Record(r probes.Result)
+	Series(check, metric string, n int) []float64
+}
+
+// DefaultHistoryDepth is how many results per check the in-memory history keeps: two
+// hours at a one-minute interval, enough for a sparkline at any width.
+const DefaultHistoryDepth = 120
+
+// memHistory is History as a bounded ring of results per check, in memory. It keeps the
+// metrics maps as they arrive (results are values the runner no longer touches), so a
+// record costs no copy.
+type memHistory struct {
+	depth int
+	mu    sync.Mutex
+	rings map[string]*ring
+}
+
+type ring struct {
+	at      []time.Time
+	metrics []map[string]float64
+	next    int
+	full    bool
+}
+
+// NewMemHistory makes an in-memory history keeping depth results per check (zero:
+// DefaultHistoryDepth).
+func NewMemHistory(depth int) History {
+	if depth <= 0 {
+		depth = DefaultHistoryDepth
+	}
+	return &memHistory{depth: depth, rings: map[string]*ring{}}
+}
+
+func (h *memHistory) Record(r probes.Result) {
+	if len(r.Metrics) == 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	rg := h.rings[r.Check]
+	if rg == nil {
+		rg = &ring{at: make([]time.Time, h.depth), metrics: make([]map[string]float64, h.depth)}
+		h.rings[r.Check] = rg
+	}
+	rg.at[rg.next] = r.Started
+	rg.metrics[rg.next] = r.Metrics
+	rg.next++
+	if rg.next == h.depth {
+		rg.next, rg.full = 0, true
+	}
+}
+
+func (h *memHistory) Series(check, metric string, n int) []float64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	rg := h.rings[check]
+	if rg == nil || n <= 0 {
+		return nil
+	}
+	size := rg.next
+	if rg.full {
+		size = h.depth
+	}
+	out := make([]float64, 0, min(n, size))
+	// Walk newest to oldest, then reverse: n is usually far below depth.
+	for i := 0; i < size && len(out) < n; i++ {
+		idx := (rg.next - 1 - i + h.depth) % h.depth
+		if v, ok := rg.metrics[idx][metric]; ok {
+			out = append(out, v)
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}

@@ -1,0 +1,329 @@
+package tui
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/launchready/launchready/probes"
+)
+
+// barState is a launch bar item's verdict.
+type barState int
+
+const (
+	barUnchecked barState = iota // ○ nothing that could tell has run
+	barMet                       // ✔
+	barNotMet                    // ✖
+)
+
+var (
+	barIcon = map[barState]string{barUnchecked: "○", barMet: "✔", barNotMet: "✖"}
+	barWord = map[barState]string{barUnchecked: "not checked yet", barMet: "met", barNotMet: "not met"}
+)
+
+// barItem is one line of the launch bar: the roadmap's minimum bar, judged live from the
+// results, with the findings or evidence behind the verdict.
+type barItem struct {
+	name       string
+	state      barState
+	why        string // the evidence, the worst finding, or why it is not checked
+	reads      string // what the item is judged from, for its detail view
+	findings   []probes.Finding
+	membership bool
+}
+
+// barRule judges one item. covers says whether a result is evidence for the item at all
+// (without any, the item is ○ and says what would check it); breaks says whether a
+// finding means the item is not met. The rules read panes, kinds, metric names and
+// finding IDs, so a pane's probes move their items from ○ to ✔/✖ by existing.
+type barRule struct {
+	name       string
+	reads      string
+	unchecked  string
+	membership bool
+	covers     func(r probes.Result, sh *shared) bool
+	breaks     func(f probes.Finding, sh *shared) bool
+	// judge replaces covers/breaks for items that are not about findings.
+	judge func(sh *shared) barItem
+}
+
+func inPane(p probes.Pane) func(probes.Result, *shared) bool {
+	return func(r probes.Result, _ *shared) bool { return r.Pane == p }
+}
+
+func paneAtLeast(p probes.Pane, sev probes.Severity) func(probes.Finding, *shared) bool {
+	return func(f probes.Finding, _ *shared) bool { return f.Pane == p && f.Severity >= sev }
+}
+
+func idHas(words ...string) func(probes.Finding, *shared) bool {
+	return func(f probes.Finding, _ *shared) bool {
+		for _, w := range words {
+			if strings.Contains(f.ID, w) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func nameHas(words ...string) func(probes.Result, *shared) bool {
+	return func(r probes.Result, _ *shared) bool {
+		s := strings.ToLower(r.Check + " " + r.Kind)
+		for _, w := range words {
+			if strings.Contains(s, w) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func hasMetric(names ...string) func(probes.Result, *shared) bool {
+	return func(r probes.Result, _ *shared) bool {
+		for _, n := range names {
+			if _, ok := r.Metrics[n]; ok {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func either(a, b func(probes.Result, *shared) bool) func(probes.Result, *shared) bool {
+	return func(r probes.Result, sh *shared) bool { return a(r, sh) || b(r, sh) }
+}
+
+// hostOf is the host name of a target URL or a bare host.
+func hostOf(target string) string {
+	if strings.Contains(target, "://") {
+		if u, err := url.Parse(target); err == nil {
+			return u.Hostname()
+		}
+	}
+	if h, _, err := net.SplitHostPort(target); err == nil {
+		return h
+	}
+	return strings.TrimSuffix(target, ".")
+}
+
+// coreRoles are the names that must agree with each other: app, api, admin, www.
+var coreRoles = []string{"app", "api", "admin", "www"}
+
+func coreHost(target string, sh *shared) bool {
+	h, ok := sh.hosts[target]
+	if !ok {
+		h = hostOf(target)
+		sh.hosts[target] = h
+	}
+	return slices.Contains(coreRoles, sh.hostRoles[h])
+}
+
+// barRules is the roadmap's minimum bar, in its order.
+var barRules = []barRule{
+	{name: "Domain points to the right environment", reads: "the DNS pane's findings",
+		unchecked: "needs the DNS pane's checks", covers: inPane(probes.PaneDNS), breaks: paneAtLeast(probes.PaneDNS, probes.Medium)},
+	{name: "SSL on every public route", reads: "Certificates findings; uptime checks' TLS errors and refused HTTPS ports",
+		unchecked: "needs HTTPS routes in the config",
+		covers: either(inPane(probes.PaneTLS), func(r probes.Result, _ *shared) bool {
+			return r.Kind == "http" && strings.HasPrefix(r.Target, "https://")
+		}),
+		breaks: func(f probes.Finding, sh *shared) bool {
+			return paneAtLeast(probes.PaneTLS, probes.High)(f, sh) || f.ID == "http.tls-error" ||
+				(f.ID == "http.unreachable" && strings.HasPrefix(f.Target, "https://"))
+		}},
+	{name: "Redirects intentional and tested", reads: "http→https and canonical-host redirect checks (Certificates pane)",
+		unchecked: "needs the Certificates pane's redirect checks",
+		covers:    hasMetric("http_redirect_status"), breaks: idHas("redirect")},
+	{name: "app, api, admin and www consistent", reads: "every high or critical finding on the hosts with those roles",
+		unchecked: "no host in the config has the role app, api, admin or www",
+		covers:    func(r probes.Result, sh *shared) bool { return coreHost(r.Target, sh) },
+		breaks: func(f probes.Finding, sh *shared) bool {
+			return f.Severity >= probes.High && coreHost(f.Target, sh)
+		}},
+	{name: "Edge protection in front", reads: "Cloudflare or an equivalent proxy in front of the public hosts, from the DNS pane's proxied metric (addresses in the proxy's ranges) and proxy findings",
+		judge: judgeEdge},
+	{name: "DNS documented, no drift", reads: "the DNS map in launchready.yaml against the DNS pane's findings",
+		unchecked: "the map is in launchready.yaml; drift needs the DNS pane", covers: inPane(probes.PaneDNS), breaks: paneAtLeast(probes.PaneDNS, probes.Medium)},
+	{name: "SPF, DKIM and DMARC set", reads: "the Email pane's findings (medium and above)",
+		unchecked: "needs the Email pane's checks", covers: inPane(probes.PaneEmail), breaks: paneAtLeast(probes.PaneEmail, probes.Medium)},
+	{name: "Deployment repeatable", reads: "a deploy runbook and its last run",
+		judge: func(sh *shared) barItem {
+			return barItem{state: barUnchecked, why: "runbooks arrive with the runbook issue"}
+		}},
+	{name: "Secrets separated from code", reads: "launchready's own config (the app's code is not scanned)",
+		judge: func(sh *shared) barItem {
+			own := "launchready's config holds no secrets"
+			if sh.secretRefs > 0 {
+				own = fmt.Sprintf("launchready's config holds %d, by reference only", sh.secretRefs)
+			}
+			return barItem{state: barUnchecked, why: "the app's code is not scanned; " + own}
+		}},
+	{name: "Uptime monitoring running", reads: "endpoints results arriving in this console",
+		judge: judgeUptime},
+	{name: "Login and signup tested", membership: true, reads: "checks named for login or signup, and their findings",
+		unchecked: "needs the Endpoints pane's login and signup flows",
+		covers:    nameHas("login", "signup", "smoke"), breaks: idHas("login", "signup", "smoke")},
+	{name: "Webhooks verified end to end", membership: true, reads: "webhook replay checks (webhook_failures) and webhook findings",
+		unchecked: "needs the Endpoints pane's signed webhook replays",
+		covers:    either(hasMetric("webhook_failures"), nameHas("webhook")), breaks: idHas("webhook")},
+	{name: "Caching safe for member data", membership: true, reads: "member-only page checks and cache findings",
+		unchecked: "needs the Endpoints pane's member-page cache checks",
+		covers:    nameHas("cache", "member"), breaks: idHas("cache")},
+	{name: "Admin protected by authorisation", membership: true, reads: "admin authorisation checks and their findings",
+		unchecked: "needs the Endpoints pane's admin authorisation check",
+		covers: func(r probes.Result, sh *shared) bool {
+			// The uptime GET of the admin host proves nothing about who may open it.
+			return r.Pane == probes.PaneEndpoints && r.Kind != "http" && nameHas("admin", "authz")(r, sh)
+		}, breaks: idHas("admin", "authz")},
+	{name: "Error logging connected", membership: true, reads: "the Errors pane reading the app's logs",
+		judge: judgeErrors},
+}
+
+// launchBar judges every item from the board.
+func launchBar(sh *shared) []barItem {
+	res, fs := sh.board.results(), sh.board.findings()
+	out := make([]barItem, 0, len(barRules))
+	for _, rule := range barRules {
+		var it barItem
+		if rule.judge != nil {
+			it = rule.judge(sh)
+		} else {
+			it = judge(rule, sh, res, fs)
+		}
+		it.name, it.reads, it.membership = rule.name, rule.reads, rule.membership
+		out = append(out, it)
+	}
+	return out
+}
+
+func judge(rule barRule, sh *shared, res []probes.Result, fs []probes.Finding) barItem {
+	covered := 0
+	for _, r := range res {
+		if r.Err == "" && rule.covers(r, sh) {
+			covered++
+		}
+	}
+	var broken []probes.Finding
+	for _, f := range fs {
+		if rule.breaks(f, sh) {
+			broken = append(broken, f)
+		}
+	}
+	switch {
+	case len(broken) > 0:
+		w := broken[0]
+		why := fmt.Sprintf("%s: %s", shortTarget(w.Target), w.Title)
+		if len(broken) > 1 {
+			why += fmt.Sprintf(" (+%d more)", len(broken)-1)
+		}
+		return barItem{state: barNotMet, why: why, findings: broken}
+	case covered == 0:
+		return barItem{state: barUnchecked, why: rule.unchecked}
+	}
+	return barItem{state: barMet, why: plural(covered, "check") + ", nothing wrong"}
+}
+
+// judgeEdge is met only when a public host really sits behind the proxy: no finding is
+// not the same as protection, since a config that never asked for a proxy has none.
+func judgeEdge(sh *shared) barItem {
+	var broken []probes.Finding
+	for _, f := range sh.board.findings() {
+		if idHas("proxied", "proxy", "edge")(f, sh) {
+			broken = append(broken, f)
+		}
+	}
+	if len(broken) > 0 {
+		return barItem{state: barNotMet, why: fmt.Sprintf("%s: %s", shortTarget(broken[0].Target), broken[0].Title), findings: broken}
+	}
+	seen, behind := 0, []string{}
+	for _, r := range sh.board.results() {
+		v, ok := r.Metrics["proxied"]
+		if !ok || r.Err != "" {
+			continue
+		}
+		seen++
+		if v == 1 {
+			behind = append(behind, shortTarget(r.Target))
+		}
+	}
+	switch {
+	case seen == 0:
+		return barItem{state: barUnchecked, why: "needs the DNS pane (proxied)"}
+	case len(behind) == 0:
+		return barItem{state: barNotMet, why: fmt.Sprintf("none of %s resolves into Cloudflare's ranges: nothing filters attacks or floods before the origin", plural(seen, "host"))}
+	}
+	return barItem{state: barMet, why: fmt.Sprintf("%d of %d hosts behind Cloudflare: %s", len(behind), seen, strings.Join(behind, ", "))}
+}
+
+func judgeUptime(sh *shared) barItem {
+	b := sh.board
+	eps := b.checksIn(probes.PaneEndpoints)
+	if len(eps) == 0 {
+		return barItem{state: barNotMet, why: "no uptime checks: add hosts to launchready.yaml"}
+	}
+	ran := 0
+	for _, c := range eps {
+		if _, ok := b.result(c.Name); ok {
+			ran++
+		}
+	}
+	if ran == 0 {
+		return barItem{state: barUnchecked, why: "waiting for the first results"}
+	}
+	return barItem{state: barMet, why: fmt.Sprintf("%s, every %s, last %s", plural(len(eps), "endpoint"), durText(b.every(eps[0])), clock(b.lastSweep()))}
+}
+
+func judgeErrors(sh *shared) barItem {
+	b := sh.board
+	cs := b.checksIn(probes.PaneErrors)
+	if len(cs) == 0 {
+		return barItem{state: barUnchecked, why: "needs the Errors pane's log tailing"}
+	}
+	reading := 0
+	for _, c := range cs {
+		r, ok := b.result(c.Name)
+		if !ok {
+			continue
+		}
+		if r.Err != "" {
+			return barItem{state: barNotMet, why: "cannot read the app's logs: " + r.Err}
+		}
+		reading++
+	}
+	if reading == 0 {
+		return barItem{state: barUnchecked, why: "waiting for the first results"}
+	}
+	return barItem{state: barMet, why: plural(reading, "log source") + " read"}
+}
+
+// shortTarget drops a URL's scheme and trailing slash for the narrow launch bar.
+func shortTarget(t string) string {
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "https://"), "http://")
+	return strings.TrimSuffix(t, "/")
+}
+
+// barSummary is "6 of 15 met · 2 not met".
+func barSummary(items []barItem) string {
+	n := map[barState]int{}
+	for _, it := range items {
+		n[it.state]++
+	}
+	return fmt.Sprintf("%d of %d met · %d not met · %d not checked yet", n[barMet], len(items), n[barNotMet], n[barUnchecked])
+}
+
+// barShort is "6/15 met, 2 not met", for a title line at 80 columns.
+func barShort(items []barItem) string {
+	met, not := 0, 0
+	for _, it := range items {
+		switch it.state {
+		case barMet:
+			met++
+		case barNotMet:
+			not++
+		}
+	}
+	return fmt.Sprintf("%d/%d met, %d not met", met, len(items), not)
+}

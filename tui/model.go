@@ -1,0 +1,192 @@
+package tui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/probes"
+)
+
+// Model is the console's root. Its Update only dispatches, each message type to one named
+// method (update.go); the panes own their state and messages; View draws the header,
+// the tabs, the active pane (or the detail, or help) and the footer.
+type Model struct {
+	opts   Options
+	sh     *shared
+	panes  []pane
+	active int
+
+	width, height int
+
+	detail    *detail
+	helpOpen  bool
+	filtering bool
+	input     textinput.Model
+	filters   []string
+	flash     string
+	// rerunning is the check r asked for, so its result can say it landed.
+	rerunning string
+	helpView  help.Model
+
+	spin     spinner.Model
+	spinning bool
+
+	// rev changes with every message except the clock's tick; the body (everything but
+	// the header and footer) is redrawn only when rev or the minute changes.
+	rev   uint64
+	cache bodyCache
+}
+
+type bodyCache struct {
+	rev    uint64
+	minute int64
+	w, h   int
+	body   string
+	valid  bool
+}
+
+// New makes the console's model. It does nothing until Bubble Tea runs it.
+func New(o Options) *Model {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Interval <= 0 {
+		o.Interval = config.DefaultInterval
+	}
+	if o.History == nil {
+		o.History = NewMemHistory(0)
+	}
+	if o.Tick == 0 {
+		o.Tick = time.Second
+	}
+	secrets := append([]string(nil), o.Redact...)
+	roles := map[string]string{}
+	if o.Config != nil {
+		if o.Product == "" {
+			o.Product = o.Config.Product
+		}
+		secrets = append(secrets, o.Config.SecretValues()...)
+		for _, h := range o.Config.Hosts {
+			roles[h.Name] = h.Role
+		}
+	}
+	if o.Product == "" {
+		o.Product = "your product"
+	}
+	kinds := map[probes.Pane]bool{}
+	for _, k := range o.Kinds {
+		kinds[k.Pane] = true
+	}
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	sh := &shared{
+		board:      newBoard(o.Checks, o.Interval, o.Now, o.History, secrets),
+		st:         newStyles(true),
+		keys:       newKeyMap(),
+		spin:       sp.View(),
+		kinds:      kinds,
+		hostRoles:  roles,
+		hosts:      map[string]string{},
+		secretRefs: len(secrets),
+	}
+	m := &Model{opts: o, sh: sh, spin: sp, helpView: help.New()}
+	m.panes = append(m.panes, newOverview(sh))
+	for _, p := range probes.Panes {
+		m.panes = append(m.panes, newCheckPane(sh, p))
+	}
+	m.panes = append(m.panes, &runbookPane{sh: sh})
+	m.filters = make([]string, len(m.panes))
+	m.input = textinput.New()
+	m.input.Prompt = "/"
+	m.input.Placeholder = "filter: words that must all appear"
+	ist := m.input.Styles()
+	ist.Cursor.Blink = false
+	m.input.SetStyles(ist)
+	if len(o.Notes) > 0 {
+		m.flash = "note: " + o.Notes[0]
+	}
+	m.applyStyles()
+	return m
+}
+
+// Init starts the clock, asks the terminal for its background (light or dark palette)
+// and starts the spinner for the first sweep.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.startSpin())
+}
+
+// Update dispatches each message to the method that handles it.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.invalidate(msg)
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		return m, m.handleResize(msg)
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		return m, m.handleWheel(msg)
+	case ResultsMsg:
+		return m, m.handleResults(msg)
+	case TickMsg:
+		return m, m.handleTick()
+	case spinner.TickMsg:
+		return m, m.handleSpin(msg)
+	case tea.BackgroundColorMsg:
+		return m, m.handleBackground(msg)
+	case copiedMsg:
+		return m, m.handleCopied(msg)
+	case triggeredMsg:
+		return m, m.handleTriggered(msg)
+	}
+	return m, m.routeToPane(msg)
+}
+
+// View draws the screen. The alternate screen keeps the operator's scrollback clean;
+// the mouse is on for the wheel.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.screen())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "Launch Ready · " + m.opts.Product + " · " + stateWord[m.sh.board.state()]
+	return v
+}
+
+// Minimum usable size; below it the console says so instead of drawing a broken screen.
+const minWidth, minHeight = 60, 16
+
+func (m *Model) screen() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		return frame([]string{"Launch Ready needs at least 60x16;", "this terminal is " + itoa(m.width) + "x" + itoa(m.height) + ".", "q quits."}, m.width, m.height)
+	}
+	return m.header() + "\n" + m.tabs() + "\n" + m.body() + "\n" + m.footer()
+}
+
+// bodyHeight is the rows between the tab bar and the footer.
+func (m *Model) bodyHeight() int { return m.height - 3 }
+
+func (m *Model) body() string {
+	w, h := m.width, m.bodyHeight()
+	minute := m.sh.board.now().Unix() / 60
+	c := &m.cache
+	if c.valid && c.rev == m.rev && c.minute == minute && c.w == w && c.h == h {
+		return c.body
+	}
+	var s string
+	switch {
+	case m.helpOpen:
+		s = m.helpOverlay(w, h)
+	case m.detail != nil:
+		s = frame(splitLines(m.detail.view()), w, h)
+	default:
+		s = m.panes[m.active].view(w, h)
+	}
+	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true}
+	return s
+}

@@ -1,0 +1,55 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/launchready/launchready/probes"
+)
+
+// pane is one tab of the console. It is deliberately small: the root routes keys it does
+// not handle itself, and the pane's own messages, to update; asks view for exactly
+// width x height cells; lists the pane's own keys for the footer and help; and asks what
+// is selected when the operator presses enter or r.
+type pane interface {
+	title() string
+	update(msg tea.Msg) tea.Cmd
+	view(width, height int) string
+	bindings() []key.Binding
+	selected() (selection, bool)
+}
+
+// selection is what enter opens and r re-runs: a finding, a check, or a launch bar item.
+type selection struct {
+	check   string // the check r re-runs; "" when the selection has none
+	finding *probes.Finding
+	item    *barItem
+}
+
+// filterMsg sets a pane's filter; the root keeps the text box, the pane applies it.
+type filterMsg struct{ text string }
+
+// shared is what every pane reads. The root model owns it and is its only writer.
+type shared struct {
+	board *board
+	st    *styles
+	keys  *keyMap
+	// spin is the spinner's current frame, shown by checks in flight.
+	spin string
+	// kinds says which panes have a probe kind in this build, so an empty pane can say
+	// whether it is unconfigured or not built yet.
+	kinds map[probes.Pane]bool
+	// hostRoles maps host names to their role in the config (app, api, admin, www...).
+	hostRoles map[string]string
+	// hosts remembers each target's host name: parsing a URL per result per frame adds up.
+	hosts map[string]string
+	// secretRefs counts the secret references in the config, for the launch bar.
+	secretRefs int
+	// runbooks says whether a runbook engine is wired in (not yet: the runbook issue).
+	runbooks bool
+}
+
+// runningLabel is the state cell of a check in flight.
+func (s *shared) runningLabel() string {
+	return s.st.dim.Render(s.spin + " " + runningWord)
+}

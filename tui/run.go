@@ -1,0 +1,87 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/launchready/launchready/probes"
+)
+
+// Run opens the console on the terminal, starts the runner under it, and returns when the
+// operator quits or ctx ends. Results reach Update as messages through a feed that
+// gathers the ones landing together, so a sweep of a hundred checks redraws a few times,
+// not a hundred.
+func Run(ctx context.Context, o Options, runner *probes.Runner, progOpts ...tea.ProgramOption) error {
+	o.Runner = runner
+	m := New(o)
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	f := newFeed(p.Send, rctx.Done())
+	runner.Subscribe(f.add)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); f.run() }()
+	go func() { defer wg.Done(); runner.Run(rctx) }()
+	_, err := p.Run()
+	cancel()
+	wg.Wait()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // interrupted from outside (SIGTERM): a normal end
+	}
+	return err
+}
+
+// feedWindow is how long the feed waits for more results after the first before it hands
+// them over: short enough to feel live, long enough to gather a sweep's burst.
+const feedWindow = 40 * time.Millisecond
+
+// feed carries results from the runner's goroutines to the program. add is the runner's
+// subscriber: it never blocks past the console's end.
+type feed struct {
+	in   chan probes.Result
+	send func(tea.Msg)
+	done <-chan struct{}
+}
+
+func newFeed(send func(tea.Msg), done <-chan struct{}) *feed {
+	return &feed{in: make(chan probes.Result, 1024), send: send, done: done}
+}
+
+func (f *feed) add(r probes.Result) {
+	select {
+	case f.in <- r:
+	case <-f.done:
+	}
+}
+
+func (f *feed) run() {
+	for {
+		var batch ResultsMsg
+		select {
+		case <-f.done:
+			return
+		case r := <-f.in:
+			batch = append(batch, r)
+		}
+		t := time.NewTimer(feedWindow)
+	gather:
+		for len(batch) < 512 {
+			select {
+			case r := <-f.in:
+				batch = append(batch, r)
+			case <-t.C:
+				break gather
+			case <-f.done:
+				t.Stop()
+				return
+			}
+		}
+		t.Stop()
+		f.send(batch)
+	}
+}

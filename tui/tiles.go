@@ -1,0 +1,317 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/launchready/launchready/probes"
+)
+
+// tile is one figure of the overview's dashboard. With no data it says so ("—", not
+// checked yet) rather than showing a zero that reads as good news.
+type tile struct {
+	title  string
+	short  string // the label in the compact one-line form
+	value  string
+	note   string // basis of the value ("24h", "since 14:02") or why it is missing
+	status probes.Status
+	spark  []float64
+}
+
+const notChecked = "not checked yet"
+
+// tiles computes the dashboard from the board's results and history.
+func tiles(b *board) []tile {
+	res := b.results()
+	var eps, email []*probes.Result
+	for i := range res {
+		switch res[i].Pane {
+		case probes.PaneEndpoints:
+			eps = append(eps, &res[i])
+		case probes.PaneEmail:
+			email = append(email, &res[i])
+		}
+	}
+	return []tile{
+		uptimeTile(b, eps),
+		p95Tile(b, eps),
+		sumTile("Errors/min", "errors/min", "errors_per_min", res, b, func(v float64) (string, probes.Status) {
+			return num(v), levels(v, 1, 10)
+		}),
+		sumTile("Failed jobs", "failed jobs", "failed_jobs", res, b, func(v float64) (string, probes.Status) {
+			if v == 0 {
+				return "none", probes.StatusOK
+			}
+			return num(v) + " failed", probes.StatusFail
+		}),
+		webhookTile(res),
+		certTile(res),
+		emailTile(email),
+	}
+}
+
+func levels(v, warn, fail float64) probes.Status {
+	switch {
+	case v >= fail:
+		return probes.StatusFail
+	case v >= warn:
+		return probes.StatusWarn
+	}
+	return probes.StatusOK
+}
+
+func empty(title, short string) tile {
+	return tile{title: title, short: short, value: "—", note: notChecked, status: probes.StatusUnknown}
+}
+
+// uptimeTile is the worst uptime_24h an endpoints check reports; before the history
+// store reports it, the share of endpoints results since the console started that were
+// up, labelled as such.
+func uptimeTile(b *board, eps []*probes.Result) tile {
+	t := empty("Uptime 24h", "uptime")
+	worst, found := math.Inf(1), false
+	for _, r := range eps {
+		if v, ok := r.Metrics["uptime_24h"]; ok {
+			worst, found = min(worst, v), true
+		}
+	}
+	switch {
+	case found:
+		t.value, t.note = pctText(worst), "last 24h"
+	case b.total > 0:
+		worst = 100 * float64(b.up) / float64(b.total)
+		t.value, t.note = pctText(worst), "since "+b.start.Format("15:04")
+	default:
+		return t
+	}
+	t.status = probes.StatusOK
+	if worst < 99.9 {
+		t.status = probes.StatusWarn
+	}
+	if worst < 99 {
+		t.status = probes.StatusFail
+	}
+	return t
+}
+
+// p95Tile is the worst p95_ms_1h; before the store reports it, the 95th percentile of
+// the latencies the console has seen since it started.
+func p95Tile(b *board, eps []*probes.Result) tile {
+	t := empty("p95 latency", "p95")
+	worst, worstCheck := -1.0, ""
+	for _, r := range eps {
+		if v, ok := r.Metrics["p95_ms_1h"]; ok && v > worst {
+			worst, worstCheck = v, r.Check
+		}
+	}
+	if worst >= 0 {
+		t.value, t.note = msText(worst), "last 1h"
+		t.spark = b.history.Series(worstCheck, "p95_ms_1h", 16)
+	} else {
+		var all []float64
+		var slowest []float64
+		for _, r := range eps {
+			s := b.history.Series(r.Check, "latency_ms", DefaultHistoryDepth)
+			all = append(all, s...)
+			if len(s) > 0 && (slowest == nil || s[len(s)-1] > slowest[len(slowest)-1]) {
+				slowest = s
+			}
+		}
+		if len(all) == 0 {
+			return t
+		}
+		slices.Sort(all)
+		worst = all[min(len(all)-1, int(math.Ceil(0.95*float64(len(all))))-1)]
+		t.value, t.note, t.spark = msText(worst), "since "+b.start.Format("15:04"), slowest
+	}
+	t.status = levels(worst, 2000, 5000)
+	return t
+}
+
+// sumTile adds a metric over every result that reports it.
+func sumTile(title, short, metric string, res []probes.Result, b *board, show func(float64) (string, probes.Status)) tile {
+	t := empty(title, short)
+	sum, found, first := 0.0, false, ""
+	for _, r := range res {
+		if v, ok := r.Metrics[metric]; ok {
+			sum += v
+			if !found {
+				first = r.Check
+			}
+			found = true
+		}
+	}
+	if !found {
+		return t
+	}
+	t.value, t.status = show(sum)
+	t.note = "now"
+	t.spark = b.history.Series(first, metric, 16)
+	return t
+}
+
+func webhookTile(res []probes.Result) tile {
+	t := empty("Webhooks", "webhooks")
+	n, failing := 0, 0
+	for _, r := range res {
+		if v, ok := r.Metrics["webhook_failures"]; ok {
+			n++
+			if v > 0 {
+				failing++
+			}
+		}
+	}
+	if n == 0 {
+		return t
+	}
+	if failing == 0 {
+		t.value, t.status = fmt.Sprintf("%d ok", n), probes.StatusOK
+	} else {
+		t.value, t.status = fmt.Sprintf("%d of %d failing", failing, n), probes.StatusFail
+	}
+	t.note = "now"
+	return t
+}
+
+func certTile(res []probes.Result) tile {
+	t := empty("Next cert expiry", "cert")
+	days, host := math.Inf(1), ""
+	for _, r := range res {
+		if v, ok := r.Metrics["days_left"]; ok && v < days {
+			days, host = v, r.Target
+		}
+	}
+	if host == "" {
+		return t
+	}
+	short := shortHost(host)
+	switch {
+	case days <= 0:
+		t.value, t.status = short+": expired", probes.StatusFail
+	case days < 21:
+		t.value, t.status = fmt.Sprintf("%s: %d days", short, int(days)), probes.StatusWarn
+	default:
+		t.value, t.status = fmt.Sprintf("%s: %d days", short, int(days)), probes.StatusOK
+	}
+	t.note = "now"
+	return t
+}
+
+func emailTile(res []*probes.Result) tile {
+	t := empty("Email auth", "email")
+	if len(res) == 0 {
+		return t
+	}
+	n, errs, worst := 0, 0, probes.StatusOK
+	for _, r := range res {
+		n += len(r.Findings)
+		if r.Status == probes.StatusError {
+			errs++
+		}
+		if s := probes.StatusFor(r.Findings); s == probes.StatusFail || (s == probes.StatusWarn && worst == probes.StatusOK) {
+			worst = s
+		}
+	}
+	switch {
+	case n == 0 && errs == 0:
+		t.value, t.status = "SPF DKIM DMARC", probes.StatusOK
+	case n == 0:
+		t.value, t.status = fmt.Sprintf("%d could not run", errs), probes.StatusError
+	default:
+		t.value, t.status = plural(n, "problem"), worst
+	}
+	t.note = "now"
+	return t
+}
+
+// shortHost is a target's first label: "https://app.acme.example/x" -> "app".
+func shortHost(target string) string {
+	h := target
+	if i := strings.Index(h, "://"); i >= 0 {
+		h = h[i+3:]
+	}
+	if i := strings.IndexAny(h, "/:"); i >= 0 {
+		h = h[:i]
+	}
+	if i := strings.IndexByte(h, '.'); i > 0 && strings.Count(h, ".") > 1 {
+		return h[:i]
+	}
+	return h
+}
+
+// minTileWidth is the narrowest boxed tile; below it the tiles become a line of text.
+const minTileWidth = 19
+
+// renderTiles draws the dashboard: a row of boxes when the screen is wide enough for all
+// of them, otherwise the same figures as flowing text lines.
+func renderTiles(ts []tile, st *styles, w int) []string {
+	if w/len(ts) >= minTileWidth {
+		return boxedTiles(ts, st, w)
+	}
+	return compactTiles(ts, st, w)
+}
+
+func tileValue(t tile, st *styles) string {
+	if t.status == probes.StatusUnknown {
+		return st.dim.Render("— " + t.note)
+	}
+	return st.status[t.status].Render(statusIcon[t.status] + " " + t.value)
+}
+
+func boxedTiles(ts []tile, st *styles, w int) []string {
+	n := len(ts)
+	base, extra := w/n, w%n
+	var top, mid, bot []string
+	for i, t := range ts {
+		tw := base
+		if i < extra {
+			tw++
+		}
+		inner := tw - 2
+		name := clipLine(t.title, inner-2)
+		fill := max(0, inner-2-widthOf(name))
+		top = append(top, st.tileBorder.Render("┌ ")+st.tileTitle.Render(name)+st.tileBorder.Render(" "+strings.Repeat("─", fill)+"┐"))
+		body := " " + tileValue(t, st)
+		if t.status != probes.StatusUnknown && t.note != "" && t.note != "now" {
+			body += st.dim.Render(" " + t.note)
+		}
+		if len(t.spark) > 1 {
+			room := inner - 1 - widthOf(body)
+			if room >= 4 {
+				body += " " + st.spark.Render(sparkline(t.spark, room-1))
+			}
+		}
+		mid = append(mid, st.tileBorder.Render("│")+fitCell(body, inner, false)+st.tileBorder.Render("│"))
+		bot = append(bot, st.tileBorder.Render("└"+strings.Repeat("─", inner)+"┘"))
+	}
+	return []string{strings.Join(top, ""), strings.Join(mid, ""), strings.Join(bot, "")}
+}
+
+func compactTiles(ts []tile, st *styles, w int) []string {
+	var lines []string
+	cur, curW := " ", 1
+	for _, t := range ts {
+		val := st.dim.Render("—")
+		if t.status != probes.StatusUnknown {
+			val = tileValue(t, st)
+			if strings.HasPrefix(t.note, "since") {
+				val += st.dim.Render(" " + t.note)
+			}
+		}
+		cell := st.tileTitle.Render(t.short) + " " + val
+		cw := widthOf(cell)
+		if curW > 1 && curW+3+cw > w {
+			lines = append(lines, cur)
+			cur, curW = " ", 1
+		}
+		if curW > 1 {
+			cur += st.dim.Render(" · ")
+			curW += 3
+		}
+		cur += cell
+		curW += cw
+	}
+	return append(lines, cur)
+}

@@ -1,0 +1,285 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+)
+
+// triggeredMsg says whether the runner knew the check asked for.
+type triggeredMsg struct {
+	check string
+	ok    bool
+}
+
+// invalidate marks the body for redrawing on anything but the clock's tick.
+func (m *Model) invalidate(msg tea.Msg) {
+	if _, ok := msg.(TickMsg); !ok {
+		m.rev++
+	}
+}
+
+func (m *Model) handleResize(msg tea.WindowSizeMsg) tea.Cmd {
+	m.width, m.height = msg.Width, msg.Height
+	m.input.SetWidth(max(10, min(30, m.width/3)))
+	if m.detail != nil {
+		m.detail.refresh(m.width, m.bodyHeight())
+	}
+	return nil
+}
+
+// handleKey routes a key: ctrl+c always quits; then the filter box, the help overlay
+// or the detail view take keys while open; then the console's own keys; then the pane.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.sh.keys
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	switch {
+	case m.filtering:
+		return m.filterKey(msg)
+	case m.helpOpen:
+		return m.helpKey(msg)
+	case m.detail != nil:
+		return m.detailKey(msg)
+	}
+	m.flash = ""
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.helpOpen = true
+	case key.Matches(msg, k.NextTab):
+		m.switchTo((m.active + 1) % len(m.panes))
+	case key.Matches(msg, k.PrevTab):
+		m.switchTo((m.active + len(m.panes) - 1) % len(m.panes))
+	case key.Matches(msg, k.GoTab):
+		m.switchTo(int(msg.Code - '1'))
+	case key.Matches(msg, k.Filter):
+		return m.startFilter()
+	case key.Matches(msg, k.Back):
+		m.setFilter("")
+	case key.Matches(msg, k.Open):
+		m.openDetail()
+	case key.Matches(msg, k.Rerun):
+		sel, _ := m.panes[m.active].selected()
+		return m.rerun(sel.check)
+	case key.Matches(msg, k.Sweep):
+		return m.sweep()
+	default:
+		return m.panes[m.active].update(msg)
+	}
+	return nil
+}
+
+func (m *Model) switchTo(i int) {
+	if i >= 0 && i < len(m.panes) {
+		m.active = i
+	}
+}
+
+func (m *Model) helpKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.sh.keys.Quit) {
+		return tea.Quit
+	}
+	m.helpOpen = false
+	return nil
+}
+
+func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.sh.keys
+	m.flash = ""
+	switch {
+	case key.Matches(msg, k.Back):
+		m.detail = nil
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.helpOpen = true
+	case key.Matches(msg, k.Copy):
+		m.flash = "copying…"
+		return copyDetail(m.detail.plain, m.opts.StateDir, m.detail.name(), m.sh.board.now())
+	case key.Matches(msg, k.Rerun):
+		return m.rerun(m.detail.sel.check)
+	default:
+		m.detail.update(msg)
+	}
+	return nil
+}
+
+// startFilter opens the filter box with the active pane's current filter.
+func (m *Model) startFilter() tea.Cmd {
+	m.filtering = true
+	m.input.SetValue(m.filters[m.active])
+	m.input.CursorEnd()
+	return m.input.Focus()
+}
+
+func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.sh.keys
+	switch {
+	case key.Matches(msg, k.FilterApply):
+		m.filtering = false
+		m.input.Blur()
+		return nil
+	case key.Matches(msg, k.FilterClear):
+		m.filtering = false
+		m.input.Blur()
+		m.setFilter("")
+		return nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	m.setFilter(m.input.Value())
+	return cmd
+}
+
+// setFilter gives the active pane its filter.
+func (m *Model) setFilter(s string) {
+	if m.filters[m.active] == s {
+		return
+	}
+	m.filters[m.active] = s
+	m.panes[m.active].update(filterMsg{text: s})
+}
+
+func (m *Model) openDetail() {
+	sel, ok := m.panes[m.active].selected()
+	if !ok {
+		m.flash = "nothing selected"
+		return
+	}
+	m.detail = newDetail(m.sh, sel, m.width, m.bodyHeight(), m.opts.LogPath)
+}
+
+// rerun asks the runner for one check now; the trigger is a command, not Update's work.
+func (m *Model) rerun(check string) tea.Cmd {
+	switch {
+	case m.opts.Runner == nil:
+		m.flash = "re-running needs the live runner; this console has none"
+		return nil
+	case check == "":
+		m.flash = "nothing to re-run here: select a check or a finding"
+		return nil
+	}
+	m.sh.board.trigger(check)
+	m.flash, m.rerunning = "re-running "+check, check
+	r := m.opts.Runner
+	return tea.Batch(func() tea.Msg { return triggeredMsg{check: check, ok: r.Trigger(check)} }, m.startSpin())
+}
+
+// sweep asks for every check now.
+func (m *Model) sweep() tea.Cmd {
+	if m.opts.Runner == nil {
+		m.flash = "sweeping needs the live runner; this console has none"
+		return nil
+	}
+	names := make([]string, len(m.sh.board.checks))
+	for i, c := range m.sh.board.checks {
+		names[i] = c.Name
+	}
+	m.sh.board.trigger(names...)
+	m.flash = fmt.Sprintf("sweeping all %d checks", len(names))
+	r := m.opts.Runner
+	return tea.Batch(func() tea.Msg { r.TriggerAll(); return triggeredMsg{ok: true} }, m.startSpin())
+}
+
+func (m *Model) handleTriggered(msg triggeredMsg) tea.Cmd {
+	if !msg.ok {
+		delete(m.sh.board.triggered, msg.check)
+		m.flash = "the runner has no check named " + msg.check
+	}
+	return nil
+}
+
+func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
+	if m.detail != nil {
+		m.detail.update(msg)
+		return nil
+	}
+	return m.panes[m.active].update(msg)
+}
+
+// handleResults takes results in; an open detail follows its check.
+func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
+	for _, r := range msg {
+		m.sh.board.apply(r)
+		if r.Check == m.rerunning && m.rerunning != "" {
+			m.flash = fmt.Sprintf("re-ran %s at %s: %s %s", r.Check, clock(r.Started), statusIcon[r.Status], statusWord[r.Status])
+			m.rerunning = ""
+		}
+	}
+	if m.detail != nil {
+		m.detail.refresh(m.width, m.bodyHeight())
+	}
+	return m.startSpin()
+}
+
+// handleTick advances the clock; only the header changes unless a check falls due.
+func (m *Model) handleTick() tea.Cmd {
+	return tea.Batch(m.nextTick(), m.startSpin())
+}
+
+// nextTick schedules the clock for the next whole second, so it never drifts.
+func (m *Model) nextTick() tea.Cmd {
+	if m.opts.Tick < 0 {
+		return nil
+	}
+	now := m.opts.Now()
+	wait := m.opts.Tick - time.Duration(now.UnixNano())%m.opts.Tick
+	return tea.Tick(wait, func(time.Time) tea.Msg { return TickMsg{} })
+}
+
+// startSpin starts the spinner when a check is in flight and it is not already turning.
+func (m *Model) startSpin() tea.Cmd {
+	if m.spinning || !m.sh.board.anyRunning() {
+		return nil
+	}
+	m.spinning = true
+	return m.spin.Tick
+}
+
+func (m *Model) handleSpin(msg spinner.TickMsg) tea.Cmd {
+	if !m.spinning {
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg)
+	m.sh.spin = m.spin.View()
+	if !m.sh.board.anyRunning() {
+		m.spinning = false
+		return nil
+	}
+	return cmd
+}
+
+func (m *Model) handleBackground(msg tea.BackgroundColorMsg) tea.Cmd {
+	m.sh.st = newStyles(msg.IsDark())
+	m.applyStyles()
+	return nil
+}
+
+func (m *Model) handleCopied(msg copiedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.flash = "sent to the clipboard (OSC 52, if the terminal allows); not saved: " + msg.err.Error()
+		return nil
+	}
+	m.flash = "copied (OSC 52) · saved to " + msg.path
+	return nil
+}
+
+// routeToPane hands any other message to the filter box while it is open, and to the
+// active pane (a pane's own messages).
+func (m *Model) routeToPane(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	if m.filtering {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	cmds = append(cmds, m.panes[m.active].update(msg))
+	return tea.Batch(cmds...)
+}
