@@ -2,8 +2,10 @@
 # bench-watch.sh: what `launchready watch` costs on an ops box.
 #
 # A loopback target (scripts/benchtarget: the built-in lab with 100 HTTPS sites, each on its
-# own 127.0.0.1 port with its own certificate) and a real `launchready watch` checking every
-# site every 10 s, a fresh TCP+TLS connection per check, alerting on. After a warm-up, it
+# own 127.0.0.1 port with its own certificate) and a real `launchready watch --only
+# endpoints` checking every site every 10 s, a fresh TCP+TLS connection per check, alerting
+# and history on. (--only endpoints: the config's hosts would otherwise also get the DNS and
+# Certificates panes' checks, and the peers' figures are for HTTPS checks alone.) After a warm-up, it
 # reads the watch process's CPU time (utime+stime from /proc/PID/stat) and resident memory
 # (VmRSS from /proc/PID/status, sampled every 5 s) for the measured window, and counts the
 # checks that ran from watch's own /metrics (launchready_probe_runs_total, kind="http").
@@ -40,7 +42,7 @@ for _ in $(seq 100); do grep -q '^ready' "$work/target.out" 2>/dev/null && break
 grep -q '^ready' "$work/target.out" || { echo "the target did not start:"; cat "$work/target.out"; exit 1; }
 config=$(awk '/^ready/ {print $2}' "$work/target.out")
 
-BENCH_HOOK_URL=http://127.0.0.1:9/unused "$work/launchready" watch --config "$config" --state "$work/state" \
+BENCH_HOOK_URL=http://127.0.0.1:9/unused "$work/launchready" watch --only endpoints --config "$config" --state "$work/state" \
   --listen 127.0.0.1:0 2>"$work/watch.err" &
 wpid=$!
 pids+=($wpid)

@@ -20,6 +20,7 @@ func newWatchCmd(g *globalFlags) *cobra.Command {
 	var (
 		listen  string
 		labName string
+		only    string
 	)
 	cmd := &cobra.Command{
 		Use:   "watch",
@@ -41,6 +42,10 @@ state folder is taken, the --listen address is busy).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := g.options()
+			var err error
+			if o.Only, err = parseOnly(only); err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("lab") {
 				o.Lab = labName
 			}
@@ -106,6 +111,7 @@ state folder is taken, the --listen address is busy).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", watch.DefaultListen, "address for /metrics and /healthz; '' serves nothing (keep it on loopback or behind a firewall: metrics name every host)")
+	f.StringVar(&only, "only", "", "watch only these panes, comma-separated: dns, tls, email, endpoints, errors")
 	f.StringVar(&labName, "lab", "demo", "watch the built-in lab with this scenario (demo, healthy); uses the example config unless --config is given")
 	f.Lookup("lab").NoOptDefVal = "demo"
 	return cmd
