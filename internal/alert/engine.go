@@ -267,6 +267,28 @@ func (e *Engine) newID(now time.Time) string {
 	return strconv.FormatInt(now.UnixNano(), 36) + "-" + strconv.FormatUint(e.seq.Add(1), 36) + "-" + hex.EncodeToString(b[:])
 }
 
+// Forget drops the open alerts of checks that no longer exist (renamed or removed from the
+// config since the last run), so they neither linger in the metrics nor wait forever for
+// a result. Nothing is sent: a removed check did not recover. It returns what it dropped.
+func (e *Engine) Forget(exists func(check string) bool) ([]Alert, error) {
+	s := e.store
+	s.mu.Lock()
+	var recs []record
+	var gone []Alert
+	for _, k := range sortedKeys(s.alerts) {
+		if a := s.alerts[k]; !exists(a.Check) {
+			gone = append(gone, *a)
+			recs = append(recs, record{Op: "drop", Key: k})
+		}
+	}
+	err := s.commitLocked(recs, true)
+	s.mu.Unlock()
+	for _, a := range gone {
+		e.unindex(a.Check, a.Key)
+	}
+	return gone, err
+}
+
 // Firing lists the firing alerts routed to a channel that someone was told about: what
 // Alertmanager must be reminded of.
 func (s *Store) Firing(channel string) []Alert {

@@ -290,3 +290,22 @@ func TestJournalSurvivesATornWrite(t *testing.T) {
 		t.Fatalf("queue after a torn write: %+v", q)
 	}
 }
+
+func TestForgetRemovedChecks(t *testing.T) {
+	t.Parallel()
+	e, st, _, dir := engineOnly(t, hookYAML)
+	observe(t, e, failing(api, probes.Critical), failing(api, probes.Critical), failing("http old.acme.example", probes.Critical))
+	gone, err := e.Forget(func(c string) bool { return c == api })
+	if err != nil || len(gone) != 1 || gone[0].Check != "http old.acme.example" {
+		t.Fatalf("Forget: %v %v", gone, err)
+	}
+	st.Close()
+	st2, err := OpenStore(dir, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	if open := st2.Alerts(); len(open) != 1 || open[0].Check != api {
+		t.Fatalf("after restart: %+v", open)
+	}
+}

@@ -88,6 +88,17 @@ func Run(ctx context.Context, o Options) error {
 			o.Log.Warn("ignoring a maintenance window file", "file", p, "error", err)
 		})
 		eng = alert.NewEngine(o.Alerts, store, alert.EngineOptions{Maintenance: maint, Now: o.Now, Logger: o.Log, Notify: disp.Wake})
+		names := map[string]bool{}
+		for _, c := range checks {
+			names[c.Info().Name] = true
+		}
+		gone, err := eng.Forget(func(check string) bool { return names[check] })
+		if err != nil {
+			return err
+		}
+		for _, a := range gone {
+			o.Log.Warn("dropped an open alert: its check is no longer in the config", "alert", a.String(), "firing", a.Firing)
+		}
 		metrics.channels, metrics.alerts = disp.Health, store.Alerts
 		hl.channels = disp.Health
 		if n := store.QueuedTotal(); n > 0 {
