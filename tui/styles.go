@@ -45,6 +45,9 @@ type styles struct {
 	keyHint, flash, warnText                  lipgloss.Style
 	tileBorder, tileTitle, spark              lipgloss.Style
 	overlay                                   lipgloss.Style
+	// The Runbooks pane: done and failed steps, the boxes of the stepper, and the
+	// dialogs that answer the engine.
+	good, bad, boxBorder, dialogBorder lipgloss.Style
 
 	status map[probes.Status]lipgloss.Style
 	sev    map[probes.Severity]lipgloss.Style
@@ -66,24 +69,28 @@ func newStyles(dark bool) *styles {
 	)
 	fg := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
 	s := &styles{
-		product:    lipgloss.NewStyle().Bold(true),
-		bold:       lipgloss.NewStyle().Bold(true),
-		dim:        fg(grey),
-		faint:      lipgloss.NewStyle().Faint(true),
-		title:      lipgloss.NewStyle().Bold(true),
-		colHead:    fg(grey).Bold(true),
-		tabOn:      lipgloss.NewStyle().Bold(true).Reverse(true),
-		tabOff:     fg(grey),
-		badge:      fg(red).Bold(true),
-		selected:   lipgloss.NewStyle().Reverse(true),
-		marker:     fg(accent).Bold(true),
-		keyHint:    fg(grey),
-		flash:      fg(accent).Bold(true),
-		warnText:   fg(amber),
-		tileBorder: fg(grey),
-		tileTitle:  fg(grey).Bold(true),
-		spark:      fg(blue),
-		overlay:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
+		product:      lipgloss.NewStyle().Bold(true),
+		bold:         lipgloss.NewStyle().Bold(true),
+		dim:          fg(grey),
+		faint:        lipgloss.NewStyle().Faint(true),
+		title:        lipgloss.NewStyle().Bold(true),
+		colHead:      fg(grey).Bold(true),
+		tabOn:        lipgloss.NewStyle().Bold(true).Reverse(true),
+		tabOff:       fg(grey),
+		badge:        fg(red).Bold(true),
+		selected:     lipgloss.NewStyle().Reverse(true),
+		marker:       fg(accent).Bold(true),
+		keyHint:      fg(grey),
+		flash:        fg(accent).Bold(true),
+		warnText:     fg(amber),
+		tileBorder:   fg(grey),
+		tileTitle:    fg(grey).Bold(true),
+		spark:        fg(blue),
+		overlay:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
+		good:         fg(green),
+		bad:          fg(red).Bold(true),
+		boxBorder:    fg(grey),
+		dialogBorder: fg(accent).Bold(true),
 		status: map[probes.Status]lipgloss.Style{
 			probes.StatusOK: fg(green), probes.StatusWarn: fg(amber), probes.StatusFail: fg(red).Bold(true),
 			probes.StatusError: fg(red).Bold(true), probes.StatusUnknown: fg(grey),
