@@ -367,7 +367,10 @@ func (s *stepper) endBox(st *styles, w int) []string {
 		lines = append(lines, wrap(fmt.Sprintf("That was the unfinished run; %s did not start. Open it again to run it now.", s.asked), w-4, "")...)
 	}
 	if s.transcript != "" {
-		lines = append(lines, st.dim.Render("transcript ")+s.transcript)
+		// Whole, even if it takes two lines: it is what the operator copies.
+		for _, l := range wrap("transcript "+s.transcript, w-4, "") {
+			lines = append(lines, st.dim.Render(l))
+		}
 	}
 	return box(st, title, lines, w, st.boxBorder)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/kinds"
+	"github.com/launchready/launchready/runbook"
 	"github.com/launchready/launchready/tui"
 )
 
@@ -32,6 +33,11 @@ type consoleOpts struct {
 	mode     string
 	interval time.Duration // override checks.interval; zero keeps the config's
 	drip     time.Duration // append to the lab's log this often; zero: never
+	// runbooks overrides the runbooks folder; demoRunbooks writes the demo's own there
+	// (a folder of the demo's) when it is empty, and keeps the demo's runs apart in
+	// STATE/demo so they never mix with a real product's.
+	runbooks     string
+	demoRunbooks bool
 }
 
 // openConsole opens the session and runs the console on the terminal until the
@@ -67,6 +73,12 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 		Mode:     co.mode,
 		Notes:    s.Notes,
 	}
+	rbo, cleanup, err := consoleRunbooks(s, co)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	opts.Runbooks = rbo
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if s.Lab != nil && co.drip > 0 {
@@ -79,4 +91,35 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 		return fmt.Errorf("the console stopped: %w", err)
 	}
 	return nil
+}
+
+// consoleRunbooks wires the Runbooks pane: the runbooks folder, and the engine's store,
+// checks, network and secrets from the session.
+func consoleRunbooks(s *setup.Session, co consoleOpts) (*tui.RunbookOptions, func(), error) {
+	cleanup := func() {}
+	dir := s.Config.RunbooksDir()
+	if co.runbooks != "" {
+		dir = co.runbooks
+	} else if co.demoRunbooks {
+		tmp, err := os.MkdirTemp("", "launchready-demo-runbooks-")
+		if err != nil {
+			return nil, cleanup, fmt.Errorf("cannot make a folder for the demo's runbooks: %w", err)
+		}
+		cleanup = func() { os.RemoveAll(tmp) }
+		if err := demo.WriteRunbooks(tmp); err != nil {
+			return nil, cleanup, err
+		}
+		dir = tmp
+	}
+	o := &tui.RunbookOptions{Dir: dir}
+	if s.StateDir == "" {
+		o.Off = "there is no state folder for transcripts and the lock; pass --state DIR"
+		return o, cleanup, nil
+	}
+	stateDir := s.StateDir
+	if co.demoRunbooks {
+		stateDir = filepath.Join(s.StateDir, "demo")
+	}
+	o.Engine = runbook.Options{Store: runbook.NewStore(stateDir), Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Log: s.Log}
+	return o, cleanup, nil
 }
