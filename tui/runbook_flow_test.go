@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -351,4 +352,45 @@ func outputText(m *Model) string {
 		out = append(out, l.text)
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestOutputBoxFollowsUntilScrolledUp: new output shows at the bottom; scrolling up keeps
+// the lines on show where they are while more arrives, and G follows again.
+func TestOutputBoxFollowsUntilScrolledUp(t *testing.T) {
+	t.Parallel()
+	m := newGoldenRBModel(t)
+	size(m, 80, 24)
+	press(m, "7")
+	r := newRun()
+	m.rb.run, m.rb.step, m.rb.mode = r, newStepper(), modeRun
+	rb := m.rb.data.runbooks[0]
+	out := func(text string) {
+		m.Update(rbEventMsg{run: r, ev: runbook.Event{Type: runbook.Output, Step: 1, Role: "run", Text: text}})
+	}
+	m.Update(rbEventMsg{run: r, steps: stepRows(rb), ev: runbook.Event{Type: runbook.RunStart, Run: "x", Time: frozen, Runbook: &runbook.RunbookInfo{Name: "deploy", Steps: 4}}})
+	for i := 1; i <= 40; i++ {
+		out(fmt.Sprintf("line %02d\n", i))
+	}
+	if s := plain(m); !strings.Contains(s, "line 40") || strings.Contains(s, "line 20") {
+		t.Fatalf("the box should follow the newest line:\n%s", s)
+	}
+	out("par")
+	out("tial line\n")
+	if !strings.Contains(plain(m), "partial line") {
+		t.Errorf("a line written in two chunks should read as one:\n%s", plain(m))
+	}
+	press(m, "k", "k", "k")
+	out("line 42\n")
+	s := plain(m)
+	if strings.Contains(s, "line 42") || !strings.Contains(s, "line 37") || !strings.Contains(s, "lines below · G follows") {
+		t.Errorf("scrolled up, new output should not move the box:\n%s", s)
+	}
+	press(m, "G")
+	if s := plain(m); !strings.Contains(s, "line 42") || strings.Contains(s, "below") {
+		t.Errorf("G should follow the output again:\n%s", s)
+	}
+	press(m, "g")
+	if s := plain(m); !strings.Contains(s, "line 01") {
+		t.Errorf("g should show the first line:\n%s", s)
+	}
 }

@@ -291,42 +291,57 @@ func (s *stepper) deadline(c *checkLive, now time.Time) string {
 }
 
 // outputBox is the output of the run's commands, following the newest line unless the
-// operator scrolled up.
+// operator scrolled up. Long lines wrap, as in a terminal. Only the lines on show are
+// wrapped and styled.
 func (s *stepper) outputBox(st *styles, w, h int) []string {
 	inner := max(1, h-2)
-	if s.vpVer != s.outVer || s.vpW != w || s.vp.Height() != inner {
-		lines := make([]string, len(s.out))
-		for i, l := range s.out {
-			text := expandTabs(l.text)
-			switch l.kind {
-			case outCommand:
-				text = st.bold.Render(text)
-			case outOK:
-				text = st.good.Render(text)
-			case outFail:
-				text = st.bad.Render(text)
-			case outMeta:
-				text = st.dim.Render(text)
-			}
-			lines[i] = text
-		}
-		s.vp.SetWidth(max(1, w-4))
-		s.vp.SetHeight(inner)
-		s.vp.SetContentLines(lines)
-		s.vpVer, s.vpW = s.outVer, w
-		if s.follow {
-			s.vp.GotoBottom()
-		}
+	s.page = inner
+	width := max(10, w-4)
+	end := len(s.out) - s.back
+	var body []string
+	for i := end - 1; i >= 0 && len(body) < inner; i-- {
+		vis := s.outLines(st, s.out[i], width)
+		body = append(vis[max(0, len(vis)-(inner-len(body))):], body...)
+	}
+	for i := end; i < len(s.out) && len(body) < inner; i++ { // scrolled to the top
+		body = append(body, s.outLines(st, s.out[i], width)...)
+	}
+	if len(body) > inner {
+		body = body[:inner]
 	}
 	title := "output"
-	if !s.follow && s.vp.TotalLineCount() > inner {
-		title += fmt.Sprintf(" · %d%% · G follows", int(s.vp.ScrollPercent()*100))
+	if s.back > 0 {
+		title += fmt.Sprintf(" · %s below · G follows", plural(s.back, "line"))
 	}
-	body := strings.Split(s.vp.View(), "\n")
 	if len(s.out) == 0 {
 		body = []string{st.dim.Render("nothing yet: each command shows here before it runs, then its output")}
 	}
 	return box(st, title, pad(body, inner), w, st.boxBorder)
+}
+
+// outLines is one line of output wrapped to the box and styled by what it is.
+func (s *stepper) outLines(st *styles, l outLine, width int) []string {
+	lines := wrap(l.text, width, "")
+	if l.text == "" {
+		lines = []string{""}
+	}
+	var stl styleFn
+	switch l.kind {
+	case outCommand:
+		stl = st.bold
+	case outOK:
+		stl = st.good
+	case outFail:
+		stl = st.bad
+	case outMeta:
+		stl = st.dim
+	default:
+		return lines
+	}
+	for i, v := range lines {
+		lines[i] = stl.Render(v)
+	}
+	return lines
 }
 
 // endBox says how the run ended, where its transcript is, and what to do next.
