@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/launchready/launchready/runbook"
 )
 
@@ -392,5 +394,81 @@ func TestOutputBoxFollowsUntilScrolledUp(t *testing.T) {
 	press(m, "g")
 	if s := plain(m); !strings.Contains(s, "line 01") {
 		t.Errorf("g should show the first line:\n%s", s)
+	}
+}
+
+// TestSinceStartLineReadsTheBoardAndTheErrorsSeam: the stepper's last line counts the
+// endpoints checks that looked since the run started (failing ones named) and, through
+// ErrorGroupsSince, the error groups new since then.
+func TestSinceStartLineReadsTheBoardAndTheErrorsSeam(t *testing.T) {
+	t.Parallel()
+	m := newGoldenRBModel(t)
+	var asked time.Time
+	m.rb.errorsSince = func(since time.Time) ([]string, bool) {
+		asked = since
+		return []string{"KeyError: 'plan' in billing/webhooks.py", "pq: too many connections"}, true
+	}
+	size(m, 160, 48)
+	press(m, "7")
+	r := newRun()
+	m.rb.run, m.rb.step, m.rb.mode = r, newStepper(), modeRun
+	started := frozen.Add(-30 * time.Second)
+	m.Update(rbEventMsg{run: r, ev: runbook.Event{Type: runbook.RunStart, Run: "x", Time: started, Runbook: &runbook.RunbookInfo{Name: "deploy"}}})
+	line := ansi.Strip(m.rb.sinceLine(160))
+	if !strings.Contains(line, "Since 14:01:41:") || !strings.Contains(line, "endpoints ✔ 1 ok ✖ 4 failing: api.acme.example API answers 503") {
+		t.Errorf("since line %q should name the failing API", line)
+	}
+	_, cmd := m.Update(TickMsg{})
+	for _, msg := range runCmd(cmd) {
+		if _, ok := msg.(rbErrorsMsg); ok {
+			m.Update(msg)
+		}
+	}
+	if !asked.Equal(started) {
+		t.Fatalf("the errors seam was asked for groups since %s, want the run's start %s", asked, started)
+	}
+	if line := ansi.Strip(m.rb.sinceLine(160)); !strings.Contains(line, "errors: ✖ 2 new groups pq: too many connections") || !strings.Contains(line, "endpoints ✔ 1 ok ✖ 4 failing") {
+		t.Errorf("since line %q should count the new error groups", line)
+	}
+	// Before any endpoints result since the start, it says so rather than showing old ones.
+	m.Update(rbEventMsg{run: r, ev: runbook.Event{Type: runbook.RunStart, Run: "y", Time: frozen.Add(time.Second), Runbook: &runbook.RunbookInfo{Name: "deploy"}},
+		steps: []stepRow{}})
+	if line := ansi.Strip(m.rb.sinceLine(160)); !strings.Contains(line, "endpoints not looked at yet") {
+		t.Errorf("since line %q should say no endpoint looked since the start", line)
+	}
+}
+
+// TestLaunchBarJudgesDeploymentFromTheDeployRunbook: the launch bar's "Deployment
+// repeatable" reads the deploy runbook's last finished run.
+func TestLaunchBarJudgesDeploymentFromTheDeployRunbook(t *testing.T) {
+	t.Parallel()
+	m := newGoldenRBModel(t) // deploy's last run was rolled back
+	item := func() barItem {
+		for _, it := range launchBar(m.sh) {
+			if it.name == "Deployment repeatable" {
+				return it
+			}
+		}
+		t.Fatal("no deployment item")
+		return barItem{}
+	}
+	if it := item(); it.state != barNotMet || !strings.Contains(it.why, "rolled back") || !strings.Contains(it.why, "2026-11-28T13-40-12-deploy") {
+		t.Errorf("after a rolled-back deploy: %+v", it)
+	}
+	msg := m.rb.data
+	msg.runs = msg.runs[1:] // the last deploy now is yesterday's success
+	m.Update(msg)
+	if it := item(); it.state != barMet || !strings.Contains(it.why, "succeeded") {
+		t.Errorf("after a successful deploy: %+v", it)
+	}
+	msg.runs = nil
+	m.Update(msg)
+	if it := item(); it.state != barUnchecked || !strings.Contains(it.why, "has not run") {
+		t.Errorf("with a deploy runbook never run: %+v", it)
+	}
+	msg.runbooks = msg.runbooks[1:]
+	m.Update(msg)
+	if it := item(); it.state != barNotMet || !strings.Contains(it.why, "runbook init") {
+		t.Errorf("with no deploy runbook: %+v", it)
 	}
 }

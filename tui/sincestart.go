@@ -34,34 +34,41 @@ func (p *runbookPane) sinceLine(w int) string {
 			if r.Err != "" {
 				what = "could not run"
 			}
-			bad = append(bad, st.bad.Render("✖ "+hostOf(r.Target))+" "+what)
+			bad = append(bad, hostOf(r.Target)+" "+what)
 		default:
 			ok++
 		}
 	}
-	parts := []string{}
+	var eps string
 	switch {
 	case len(b.checksIn(probes.PaneEndpoints)) == 0:
-		parts = append(parts, st.dim.Render("endpoints: none configured"))
+		eps = st.dim.Render("endpoints: none configured")
 	case looked == 0:
-		parts = append(parts, st.dim.Render("endpoints not looked at yet"))
+		eps = st.dim.Render("endpoints not looked at yet")
 	default:
-		e := "endpoints"
-		if len(bad) > 0 {
-			e += " " + strings.Join(bad, " · ")
-		}
+		eps = "endpoints"
 		if ok > 0 {
-			e += " " + st.good.Render(fmt.Sprintf("✔ %d ok", ok))
+			eps += " " + st.good.Render(fmt.Sprintf("✔ %d ok", ok))
 		}
-		parts = append(parts, e)
+		if len(bad) > 0 {
+			eps += " " + st.bad.Render(fmt.Sprintf("✖ %d failing:", len(bad))) + " " + strings.Join(bad, st.dim.Render(" · "))
+		}
 	}
+	var errs string
 	if p.errorsKnown {
 		switch n := len(p.newErrors); n {
 		case 0:
-			parts = append(parts, st.good.Render("errors: ✔ no new groups"))
+			errs = st.good.Render("errors: ✔ no new groups")
 		default:
-			parts = append(parts, st.bad.Render(fmt.Sprintf("errors: ✖ %s", plural(n, "new group")))+" "+p.newErrors[n-1])
+			errs = st.bad.Render(fmt.Sprintf("errors: ✖ %s", plural(n, "new group"))) + " " + p.newErrors[n-1]
 		}
 	}
-	return clipLine(" "+st.bold.Render("Since "+clock(s.started)+":")+" "+strings.Join(parts, st.dim.Render(" · ")), w)
+	head := " " + st.bold.Render("Since "+clock(s.started)+":") + " "
+	if errs == "" {
+		return clipLine(head+eps, w)
+	}
+	// The error groups keep their place; the endpoints give way.
+	sep := st.dim.Render(" · ")
+	room := w - widthOf(head) - widthOf(sep) - min(widthOf(errs), w/2)
+	return clipLine(head+fitCell(eps, max(10, min(room, widthOf(eps))), false)+sep+errs, w)
 }
