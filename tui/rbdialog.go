@@ -295,9 +295,9 @@ type confirmDialog struct {
 func (c *confirmDialog) update(msg tea.KeyPressMsg) dialogAction {
 	k := c.sh.keys
 	switch {
-	case key.Matches(msg, k.Yes), msg.String() == "ctrl+c":
+	case key.Matches(msg, k.Yes), key.Matches(msg, k.StopStep):
 		return quitAction{}
-	case key.Matches(msg, k.No), key.Matches(msg, k.Back), msg.String() == "q":
+	case key.Matches(msg, k.No), key.Matches(msg, k.Back):
 		return closeAction{}
 	}
 	return nil

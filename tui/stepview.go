@@ -151,27 +151,25 @@ func (s *stepper) rowLines(sh *shared, w, h int, now time.Time) []string {
 func (s *stepper) rowIcon(sh *shared, r *stepRow) (string, styleFn) {
 	st := sh.st
 	switch r.undo {
-	case undoRunning:
-		return "↩", st.warnText
-	case undoDone:
-		return "↩", st.warnText
+	case undoRunning, undoDone:
+		return undoIcon, st.warnText
 	case undoFailed:
-		return "✖", st.bad
+		return stepIcon[rowFailed], st.bad
 	}
 	switch r.state {
 	case rowRunning:
 		if s.live() {
-			return "…", st.marker
+			return stepIcon[rowRunning], st.marker
 		}
-		return "■", st.warnText
+		return stoppedIcon, st.warnText
 	case rowOK:
-		return "✔", st.good
+		return stepIcon[rowOK], st.good
 	case rowFailed:
-		return "✖", st.bad
+		return stepIcon[rowFailed], st.bad
 	case rowSkipped:
-		return "↷", st.warnText
+		return stepIcon[rowSkipped], st.warnText
 	}
-	return "○", st.dim
+	return stepIcon[rowPending], st.dim
 }
 
 // styleFn is anything that renders a string in a style.
@@ -388,40 +386,6 @@ func (s *stepper) endBox(st *styles, w int) []string {
 		}
 	}
 	return box(st, title, lines, w, st.boxBorder)
-}
-
-func runIcon(status string) string {
-	switch status {
-	case runbook.StatusSucceeded:
-		return "✔"
-	case runbook.StatusRolledBack:
-		return "↩"
-	case runbook.StatusAbandoned, runbook.StatusCancelled:
-		return "○"
-	case runbook.StatusUnfinished, runbook.StatusDetached:
-		return "…"
-	}
-	return "✖"
-}
-
-func runWord(status string) string {
-	switch status {
-	case runbook.StatusRolledBack:
-		return "rolled back"
-	case runbook.StatusRollbackFailed:
-		return "rollback failed"
-	}
-	return status
-}
-
-func runStyle(st *styles, status string) styleFn {
-	switch status {
-	case runbook.StatusSucceeded:
-		return st.good
-	case runbook.StatusRolledBack, runbook.StatusAbandoned, runbook.StatusUnfinished, runbook.StatusDetached, runbook.StatusCancelled:
-		return st.warnText
-	}
-	return st.bad
 }
 
 // box frames lines w cells wide with a title in the top border.

@@ -6,6 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/runbook"
 )
 
 // Every state on screen is an icon and a word as well as a colour, so the console reads
@@ -125,4 +126,48 @@ func upper(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// A runbook step's state, in the stepper: ○ to do, … under way, ✔ done, ✖ failed,
+// ↷ skipped; ↩ undone by a roll back; ■ where a run stopped short.
+var stepIcon = map[rowState]string{rowPending: "○", rowRunning: "…", rowOK: "✔", rowFailed: "✖", rowSkipped: "↷"}
+
+const (
+	undoIcon    = "↩"
+	stoppedIcon = "■"
+)
+
+// A run's outcome, in the list and the stepper: an icon, a word, a colour.
+func runIcon(status string) string {
+	switch status {
+	case runbook.StatusSucceeded:
+		return "✔"
+	case runbook.StatusRolledBack:
+		return "↩"
+	case runbook.StatusAbandoned, runbook.StatusCancelled:
+		return "○"
+	case runbook.StatusUnfinished, runbook.StatusDetached:
+		return "…"
+	}
+	return "✖"
+}
+
+func runWord(status string) string {
+	switch status {
+	case runbook.StatusRolledBack:
+		return "rolled back"
+	case runbook.StatusRollbackFailed:
+		return "rollback failed"
+	}
+	return status
+}
+
+func runStyle(st *styles, status string) styleFn {
+	switch status {
+	case runbook.StatusSucceeded:
+		return st.good
+	case runbook.StatusRolledBack, runbook.StatusAbandoned, runbook.StatusUnfinished, runbook.StatusDetached, runbook.StatusCancelled:
+		return st.warnText
+	}
+	return st.bad
 }

@@ -37,7 +37,7 @@ func (m *Model) handleResize(msg tea.WindowSizeMsg) tea.Cmd {
 // then a pane that sees keys first (Runbooks); then the console's own keys; then the pane.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
-	if msg.String() == "ctrl+c" && m.confirm == nil {
+	if key.Matches(msg, k.StopStep) && m.confirm == nil {
 		return m.interrupt()
 	}
 	switch {
