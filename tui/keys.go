@@ -110,13 +110,21 @@ func (k *keyMap) logHelp() []key.Binding {
 
 // fullHelp groups the keys for the help overlay: moving around, acting, and the rest.
 func (k *keyMap) fullHelp(paneKeys []key.Binding) [][]key.Binding {
+	move := []key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	act := []key.Binding{k.Open, k.Back, k.Filter, k.Rerun, k.Sweep, k.Copy}
-	act = append(act, paneKeys...)
-	return [][]key.Binding{
-		{k.NextTab, k.PrevTab, k.GoTab, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		act,
-		{k.Help, k.Quit},
+	rest := []key.Binding{k.Help, k.Quit}
+	// A pane's footer repeats some of the console's keys; the help lists each once.
+	seen := map[string]bool{}
+	for _, b := range append(append(append([]key.Binding{}, move...), act...), rest...) {
+		seen[b.Help().Key+" "+b.Help().Desc] = true
 	}
+	for _, b := range paneKeys {
+		if h := b.Help().Key + " " + b.Help().Desc; !seen[h] {
+			seen[h] = true
+			act = append(act, b)
+		}
+	}
+	return [][]key.Binding{move, act, rest}
 }
 
 // listHelp is the footer of a pane showing a list.

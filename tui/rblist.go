@@ -141,8 +141,8 @@ func (p *runbookPane) listLines(w, h int) []string {
 		{title: "run", width: min(idW, 36)},
 		{title: "outcome", width: 15},
 		{title: "steps", width: 5, right: true, drop: 4},
-		{title: "by", flex: 1, min: 10, want: 24, drop: 6},
 		{title: "started", width: 12, drop: 5},
+		{title: "by", flex: 1, min: 10, want: 24, drop: 6},
 	}
 	runWidths := layout(runCols, w)
 	// Both tables share the height; the cursor's table keeps its row in view.
@@ -180,7 +180,7 @@ func (p *runbookPane) listLines(w, h int) []string {
 		body = append(body, "", st.colHead.Render(headerRow(runCols, runWidths)))
 		for _, k := range runRows {
 			r, _ := p.runByID(strings.TrimPrefix(k, "run:"))
-			cells := []string{" ", runIcon(r.Status), r.ID, runWord(r.Status), fmt.Sprintf("%d/%d", r.Done, r.Steps), r.Operator.String(), whenText(r.Started, now)}
+			cells := []string{" ", runIcon(r.Status), r.ID, runWord(r.Status), fmt.Sprintf("%d/%d", r.Done, r.Steps), whenText(r.Started, now), r.Operator.String()}
 			if k == p.list.key {
 				selAt = len(body)
 			}
