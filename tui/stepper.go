@@ -231,12 +231,12 @@ func (s *stepper) apply(e runbook.Event) {
 			if r != nil {
 				r.undo, r.undoStart, r.undoEnd = undoRunning, e.Time, time.Time{}
 			}
-			s.add(outCommand, fmt.Sprintf("↩ rollback of step %d: $ %s", e.Step, oneLine(e.Command)))
+			s.command(fmt.Sprintf("↩ rollback of step %d: $ ", e.Step), e.Command)
 		} else {
 			if r != nil {
 				r.runStarted, r.phase = true, "command"
 			}
-			s.add(outCommand, "$ "+oneLine(e.Command))
+			s.command("$ ", e.Command)
 		}
 	case runbook.Output:
 		s.output(e.Text, r, e.Role)
@@ -282,6 +282,9 @@ func (s *stepper) apply(e runbook.Event) {
 		s.busy = false
 		if s.check != nil {
 			s.check.ended, s.check.status, s.check.reason = true, e.Status, e.Reason
+		}
+		if r != nil && e.Status == runbook.StepOK {
+			r.detail = "check passed: " + e.Text
 		}
 		if e.Status == runbook.StepOK {
 			s.add(outOK, "✔ check passed: "+e.Text)
@@ -339,6 +342,17 @@ func (s *stepper) add(k outKind, text string) {
 	if s.back > 0 {
 		// Scrolled up: the lines on show stay where they are.
 		s.back = min(s.back+1, len(s.out)-1)
+	}
+}
+
+// command shows a command before it runs, every line of it: what runs is what the
+// operator reads.
+func (s *stepper) command(prefix, text string) {
+	for i, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if i > 0 {
+			prefix = strings.Repeat(" ", widthOf(prefix))
+		}
+		s.add(outCommand, prefix+l)
 	}
 }
 
