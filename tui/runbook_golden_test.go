@@ -225,3 +225,42 @@ func TestGoldenRunbookScreens(t *testing.T) {
 		})
 	}
 }
+
+// TestRunbookScreensKeepTheirFrame: at the smallest usable size and at odd ones, every
+// Runbooks screen is exactly the terminal's size, resized at every stage.
+func TestRunbookScreensKeepTheirFrame(t *testing.T) {
+	t.Parallel()
+	sizes := [][2]int{{60, 16}, {61, 17}, {100, 30}, {200, 60}, {80, 24}}
+	m := newGoldenRBModel(t)
+	check := func(what string) {
+		t.Helper()
+		for _, sz := range sizes {
+			size(m, sz[0], sz[1])
+			checkFrame(t, plain(m), sz[0], sz[1])
+			if t.Failed() {
+				t.Fatalf("%s at %dx%d:\n%s", what, sz[0], sz[1], plain(m))
+			}
+		}
+	}
+	press(m, "7")
+	check("the list")
+	press(m, "enter")
+	check("the plan")
+	press(m, "esc")
+	rb := m.rb.data.runbooks[0]
+	r := newRun()
+	m.rb.run, m.rb.step, m.rb.mode = r, newStepper(), modeRun
+	for _, st := range goldenRunStages(rb) {
+		for _, msg := range st.msgs(r) {
+			m.Update(msg)
+		}
+		check(st.name)
+		m.rb.dialog = nil
+	}
+	m.rb.run = newRun() // another run under way
+	press(m, "q")
+	if m.confirm == nil {
+		t.Fatal("q with a run under way should ask")
+	}
+	check("the quit question")
+}
