@@ -18,6 +18,9 @@ type Env struct {
 	Net    *netx.Net
 	Now    func() time.Time
 	Log    *slog.Logger
+	// LabDir is the running built-in lab's folder (--lab), "" otherwise: config paths
+	// written lab:NAME (the lab's app log, lab:app.log) name files in it.
+	LabDir string
 }
 
 // Kind is one kind of probe: its name, its pane, the config section it reads (if any),

@@ -51,9 +51,9 @@ type ConditionKind struct {
 }
 
 // DefaultKinds are the conditions this package implements. Other packages add theirs:
-// Env{Kinds: append(runbook.DefaultKinds(), errlog.NoNewGroups, smoke.Passes)}.
+// Env{Kinds: append(runbook.DefaultKinds(), other)}.
 func DefaultKinds() []ConditionKind {
-	return []ConditionKind{EndpointKind, DNSKind, CertificateKind}
+	return []ConditionKind{EndpointKind, DNSKind, CertificateKind, ErrorsKind, SmokeKind}
 }
 
 // CheckSpec is a check: step after validation: one condition and how to poll it.

@@ -252,7 +252,7 @@ func TestConditionKindsPlugIn(t *testing.T) {
 	}
 	// Without the kind, the same runbook is refused at validation.
 	bad := runbookErr(t, "steps:\n  - check: {errors: {new_groups: 0}}\n", Env{})
-	if !strings.Contains(bad, "steps[0].check.errors: unknown key; known keys here: certificate, dns, endpoint, every, times, within") {
+	if !strings.Contains(bad, "steps[0].check.errors: unknown key; known keys here: certificate, dns, endpoint, every, no_new_errors, smoke, times, within") {
 		t.Errorf("unknown kind: %s", bad)
 	}
 }

@@ -68,27 +68,9 @@ func (c *endpointCond) Describe() string { return c.check.Info().Name + " is hea
 const endpointGrace = 2 * time.Second
 
 func (c *endpointCond) Poll(ctx context.Context, _ RunInfo) Observation {
-	info := c.check.Info()
-	timeout := info.Timeout
-	if timeout <= 0 {
-		timeout = config.DefaultTimeout
-	}
-	cctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	done := make(chan probes.Result, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- probes.Result{Err: fmt.Sprintf("the %s probe crashed (%v); this is a bug in launchready", info.Kind, p)}
-			}
-		}()
-		done <- c.check.Run(cctx)
-	}()
-	var res probes.Result
-	select {
-	case res = <-done:
-	case <-time.After(timeout + endpointGrace):
-		return Observation{Err: fmt.Sprintf("the %s probe did not return within %s", info.Kind, timeout)}
+	res, obs, ok := runOnce(ctx, c.check)
+	if !ok {
+		return obs
 	}
 	if res.Err != "" {
 		return Observation{Err: res.Err, Summary: res.Err}
@@ -104,4 +86,35 @@ func (c *endpointCond) Poll(ctx context.Context, _ RunInfo) Observation {
 		}
 	}
 	return Observation{OK: st != probes.StatusFail, Summary: strings.Trim(sum, " ·")}
+}
+
+// runOnce runs a check once under its timeout, recovering a panic and abandoning a probe
+// that outlives its deadline, as the runner does, so a broken probe cannot hang a runbook.
+// ok is false when the check could not run; obs then says why.
+func runOnce(ctx context.Context, check probes.Check) (res probes.Result, obs Observation, ok bool) {
+	info := check.Info()
+	timeout := info.Timeout
+	if timeout <= 0 {
+		timeout = config.DefaultTimeout
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan probes.Result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- probes.Result{Err: fmt.Sprintf("the %s probe crashed (%v); this is a bug in launchready", info.Kind, p)}
+			}
+		}()
+		done <- check.Run(cctx)
+	}()
+	select {
+	case res = <-done:
+	case <-time.After(timeout + endpointGrace):
+		return res, Observation{Err: fmt.Sprintf("the %s probe did not return within %s", info.Kind, timeout)}, false
+	}
+	if res.Err != "" {
+		return res, Observation{Err: res.Err, Summary: res.Err}, false
+	}
+	return res, Observation{}, true
 }

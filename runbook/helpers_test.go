@@ -287,6 +287,11 @@ func labEnv(t *testing.T, scenario string) (Env, *lab.Lab) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The example's endpoints section signs in with the lab's public test passwords
+	// (resolved after Build, which collects the sections' secret references).
+	if errs := cfg.Resolve(func(k string) (string, bool) { v, ok := sc.Env[k]; return v, ok }); len(errs) > 0 {
+		t.Fatal(errs)
+	}
 	return Env{Checks: checks, Net: n, Now: time.Now}, l
 }
 

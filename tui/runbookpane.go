@@ -232,14 +232,23 @@ func (p *runbookPane) handleDone(msg rbDoneMsg) tea.Cmd {
 	return p.load()
 }
 
-// startRun runs a runbook from its plan.
+// startRun runs a runbook from its plan. The errors check reads the logs first, so
+// what they already hold is not "new since the run started".
 func (p *runbookPane) startRun(rb *runbook.Runbook) tea.Cmd {
-	return p.begin(rb.Name, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) { return e.Run(ctx, rb) })
+	checks := p.o.Engine.Env.Checks
+	return p.begin(rb.Name, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) {
+		runbook.PrimeErrors(ctx, checks)
+		return e.Run(ctx, rb)
+	})
 }
 
 // resumeRun takes up the newest unfinished run.
 func (p *runbookPane) resumeRun(name string) tea.Cmd {
-	return p.begin(name, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) { return e.Resume(ctx) })
+	checks := p.o.Engine.Env.Checks
+	return p.begin(name, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) {
+		runbook.PrimeErrors(ctx, checks)
+		return e.Resume(ctx)
+	})
 }
 
 func (p *runbookPane) begin(name string, f startFunc) tea.Cmd {

@@ -51,11 +51,13 @@ the DNS resolver is down) also exits 1, unless --fail-on none.`,
 				return err
 			}
 			defer s.Close()
+			runner := s.Runner(time.Now)
+			s.Record(runner) // every result goes to the history database too
 			for _, n := range s.Notes {
 				fmt.Fprintln(cmd.ErrOrStderr(), "note:", n)
 			}
 			start := time.Now()
-			results := s.Runner(time.Now).Sweep(cmd.Context())
+			results := runner.Sweep(cmd.Context())
 			rep := report.New(s.Config.Product, s.Config.Domain, start, time.Since(start), results)
 			s.Log.Info("sweep done", "checks", len(results), "findings", len(rep.Findings), "state", rep.State)
 			if asJSON {

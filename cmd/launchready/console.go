@@ -13,6 +13,7 @@ import (
 	"github.com/launchready/launchready/internal/demo"
 	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/kinds"
 	"github.com/launchready/launchready/runbook"
 	"github.com/launchready/launchready/tui"
@@ -79,6 +80,7 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 	}
 	defer cleanup()
 	opts.Runbooks = rbo
+	opts.ErrorGroupsSince = errorGroupsSince(s.Checks)
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if s.Lab != nil && co.drip > 0 {
@@ -122,4 +124,32 @@ func consoleRunbooks(s *setup.Session, co consoleOpts) (*tui.RunbookOptions, fun
 	}
 	o.Engine = runbook.Options{Store: runbook.NewStore(stateDir), Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Log: s.Log}
 	return o, cleanup, nil
+}
+
+// newGroupser is the errors pane's check: the error groups first seen since a time.
+type newGroupser interface {
+	NewGroupsSince(t time.Time) []errlog.Group
+}
+
+// errorGroupsSince feeds the stepper's "since start" line from the errors checks of the
+// session, nil when the config watches no logs.
+func errorGroupsSince(checks []probes.Check) tui.ErrorGroupsSince {
+	var srcs []newGroupser
+	for _, c := range checks {
+		if g, ok := c.(newGroupser); ok {
+			srcs = append(srcs, g)
+		}
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	return func(t time.Time) ([]string, bool) {
+		var titles []string
+		for _, src := range srcs {
+			for _, g := range src.NewGroupsSince(t) {
+				titles = append(titles, g.Title)
+			}
+		}
+		return titles, true
+	}
 }

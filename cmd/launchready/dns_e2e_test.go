@@ -18,7 +18,7 @@ func TestDNSExportThenDiff(t *testing.T) {
 	for _, format := range []string{"yaml", "zone"} {
 		file := filepath.Join(dir, "dns-map."+format)
 		_, stderr, code := launch(t, nil, "dns", "export", "--lab=healthy", "--format", format, "-o", file)
-		if code != exitOK || !strings.Contains(stderr, "wrote 17 records at 12 names of acme.example to "+file) {
+		if code != exitOK || !strings.Contains(stderr, "wrote 18 records at 13 names of acme.example to "+file) {
 			t.Fatalf("export %s: exit %d\n%s", format, code, stderr)
 		}
 		out, stderr, code := launch(t, nil, "dns", "diff", file, "--lab=healthy")

@@ -285,6 +285,7 @@ records its result and carries on, rolls back or abandons.`,
 				return nil
 			}
 			return driveEngine(cmd, opts, stdin, f.yes, decision, runbook.Cancel, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) {
+				runbook.PrimeErrors(ctx, s.Checks) // the logs' backlog is not "new since the run"
 				return e.Run(ctx, rb)
 			})
 		},
@@ -328,6 +329,7 @@ continues.`,
 			}
 			opts := runbook.Options{Store: st, Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Inputs: given, Log: s.Log}
 			return driveEngine(cmd, opts, stdin, f.yes, decision, runbook.Continue, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) {
+				runbook.PrimeErrors(ctx, s.Checks)
 				return e.Resume(ctx)
 			})
 		},

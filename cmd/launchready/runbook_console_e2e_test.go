@@ -59,7 +59,8 @@ func TestDemoDeployFailsItsHealthCheckAndIsRolledBackInTmux(t *testing.T) {
 		t.Errorf("the failed step should be marked:\n%s", failed)
 	}
 	s.keys("b")
-	done := s.waitFor("the roll back", 20*time.Second, "deploy rolled back", "↩ 3 Switch traffic to the release", "rolled back: step 4 (Wait for the API) failed", "transcript")
+	done := s.waitFor("the roll back", 20*time.Second, "deploy rolled back", "↩ 3 Switch traffic to the release", "rolled back: step 4 (Wait for the API) failed", "transcript",
+		"errors: ✔ no new groups")
 	t.Logf("rolled back:\n%s", done)
 	for _, screen := range []string{waiting, failed, done} {
 		if strings.Contains(screen, secret[:6]) {

@@ -61,7 +61,11 @@ func (p project) run(t *testing.T, stdin string, env []string, args ...string) (
 func (p project) command(stdin string, env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(binary, append(args, "--config", p.config, "--state", p.state)...)
 	cmd.Dir = p.dir
-	cmd.Env = append([]string{"HOME=" + p.dir, "PATH=" + os.Getenv("PATH"), "USER=sam", "SSH_CONNECTION=10.0.0.7 52311 10.0.0.5 22"}, env...)
+	// The example config's endpoints section references the lab's test secrets; outside
+	// --lab they must come from the environment like any real secret.
+	labSecrets := []string{"LAUNCHREADY_LAB_MEMBER_PASSWORD=m", "LAUNCHREADY_LAB_ADMIN_PASSWORD=a",
+		"LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=s", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=g"}
+	cmd.Env = append(append([]string{"HOME=" + p.dir, "PATH=" + os.Getenv("PATH"), "USER=sam", "SSH_CONNECTION=10.0.0.7 52311 10.0.0.5 22"}, labSecrets...), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	return cmd
 }

@@ -35,6 +35,7 @@ type Config struct {
 	Checks       Checks  `yaml:"checks"`
 	// Runbooks says where the deploy, rollback and rotation runbooks live.
 	Runbooks Runbooks `yaml:"runbooks"`
+	History  History  `yaml:"history"`
 
 	// Pane sections (dns, tls, email, endpoints, errors) are kept as YAML nodes and
 	// decoded by the probe kinds that own them, so adding a pane never touches this file.
@@ -97,6 +98,15 @@ func (c *Config) RunbooksDir() string {
 	}
 	return c.Path(c.Runbooks.Dir)
 }
+
+// History is how long check results are kept in the state folder's history database.
+type History struct {
+	// RetentionDays is how many days of results are kept; older ones are pruned hourly.
+	RetentionDays int `yaml:"retention_days"`
+}
+
+// DefaultRetentionDays covers launch week and the week after.
+const DefaultRetentionDays = 14
 
 // Defaults for the runner: every minute, as the roadmap asks of uptime checks; ten seconds
 // is long enough for a slow first TLS handshake and short enough to call a site down.

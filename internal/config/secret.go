@@ -67,7 +67,15 @@ var ErrSecretMissing = errors.New("secret reference points at nothing")
 // getenv is a parameter so tests do not depend on the process environment.
 func (c *Config) Resolve(getenv func(string) (string, bool)) Errors {
 	var errs Errors
+	// A section decoded by two readers registers its secrets twice: resolve, and report,
+	// each key path once.
+	done := map[string]*Secret{}
 	for _, s := range c.secrets {
+		if first, ok := done[s.path]; ok && s.path != "" {
+			s.value, s.set = first.value, first.set
+			continue
+		}
+		done[s.path] = s
 		r, err := parseRef(s.Ref)
 		if err != nil {
 			errs = append(errs, c.errorAt(s.path, err.Error(), ""))

@@ -25,6 +25,9 @@ func (c *Config) applyDefaults() {
 	if c.Checks.Concurrency == 0 {
 		c.Checks.Concurrency = DefaultConcurrency
 	}
+	if c.History.RetentionDays == 0 {
+		c.History.RetentionDays = DefaultRetentionDays
+	}
 	c.Domain = strings.TrimSuffix(strings.ToLower(c.Domain), ".")
 	if c.Product == "" {
 		c.Product = c.Domain
@@ -84,6 +87,9 @@ func (c *Config) validate() Errors {
 	}
 	if c.Checks.Concurrency < 1 || c.Checks.Concurrency > 256 {
 		add("checks.concurrency", fmt.Sprintf("%d is out of range", c.Checks.Concurrency), "use 1 to 256; 16 is the default")
+	}
+	if c.History.RetentionDays < 1 || c.History.RetentionDays > 3650 {
+		add("history.retention_days", fmt.Sprintf("%d is out of range", c.History.RetentionDays), "keep 1 to 3650 days of history; 14 is the default")
 	}
 	sortErrors(errs)
 	return errs

@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/internal/paths"
+	"github.com/launchready/launchready/internal/store"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/kinds"
 	"github.com/launchready/launchready/probes/lab"
@@ -48,6 +50,8 @@ type Session struct {
 	Log      *slog.Logger
 	Notes    []string // things worth saying that are not errors
 	closers  []func() error
+	history  *store.Store
+	now      func() time.Time
 }
 
 // ErrConfig marks errors that are the config's or the command line's fault (exit 2).
@@ -62,7 +66,7 @@ func Open(o Options) (_ *Session, err error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Session{}
+	s := &Session{now: o.Now}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -77,6 +81,7 @@ func Open(o Options) (_ *Session, err error) {
 		if err := s.startLab(o.Lab); err != nil {
 			return nil, err
 		}
+		o.Getenv = labEnv(o.Getenv, s.Lab.Env)
 	}
 	if o.Resolver != "" {
 		cfg.Network.Resolvers = []string{o.Resolver}
@@ -91,6 +96,9 @@ func Open(o Options) (_ *Session, err error) {
 	}
 	s.openLog(o)
 	env := probes.Env{Config: cfg, Net: s.Net, Now: o.Now, Log: s.Log}
+	if s.Lab != nil {
+		env.LabDir = s.Lab.Dir
+	}
 	if s.Checks, err = kinds.Registry().Build(env, o.Only); err != nil {
 		return nil, configErr(err)
 	}
@@ -110,6 +118,24 @@ func Open(o Options) (_ *Session, err error) {
 		}
 	}
 	return s, nil
+}
+
+// labEnv lets env: references to the lab's public test values (the test users'
+// passwords, the webhook secrets, all named LAUNCHREADY_LAB_...) resolve under --lab with
+// nothing exported, so `check --lab` works on a bare install. Only --lab does this, only
+// for names with the lab prefix, and only where the real environment does not set them;
+// a config still cannot hold a literal secret.
+func labEnv(getenv func(string) (string, bool), values map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		if v, ok := getenv(k); ok && v != "" {
+			return v, true
+		}
+		if strings.HasPrefix(k, lab.EnvPrefix) {
+			v, ok := values[k]
+			return v, ok
+		}
+		return "", false
+	}
 }
 
 func loadConfig(o Options) (*config.Config, error) {

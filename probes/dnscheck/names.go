@@ -1,6 +1,7 @@
 package dnscheck
 
 import (
+	"github.com/launchready/launchready/probes/mailauth"
 	"slices"
 
 	"github.com/launchready/launchready/internal/config"
@@ -33,6 +34,10 @@ func KnownNames(cfg *config.Config, st Settings) []string {
 	}
 	for _, n := range st.Names {
 		add(n)
+	}
+	// The email pane's names: DKIM selectors from email.dkim_selectors, per sending domain.
+	for _, n := range mailauth.DNSNames(cfg) {
+		add(fqdn(n))
 	}
 	return out
 }

@@ -2,18 +2,16 @@ package httpcheck
 
 import (
 	"context"
-	"crypto/tls"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/httpdiag"
 	"github.com/launchready/launchready/probes/netx"
 )
 
@@ -39,31 +37,9 @@ type check struct {
 
 func (c *check) Info() probes.CheckInfo { return c.info }
 
-// timing is the split of one request's latency, from httptrace.
-type timing struct {
-	start, dnsStart, dnsDone, connStart, connDone, tlsStart, tlsDone, firstByte time.Time
-}
-
-func (t *timing) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		DNSStart:             func(httptrace.DNSStartInfo) { t.dnsStart = time.Now() },
-		DNSDone:              func(httptrace.DNSDoneInfo) { t.dnsDone = time.Now() },
-		ConnectStart:         func(string, string) { t.connStart = time.Now() },
-		ConnectDone:          func(string, string, error) { t.connDone = time.Now() },
-		TLSHandshakeStart:    func() { t.tlsStart = time.Now() },
-		TLSHandshakeDone:     func(tls.ConnectionState, error) { t.tlsDone = time.Now() },
-		GotFirstResponseByte: func() { t.firstByte = time.Now() },
-	}
-}
-
-func ms(a, b time.Time) float64 {
-	if a.IsZero() || b.IsZero() {
-		return 0
-	}
-	return float64(b.Sub(a).Microseconds()) / 1000
-}
-
 func (c *check) Run(ctx context.Context) probes.Result {
+	ctx, cancel := httpdiag.Deadline(ctx, c.client)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 	if err != nil {
 		return probes.Result{Err: fmt.Sprintf("cannot build a request for %s: %v", c.url, err)}
@@ -72,47 +48,43 @@ func (c *check) Run(ctx context.Context) probes.Result {
 	for _, s := range c.secret {
 		req.Header.Set(s.name, s.ref.Value())
 	}
-	var t timing
-	req = req.WithContext(httptrace.WithClientTrace(ctx, t.trace()))
-	t.start = time.Now()
+	var t httpdiag.Timing
+	req = req.WithContext(httptrace.WithClientTrace(ctx, t.Trace()))
+	t.Start()
 	resp, err := c.client.Do(req)
 	if err != nil {
-		total := time.Since(t.start)
+		total := t.Stop()
 		// Our own resolver failing says nothing about the product: every host would look
 		// down at once. That is "could not run", not a finding against the site.
-		var se *netx.ServerError
-		if errors.As(err, &se) {
-			return probes.Result{Err: unwrapURL(err).Error(), Latency: total}
+		if netx.IsResolverDown(err) {
+			return probes.Result{Err: httpdiag.Unwrap(err).Error(), Latency: total}
 		}
 		return probes.Result{
-			Summary:  "unreachable: " + describe(err),
+			Summary:  "unreachable: " + httpdiag.Describe(err),
 			Latency:  total,
 			Findings: []probes.Finding{c.unreachable(err, total)},
 			Metrics:  map[string]float64{"status": 0, "latency_ms": float64(total.Microseconds()) / 1000},
 		}
 	}
 	_, _, readErr := netx.ReadLimited(resp.Body, bodyLimit)
+	readErr = httpdiag.CutOff(ctx, readErr)
 	resp.Body.Close()
-	end := time.Now()
-	total := end.Sub(t.start)
+	total := t.Stop()
 	res := probes.Result{
 		Latency: total,
 		Summary: fmt.Sprintf("%d %s · %s", resp.StatusCode, http.StatusText(resp.StatusCode), roundMs(total)),
 		Metrics: map[string]float64{
 			"status":     float64(resp.StatusCode),
-			"latency_ms": float64(total.Microseconds()) / 1000,
-			"dns_ms":     ms(t.dnsStart, t.dnsDone),
-			"connect_ms": ms(t.connStart, t.connDone),
-			"tls_ms":     ms(t.tlsStart, t.tlsDone),
-			"ttfb_ms":    ms(t.start, t.firstByte),
+			"latency_ms": httpdiag.Ms(total),
 		},
 	}
-	ev := evidence(req, resp, total)
+	t.Split().Metrics(res.Metrics)
+	ev := httpdiag.Evidence(http.MethodGet, req.URL.String(), resp, total)
 	if f, ok := c.statusFinding(resp, ev); ok {
 		res.Findings = append(res.Findings, f)
 	}
 	if readErr != nil {
-		why := describe(readErr)
+		why := httpdiag.Describe(readErr)
 		res.Findings = append(res.Findings, c.finding("http.body-timeout", probes.High, c.impact(),
 			fmt.Sprintf("%s stalls mid-response (%s)", c.what(), why),
 			fmt.Sprintf("%s sent its headers but the body did not complete: %s.", c.url, why),
@@ -126,28 +98,7 @@ func (c *check) Run(ctx context.Context) probes.Result {
 	return res
 }
 
-func roundMs(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
-
-// shownHeaders are response headers that help diagnose and carry no member data.
-var shownHeaders = []string{"Server", "Content-Type", "Location", "Cache-Control", "Cf-Cache-Status", "Cf-Ray", "Age", "X-Cache", "Via", "Retry-After"}
-
-func evidence(req *http.Request, resp *http.Response, total time.Duration) []string {
-	ev := []string{fmt.Sprintf("GET %s -> %s %s · %s", req.URL, resp.Proto, resp.Status, roundMs(total))}
-	for _, h := range shownHeaders {
-		if v := resp.Header.Get(h); v != "" {
-			ev = append(ev, strings.ToLower(h)+": "+v)
-		}
-	}
-	if n := len(resp.Header.Values("Set-Cookie")); n > 0 {
-		ev = append(ev, fmt.Sprintf("set-cookie: %d cookie(s), values not shown", n))
-	}
-	return ev
-}
+func roundMs(d time.Duration) string { return httpdiag.Round(d) }
 
 // impact says what a host being down costs, by what the host is for.
 func (c *check) impact() probes.Impact {
@@ -178,28 +129,19 @@ func (c *check) downSeverity() probes.Severity {
 }
 
 func (c *check) unreachable(err error, total time.Duration) probes.Finding {
-	why := describe(err)
+	why := httpdiag.Describe(err)
 	title := c.what() + " unreachable: " + why
 	fix := fmt.Sprintf("Check that the service for %s is running and listening, and that DNS for %s points at it; then try: curl -sv %s",
 		c.host.Name, c.host.Name, c.url)
 	id := "http.unreachable"
-	if isTLSError(err) {
+	if httpdiag.IsTLSError(err) {
 		id = "http.tls-error"
 		title = c.what() + " HTTPS fails: " + why
 		fix = fmt.Sprintf("Members see a certificate warning or nothing at all. Renew or reissue the certificate for %s so it covers the name and chains to a trusted root; the Certificates pane has the detail.", c.host.Name)
 	}
 	return c.finding(id, c.downSeverity(), c.impact(), title,
-		fmt.Sprintf("GET %s failed after %s: %v.", c.url, roundMs(total), unwrapURL(err)),
+		fmt.Sprintf("GET %s failed after %s: %v.", c.url, roundMs(total), httpdiag.Unwrap(err)),
 		why, c.expectText(), fix, []string{fmt.Sprintf("GET %s -> no response after %s", c.url, roundMs(total))})
-}
-
-// unwrapURL drops net/http's `Get "URL":` prefix, which repeats what the detail says.
-func unwrapURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 func (c *check) expectText() string {

@@ -5,6 +5,8 @@ package kinds
 import (
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/dnscheck"
+	"github.com/launchready/launchready/probes/endpoint"
+	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/httpcheck"
 	"github.com/launchready/launchready/probes/mailauth"
 	"github.com/launchready/launchready/probes/tlscheck"
@@ -17,5 +19,7 @@ func Registry() *probes.Registry {
 		tlscheck.Kind,
 		dnscheck.Kind,
 		mailauth.Kind,
+		endpoint.Kind,
+		errlog.Kind,
 	)
 }

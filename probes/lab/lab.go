@@ -13,6 +13,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -51,9 +52,14 @@ type Lab struct {
 	LogFile string
 	// Dir holds the lab's files.
 	Dir string
+	// Env is the scenario's lab-only values for env: secret references
+	// (Scenario.Env); `--lab` resolves references from it when the real
+	// environment does not set them.
+	Env map[string]string
 
 	name   string
 	tables map[tableKey]*routeTable
+	auth   *auth
 	web    []*webServer
 	closed []*closedPort
 	dns    *dnsServer
@@ -105,7 +111,13 @@ func Start(sc Scenario, dir string) (*Lab, error) {
 		name:      sc.Name,
 		tables:    map[tableKey]*routeTable{},
 		done:      make(chan struct{}),
+		Env:       maps.Clone(sc.Env),
 	}
+	var routes []Route
+	for _, s := range sc.Sites {
+		routes = append(append(routes, s.HTTPS...), s.HTTP...)
+	}
+	l.auth = newAuth(sc.Users, routes)
 	if err := os.WriteFile(l.CAFile, ca.rootPEM(), 0o600); err != nil {
 		return nil, fmt.Errorf("lab: writing the CA file: %w", err)
 	}
@@ -145,7 +157,7 @@ func (l *Lab) startSite(ca *authority, s Site) error {
 			MinVersion:   s.Cert.MinTLS,
 			MaxVersion:   s.Cert.MaxTLS,
 		}
-		if err := l.serve(host, true, newRouteTable(s.HTTPS, "", l.done), conf); err != nil {
+		if err := l.serve(host, true, l.table(s.HTTPS, ""), conf); err != nil {
 			return err
 		}
 	}
@@ -156,7 +168,14 @@ func (l *Lab) startSite(ca *authority, s Site) error {
 	if len(s.HTTP) == 0 {
 		upgrade = host
 	}
-	return l.serve(host, false, newRouteTable(s.HTTP, upgrade, l.done), nil)
+	return l.serve(host, false, l.table(s.HTTP, upgrade), nil)
+}
+
+// table makes a listener's routes, sharing the lab's accounts and sessions.
+func (l *Lab) table(routes []Route, upgradeTo string) *routeTable {
+	t := newRouteTable(routes, upgradeTo, l.done)
+	t.auth = l.auth
+	return t
 }
 
 func (l *Lab) serve(host string, https bool, t *routeTable, conf *tls.Config) error {

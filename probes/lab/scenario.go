@@ -33,6 +33,13 @@ type Scenario struct {
 	// LogLines is the application log's initial content, one entry per line
 	// written (an entry may itself hold newlines, e.g. a stack trace).
 	LogLines []string
+	// Users are the accounts Login routes accept and Auth routes recognise.
+	Users []User
+	// Env holds lab-only values for env: secret references (the test users'
+	// passwords, webhook signing secrets), so the example config's references
+	// resolve under `--lab` with nothing exported. Names start with EnvPrefix.
+	// They are public test values, printed in this file, never real secrets.
+	Env map[string]string
 	// Now is the moment certificate validity windows are relative to; zero
 	// means time.Now() at Start. Tests with a frozen clock set it so "expires
 	// in 5 days" reads the same on every run.
@@ -95,6 +102,16 @@ type Route struct {
 	Location string
 	// Delay holds the answer back, to stage slow endpoints and timeouts.
 	Delay time.Duration
+	// Auth restricts the route to signed-in users (the session cookie a Login
+	// route set): RoleMember for any user, RoleAdmin for admins. Anonymous
+	// requests get 302 to /login, users without the role 403. In Body,
+	// "{{user}}" becomes the signed-in user's email, so member pages show
+	// member data a privacy check can look for.
+	Auth string
+	// Login makes the route the sign-in endpoint; see Login.
+	Login *Login
+	// Webhook makes the route a signed-webhook receiver; see Webhook.
+	Webhook *Webhook
 }
 
 // CertSpec describes the certificate a site serves, in the terms of the faults
@@ -147,6 +164,16 @@ func (sc Scenario) validate() error {
 	if _, ok := dns.IsDomainName(sc.Domain); !ok {
 		return fmt.Errorf("scenario %q: Domain %q is not a domain name", sc.Name, sc.Domain)
 	}
+	for name := range sc.Env {
+		if !strings.HasPrefix(name, EnvPrefix) {
+			return fmt.Errorf("scenario %q: Env %q: lab values must be named %s...: they must never shadow a real secret's variable", sc.Name, name, EnvPrefix)
+		}
+	}
+	for _, u := range sc.Users {
+		if u.Email == "" || (u.Role != RoleMember && u.Role != RoleAdmin) {
+			return fmt.Errorf("scenario %q: user %q: needs an Email and Role %q or %q", sc.Name, u.Email, RoleMember, RoleAdmin)
+		}
+	}
 	seen := map[string]bool{}
 	for i, s := range sc.Sites {
 		where := fmt.Sprintf("scenario %q: site %d (%q)", sc.Name, i, s.Host)
@@ -190,6 +217,16 @@ func (r Route) validate() error {
 		return fmt.Errorf("%w %q: negative Delay", ErrBadRoute, r.Path)
 	case r.Method != "" && strings.ContainsAny(r.Method, " \t/"):
 		return fmt.Errorf("%w %q: Method %q is not a method", ErrBadRoute, r.Path, r.Method)
+	case r.Auth != "" && r.Auth != RoleMember && r.Auth != RoleAdmin:
+		return fmt.Errorf("%w %q: Auth %q: use %q or %q", ErrBadRoute, r.Path, r.Auth, RoleMember, RoleAdmin)
+	case r.Login != nil && r.Auth != "":
+		return fmt.Errorf("%w %q: a Login route cannot also need Auth", ErrBadRoute, r.Path)
+	case r.Webhook != nil && (r.Login != nil || r.Auth != ""):
+		return fmt.Errorf("%w %q: a Webhook route is signed, not signed in: drop Login/Auth", ErrBadRoute, r.Path)
+	case r.Webhook != nil:
+		if err := r.Webhook.signer().Validate(); err != nil {
+			return fmt.Errorf("%w %q: Webhook: %v", ErrBadRoute, r.Path, err)
+		}
 	}
 	return nil
 }

@@ -90,12 +90,12 @@ func healthy() Scenario {
 			},
 			{
 				Host: "app.acme.example",
-				HTTPS: []Route{
-					htmlRoute("/", appHome),
-					htmlRoute("/login", appLogin),
+				HTTPS: append([]Route{
+					withHeaders(htmlRoute("/", appHome), map[string]string{"Cache-Control": "public, max-age=300"}),
+					withHeaders(htmlRoute("/login", appLogin), securityHeaders),
 					htmlRoute("/signup", appSignup),
 					jsonRoute("/healthz", 200, `{"status":"ok"}`),
-				},
+				}, endpointRoutes()...),
 			},
 			{
 				Host: "api.acme.example",
@@ -117,6 +117,8 @@ func healthy() Scenario {
 			mtaSTSSite(), // email pane (issue 5)
 		},
 		LogLines: calmLog(),
+		Users:    labUsers(),
+		Env:      labEnv(),
 	}
 }
 
@@ -139,6 +141,7 @@ func demo() Scenario {
 		"(7) the SPF record of acme.example adds a newsletter and a helpdesk tool whose nested includes " +
 		"bring evaluation to 12 DNS lookups (limit 10: permerror), and neither is an approved sender; " +
 		"(8) DMARC is p=none with no rua (no enforcement, no reports). " +
+		endpointFaultsDescription +
 		"Everything else is as in healthy."
 
 	// (1) API health failing.
@@ -177,6 +180,8 @@ func demo() Scenario {
 	sc.setRecordsOfType(acmeDomain, "@", "CAA", `@ 3600 IN CAA 0 issue "pki.goog"`)
 	// (7) and (8): email faults (issue 5).
 	demoEmailFaults(&sc)
+	// (9)-(13) Endpoints pane faults; see endpointFaults.
+	sc.endpointFaults()
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
@@ -371,8 +376,9 @@ func (sc *Scenario) certificateFaults() {
 		sc.Sites[i].HTTP = []Route{{Path: "/*", Status: 200, Body: appHomeMixed,
 			Headers: map[string]string{"Content-Type": "text/html; charset=utf-8"}}}
 	}
-	sc.setRoute("app.acme.example", Route{Path: "/", Status: 200, Body: appHomeMixed,
-		Headers: map[string]string{"Content-Type": "text/html; charset=utf-8"}})
+	// The home page keeps the app's security and caching headers: only HSTS is missing.
+	sc.setRoute("app.acme.example", withHeaders(Route{Path: "/", Status: 200, Body: appHomeMixed,
+		Headers: map[string]string{"Content-Type": "text/html; charset=utf-8"}}, securityHeaders))
 }
 
 // appHomeMixed is the app's home page with two http:// resources: a chat widget's

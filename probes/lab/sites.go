@@ -25,10 +25,13 @@ type routeTable struct {
 	upgradeTo string
 	// done is closed by Lab.Close, so delayed answers give up at once.
 	done <-chan struct{}
+	// auth is the lab's accounts and sessions, for Login and Auth routes; the
+	// lab sets one shared by all its listeners.
+	auth *auth
 }
 
 func newRouteTable(routes []Route, upgradeTo string, done <-chan struct{}) *routeTable {
-	t := &routeTable{upgradeTo: upgradeTo, done: done}
+	t := &routeTable{upgradeTo: upgradeTo, done: done, auth: newAuth(nil, nil)}
 	for _, r := range routes {
 		t.set(r)
 	}
@@ -107,6 +110,24 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 	}
+	if r.Login != nil {
+		t.auth.login(w, req, r)
+		return
+	}
+	if r.Webhook != nil && !r.Webhook.accept(req) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"error":"webhook signature verification failed"}`)
+		return
+	}
+	body := r.Body
+	if r.Auth != "" {
+		u, answered := t.auth.deny(w, req, r)
+		if answered {
+			return
+		}
+		body = strings.ReplaceAll(body, "{{user}}", u.Email)
+	}
 	h := w.Header()
 	for k, v := range r.Headers {
 		h.Set(k, v)
@@ -114,11 +135,11 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if r.Location != "" {
 		h.Set("Location", r.Location)
 	}
-	if h.Get("Content-Type") == "" && (strings.HasPrefix(r.Body, "{") || strings.HasPrefix(r.Body, "[")) {
+	if h.Get("Content-Type") == "" && (strings.HasPrefix(body, "{") || strings.HasPrefix(body, "[")) {
 		h.Set("Content-Type", "application/json")
 	}
 	w.WriteHeader(r.status())
-	_, _ = io.WriteString(w, r.Body)
+	_, _ = io.WriteString(w, body)
 }
 
 // webServer is one listener: a site's HTTPS or plain HTTP port.

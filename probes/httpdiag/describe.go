@@ -1,4 +1,8 @@
-package httpcheck
+// Package httpdiag is what HTTP probes share to explain a request: why it failed in the
+// few words an operator needs, the latency split from httptrace, and evidence lines that
+// show diagnostic headers and never member data or cookies. The uptime probe (httpcheck)
+// and the endpoints pane (endpoint) both use it, so they describe a failure the same way.
+package httpdiag
 
 import (
 	"context"
@@ -14,9 +18,9 @@ import (
 	"github.com/launchready/launchready/probes/netx"
 )
 
-// describe turns a request error into the few words an operator needs ("connection
+// Describe turns a request error into the few words an operator needs ("connection
 // refused by 127.0.0.1:443", "timed out", "certificate expired"), not Go's nested chain.
-func describe(err error) string {
+func Describe(err error) string {
 	var (
 		ue       *url.Error
 		unknown  x509.UnknownAuthorityError
@@ -89,14 +93,23 @@ func describeLookup(le *netx.LookupError) string {
 	return "DNS lookup failed"
 }
 
+// Unwrap drops net/http's `Get "URL":` prefix, which repeats what a finding's detail says.
+func Unwrap(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// isTLSError says whether the failure is the certificate or handshake rather than the
+// IsTLSError says whether the failure is the certificate or handshake rather than the
 // network: members then see a browser warning, not a dead site.
-func isTLSError(err error) bool {
+func IsTLSError(err error) bool {
 	var (
 		unknown  x509.UnknownAuthorityError
 		hostname x509.HostnameError

@@ -1,0 +1,92 @@
+package setup
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/launchready/launchready/internal/store"
+	"github.com/launchready/launchready/probes"
+)
+
+// session opens a session on a config whose one host is a loopback test server, with the
+// given state folder.
+func session(t *testing.T, state string) *Session {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(200) }))
+	t.Cleanup(srv.Close)
+	cfg := filepath.Join(t.TempDir(), "launchready.yaml")
+	text := fmt.Sprintf("domain: acme.example\ncanonical_url: https://app.acme.example/\nhosts:\n  - {name: app.acme.example, url: %q}\n", srv.URL+"/")
+	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Only the endpoints pane: the other panes would ask the system's resolver about
+	// acme.example, and tests never leave loopback.
+	s, err := Open(Options{ConfigFlag: cfg, StateFlag: state, Only: []probes.Pane{probes.PaneEndpoints}, Getenv: func(string) (string, bool) { return "", false }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestDamagedHistoryKeepsChecksRunningInMemory(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	if err := os.WriteFile(filepath.Join(state, "history.db"), []byte(strings.Repeat("garbage ", 1000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := session(t, state)
+	r := s.Runner(time.Now)
+	h := s.Record(r)
+	notes := strings.Join(s.Notes, "\n")
+	if !strings.Contains(notes, "damaged") || !strings.Contains(notes, "in memory") || !strings.Contains(notes, ".broken") {
+		t.Errorf("notes do not explain the damaged history and the fallback:\n%s", notes)
+	}
+	if h.Path() != "" {
+		t.Errorf("history should be in memory, is %q", h.Path())
+	}
+	res := r.Sweep(t.Context())
+	if len(res) != 1 || res[0].Status != "ok" {
+		t.Fatalf("the checks must run regardless: %+v", res)
+	}
+	if err := h.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	u, err := h.Uptime(res[0].Check, time.Now().Add(-time.Hour), time.Now().Add(time.Second))
+	if err != nil || u != (store.Uptime{Up: 1, Total: 1}) {
+		t.Errorf("in-memory history: %+v %v", u, err)
+	}
+}
+
+func TestSecondSessionReadsHistory(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	first := session(t, state)
+	r := first.Runner(time.Now)
+	h1 := first.Record(r)
+	if h1.ReadOnly() || h1.Path() != filepath.Join(state, "history.db") {
+		t.Fatalf("first session: %s", h1.Where())
+	}
+	res := r.Sweep(t.Context())
+	if err := h1.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	second := session(t, state)
+	h2 := second.History()
+	if !h2.ReadOnly() || !strings.Contains(strings.Join(second.Notes, "\n"), "read-only") {
+		t.Errorf("second session should read: %s, notes %v", h2.Where(), second.Notes)
+	}
+	u, err := h2.Uptime(res[0].Check, time.Now().Add(-time.Hour), time.Now().Add(time.Second))
+	if err != nil || u.Total != 1 {
+		t.Errorf("second session does not see the first's history: %+v %v", u, err)
+	}
+	if second.History() != h2 {
+		t.Error("History must return the same store on every call")
+	}
+}

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// schemaVersion is bumped when the tables change; init refuses a newer database rather
+// than misread it.
+const schemaVersion = 1
+
+// The results table is clustered on (check, time) (WITHOUT ROWID): every query the console
+// makes is "one check, a time range", which then reads consecutive pages, and no separate
+// index doubles the file's size. Times are Unix microseconds. status is 0 ok, 1 warn,
+// 2 fail, 3 error; up is 1 up, 0 down, NULL when availability does not apply (a check
+// that could not run, a DNS or email check). findings is "id/severity" joined by ",",
+// NULL when there were none.
+const schema = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checks (
+	id     INTEGER PRIMARY KEY,
+	name   TEXT NOT NULL UNIQUE,
+	kind   TEXT NOT NULL,
+	pane   TEXT NOT NULL,
+	target TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS results (
+	check_id   INTEGER NOT NULL,
+	ts         INTEGER NOT NULL,
+	status     INTEGER NOT NULL,
+	up         INTEGER,
+	latency_us INTEGER NOT NULL,
+	error      TEXT,
+	summary    TEXT,
+	findings   TEXT,
+	worst      INTEGER,
+	PRIMARY KEY (check_id, ts)
+) WITHOUT ROWID;
+`
+
+// init creates the tables inside an IMMEDIATE transaction: taking the write lock at open
+// is how a database another program holds locked is found now, with a clear error, rather
+// than at the first result.
+func (s *Store) init() error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	commit := false
+	defer func() {
+		if !commit {
+			_, _ = conn.ExecContext(ctx, "ROLLBACK")
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, schema); err != nil {
+		return err
+	}
+	var v string
+	switch err := conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema'`).Scan(&v); {
+	case err == nil:
+		if n, _ := strconv.Atoi(v); n > schemaVersion {
+			return fmt.Errorf("written by a newer launchready (history schema %s, this one reads %d); upgrade launchready or use another --state", v, schemaVersion)
+		}
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)`, strconv.Itoa(schemaVersion)); err != nil {
+			return err
+		}
+	default:
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	commit = true
+	return nil
+}

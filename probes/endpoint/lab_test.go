@@ -1,0 +1,99 @@
+package endpoint
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/launchready/launchready/examples"
+	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/lab"
+	"github.com/launchready/launchready/probes/netx"
+)
+
+// sweepExample runs the example config's endpoints section against a lab scenario, as
+// `launchready check --lab` does, and returns the results by check name.
+func sweepExample(t *testing.T, scenario string) map[string]probes.Result {
+	t.Helper()
+	sc, ok := lab.ScenarioByName(scenario)
+	if !ok {
+		t.Fatalf("no scenario %q", scenario)
+	}
+	l, err := lab.Start(sc, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	cfg, err := config.Parse(examples.Config, filepath.Join(t.TempDir(), "launchready.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := netx.New(netx.Config{Resolvers: []string{l.DNSAddr}, ConnectTo: l.ConnectTo, CAFile: l.CAFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks, err := Kind.Build(probes.Env{Config: cfg, Net: n, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := cfg.Resolve(func(k string) (string, bool) { v, ok := l.Env[k]; return v, ok }); len(errs) > 0 {
+		t.Fatalf("the example's secrets must all be lab values: %v", errs)
+	}
+	out := map[string]probes.Result{}
+	for _, r := range probes.NewRunner(checks, probes.RunnerOptions{Timeout: 5 * time.Second}).Sweep(context.Background()) {
+		out[r.Check] = r
+	}
+	return out
+}
+
+func TestExampleAgainstHealthyLab(t *testing.T) {
+	t.Parallel()
+	for name, r := range sweepExample(t, "healthy") {
+		if r.Status != probes.StatusOK || len(r.Findings) > 0 {
+			t.Errorf("%s on the healthy lab: %s %q %v %s", name, r.Status, r.Summary, ids(r), r.Err)
+		}
+	}
+}
+
+func TestExampleAgainstDemoLab(t *testing.T) {
+	t.Parallel()
+	res := sweepExample(t, "demo")
+	want := map[string]string{
+		"login member": "",
+		"login admin":  "",
+		"homepage":     "",
+		"login page":   "",
+		"member feed":  "endpoint.private-cacheable/critical",
+		"admin page":   "endpoint.admin-open-member/critical",
+
+		"stripe webhook": "endpoint.webhook-rejected/critical",
+		"github webhook": "",
+		"password reset": "endpoint.status/high",
+
+		"failed jobs":      "endpoint.metric-critical/high",
+		"webhook failures": "endpoint.metric-critical/high",
+		"login rate limit": "",
+		"smoke":            "endpoint.smoke-failed/high",
+	}
+	for name, w := range want {
+		r, ok := res[name]
+		if !ok {
+			t.Errorf("no check %q in the example", name)
+			continue
+		}
+		if got := ids(r); got != w {
+			t.Errorf("%s: %q, want %q (%s %s)", name, got, w, r.Summary, r.Err)
+		}
+	}
+	if rep := res["smoke"].Data.(*SmokeReport); rep.FailedStep != 4 {
+		t.Errorf("the demo's smoke flow stops at the password reset, step 4: %+v", rep.Steps)
+	}
+	if f := res["stripe webhook"].Findings; len(f) == 1 && f[0].Title != "Correctly signed events rejected (400)" {
+		t.Errorf("the mockup's title: %q", f[0].Title)
+	}
+	if len(res) != len(want) {
+		t.Errorf("the example has %d endpoint checks, this test knows %d: add the new ones", len(res), len(want))
+	}
+}
