@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -41,6 +42,14 @@ func (m *Model) footer() string {
 		}
 	}
 	binds := k.listHelp(m.panes[m.active].bindings())
+	if fk, ok := m.panes[m.active].(footerKeyer); ok {
+		if own, ok := fk.footerKeys(); ok {
+			binds = own
+		}
+	}
+	if m.confirm != nil {
+		binds = []key.Binding{k.Yes, k.No}
+	}
 	if m.detail != nil {
 		binds = k.detailHelp()
 		if s := m.detail.scroll(); s != "" {

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestWrapKeepsNamesWholeAndSpacingWhenItFits(t *testing.T) {
@@ -65,6 +66,18 @@ func TestLayoutDropsByPriorityAndFits(t *testing.T) {
 		}
 		if total+n-1 > c.w {
 			t.Errorf("width %d: columns take %d", c.w, total+n-1)
+		}
+	}
+}
+
+func TestDurTextSaysIntervalsAsPeopleDo(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		0: "0s", 10 * time.Second: "10s", 30 * time.Second: "30s", 15 * time.Second: "15s", time.Minute: "1m",
+		90 * time.Second: "1m30s", time.Hour: "1h", 90 * time.Minute: "1h30m", 1500 * time.Millisecond: "1.5s",
+	} {
+		if got := durText(d); got != want {
+			t.Errorf("durText(%s) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -103,6 +103,9 @@ func (m *Model) tabs() string {
 			label := fmt.Sprintf("%d %s", i+1, name)
 			badge := ""
 			if badges {
+				if rp, ok := p.(*runbookPane); ok {
+					badge = rp.badge()
+				}
 				if cp, ok := p.(*checkPane); ok {
 					c := m.sh.board.paneCounts(cp.pane)
 					if n := c[probes.StatusFail] + c[probes.StatusError]; n > 0 {

@@ -1,6 +1,10 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/launchready/launchready/runbook"
+)
 
 // keyMap is every key the console answers to. The footer and the help overlay are
 // generated from it, so a key cannot work without being documented or the other way
@@ -13,6 +17,14 @@ type keyMap struct {
 	Rerun, Sweep, Copy, LaunchBar key.Binding
 	Help, Quit                    key.Binding
 	FilterApply, FilterClear      key.Binding
+
+	// The Runbooks pane: start a run (or resume one), read a run's transcript, stop the
+	// step under way, back to the list.
+	Start, OpenRunbook, Log, StopStep, Follow key.Binding
+	// Dialogs: the engine's questions and the quit confirmation.
+	Yes, No, Submit                                 key.Binding
+	Retry, Skip, RollBack, Abort, Continue, Abandon key.Binding
+	Cancel                                          key.Binding
 }
 
 func newKeyMap() *keyMap {
@@ -37,18 +49,82 @@ func newKeyMap() *keyMap {
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		FilterApply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Start:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "start / resume")),
+		OpenRunbook: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan / transcript")),
+		Log:         key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "transcript")),
+		StopStep:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop step")),
+		Follow:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "follow output")),
+		Yes:         key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+		No:          key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
+		Submit:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
+		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Skip:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip")),
+		RollBack:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "roll back")),
+		Abort:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "abort")),
+		Continue:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
+		Abandon:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "abandon")),
+		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave it for later")),
 	}
+}
+
+// decisionKey is the key that picks a decision in the failure and resume dialogs.
+func (k *keyMap) decisionKey(d runbook.Decision) key.Binding {
+	switch d {
+	case runbook.Retry:
+		return k.Retry
+	case runbook.Skip:
+		return k.Skip
+	case runbook.RollBack:
+		return k.RollBack
+	case runbook.Abort:
+		return k.Abort
+	case runbook.Continue:
+		return k.Continue
+	case runbook.Abandon:
+		return k.Abandon
+	}
+	return k.Cancel
+}
+
+// runHelp is the footer while a run is on screen: live, or ended.
+func (k *keyMap) runHelp(live, busy bool) []key.Binding {
+	move := []key.Binding{k.Up, k.Down, k.Follow}
+	if !live {
+		return append([]key.Binding{k.Back, k.Log}, append(move, k.NextTab, k.Help, k.Quit)...)
+	}
+	out := []key.Binding{}
+	if busy {
+		out = append(out, k.StopStep)
+	}
+	return append(out, append(move, k.NextTab, k.Help, k.Quit)...)
+}
+
+// planHelp is the footer of a runbook's plan, logHelp of a run's transcript.
+func (k *keyMap) planHelp() []key.Binding {
+	return []key.Binding{k.Start, k.Back, k.Up, k.Down, k.NextTab, k.Help, k.Quit}
+}
+
+func (k *keyMap) logHelp() []key.Binding {
+	return []key.Binding{k.Back, k.Up, k.Down, k.PageDown, k.Top, k.Bottom, k.Help, k.Quit}
 }
 
 // fullHelp groups the keys for the help overlay: moving around, acting, and the rest.
 func (k *keyMap) fullHelp(paneKeys []key.Binding) [][]key.Binding {
+	move := []key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	act := []key.Binding{k.Open, k.Back, k.Filter, k.Rerun, k.Sweep, k.Copy}
-	act = append(act, paneKeys...)
-	return [][]key.Binding{
-		{k.NextTab, k.PrevTab, k.GoTab, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		act,
-		{k.Help, k.Quit},
+	rest := []key.Binding{k.Help, k.Quit}
+	// A pane's footer repeats some of the console's keys; the help lists each once.
+	seen := map[string]bool{}
+	for _, b := range append(append(append([]key.Binding{}, move...), act...), rest...) {
+		seen[b.Help().Key+" "+b.Help().Desc] = true
 	}
+	for _, b := range paneKeys {
+		if h := b.Help().Key + " " + b.Help().Desc; !seen[h] {
+			seen[h] = true
+			act = append(act, b)
+		}
+	}
+	return [][]key.Binding{move, act, rest}
 }
 
 // listHelp is the footer of a pane showing a list.

@@ -324,7 +324,7 @@ func TestLaunchBarToggleAndUncheckedItemsSaySo(t *testing.T) {
 	size(m, 80, 24)
 	press(m, "b")
 	screen := plain(m)
-	for _, want := range []string{"Launch bar", "○ Deployment repeatable", "runbooks arrive with the runbook issue", "✖ Caching safe for member data"} {
+	for _, want := range []string{"Launch bar", "○ Deployment repeatable", "no runbook engine in this console", "✖ Caching safe for member data"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("launch bar lacks %q:\n%s", want, screen)
 		}

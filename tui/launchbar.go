@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/runbook"
 )
 
 // barState is a launch bar item's verdict.
@@ -149,10 +150,8 @@ var barRules = []barRule{
 		unchecked: "the map is in launchready.yaml; drift needs the DNS pane", covers: inPane(probes.PaneDNS), breaks: paneAtLeast(probes.PaneDNS, probes.Medium)},
 	{name: "SPF, DKIM and DMARC set", reads: "the Email pane's findings (medium and above)",
 		unchecked: "needs the Email pane's checks", covers: inPane(probes.PaneEmail), breaks: paneAtLeast(probes.PaneEmail, probes.Medium)},
-	{name: "Deployment repeatable", reads: "a deploy runbook and its last run",
-		judge: func(sh *shared) barItem {
-			return barItem{state: barUnchecked, why: "runbooks arrive with the runbook issue"}
-		}},
+	{name: "Deployment repeatable", reads: "a deploy runbook in the runbooks folder and how its last finished run went (the Runbooks pane)",
+		judge: judgeDeploy},
 	{name: "Secrets separated from code", reads: "launchready's own config (the app's code is not scanned)",
 		judge: func(sh *shared) barItem {
 			own := "launchready's config holds no secrets"
@@ -326,4 +325,33 @@ func barShort(items []barItem) string {
 		}
 	}
 	return fmt.Sprintf("%d/%d met, %d not met", met, len(items), not)
+}
+
+// judgeDeploy: deployment is repeatable when a deploy runbook exists and its last
+// finished run succeeded.
+func judgeDeploy(sh *shared) barItem {
+	rs := sh.runbooks
+	if rs != nil && rs.off != "" {
+		return barItem{state: barUnchecked, why: rs.off}
+	}
+	if rs == nil || !rs.loaded {
+		return barItem{state: barUnchecked, why: "the Runbooks pane has not read the runbooks folder yet"}
+	}
+	name := ""
+	for _, n := range rs.names {
+		if n == "deploy" || name == "" && strings.Contains(strings.ToLower(n), "deploy") {
+			name = n
+		}
+	}
+	if name == "" {
+		return barItem{state: barNotMet, why: "no deploy runbook: `launchready runbook init` writes one to adapt"}
+	}
+	last, ok := rs.last[name]
+	switch {
+	case !ok:
+		return barItem{state: barUnchecked, why: "runbook " + name + " exists and has not run to an end yet"}
+	case last.Status == runbook.StatusSucceeded:
+		return barItem{state: barMet, why: fmt.Sprintf("runbook %s last succeeded %s by %s", name, last.Started.Format("Jan 2 15:04"), last.Operator)}
+	}
+	return barItem{state: barNotMet, why: fmt.Sprintf("runbook %s's last run %s (%s, %s): launchready runbook log %s", name, runWord(last.Status), last.ID, last.Started.Format("Jan 2 15:04"), last.ID)}
 }

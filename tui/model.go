@@ -23,8 +23,13 @@ type Model struct {
 
 	width, height int
 
-	detail    *detail
-	helpOpen  bool
+	detail   *detail
+	helpOpen bool
+	// rb is the Runbooks pane (also in panes): its run outlives the pane being on screen,
+	// and q and ctrl+c ask it first.
+	rb *runbookPane
+	// confirm is the console's own question (quit while a run is under way).
+	confirm   *confirmDialog
 	filtering bool
 	input     textinput.Model
 	filters   []string
@@ -92,13 +97,15 @@ func New(o Options) *Model {
 		hostRoles:  roles,
 		hosts:      map[string]string{},
 		secretRefs: len(secrets),
+		dark:       true,
 	}
 	m := &Model{opts: o, sh: sh, spin: sp, helpView: help.New()}
 	m.panes = append(m.panes, newOverview(sh))
 	for _, p := range probes.Panes {
 		m.panes = append(m.panes, newCheckPane(sh, p))
 	}
-	m.panes = append(m.panes, &runbookPane{sh: sh})
+	m.rb = newRunbookPane(sh, o.Runbooks, o.ErrorGroupsSince)
+	m.panes = append(m.panes, m.rb)
 	m.filters = make([]string, len(m.panes))
 	m.input = textinput.New()
 	m.input.Prompt = "/"
@@ -113,36 +120,51 @@ func New(o Options) *Model {
 	return m
 }
 
-// Init starts the clock, asks the terminal for its background (light or dark palette)
-// and starts the spinner for the first sweep.
+// Init starts the clock, asks the terminal for its background (light or dark palette),
+// starts the spinner for the first sweep and reads the runbooks.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.startSpin())
+	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.startSpin(), m.rb.load())
 }
+
+// Close lets go of a run under way, as a lost terminal does: the engine records that
+// it detached and a running command keeps running (the Runbooks pane and `launchready
+// runbook resume` pick it up). It waits up to wait for the transcript to say so.
+func (m *Model) Close(wait time.Duration) { m.rb.detach(wait) }
 
 // Update dispatches each message to the method that handles it.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.invalidate(msg)
+	cmd := m.dispatch(msg)
+	m.takeFlash()
+	return m, cmd
+}
+
+func (m *Model) dispatch(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		return m, m.handleResize(msg)
+		return m.handleResize(msg)
 	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
+		return m.handleKey(msg)
 	case tea.MouseWheelMsg:
-		return m, m.handleWheel(msg)
+		return m.handleWheel(msg)
 	case ResultsMsg:
-		return m, m.handleResults(msg)
+		return m.handleResults(msg)
 	case TickMsg:
-		return m, m.handleTick()
+		return m.handleTick()
 	case spinner.TickMsg:
-		return m, m.handleSpin(msg)
+		return m.handleSpin(msg)
 	case tea.BackgroundColorMsg:
-		return m, m.handleBackground(msg)
+		return m.handleBackground(msg)
 	case copiedMsg:
-		return m, m.handleCopied(msg)
+		return m.handleCopied(msg)
 	case triggeredMsg:
-		return m, m.handleTriggered(msg)
+		return m.handleTriggered(msg)
+	case tea.PasteMsg:
+		return m.handlePaste(msg)
+	case rbMsg:
+		return m.handleRunbook(msg)
 	}
-	return m, m.routeToPane(msg)
+	return m.routeToPane(msg)
 }
 
 // View draws the screen. The alternate screen keeps the operator's scrollback clean;
@@ -180,6 +202,8 @@ func (m *Model) body() string {
 	}
 	var s string
 	switch {
+	case m.confirm != nil:
+		s = m.confirm.view(w, h)
 	case m.helpOpen:
 		s = m.helpOverlay(w, h)
 	case m.detail != nil:

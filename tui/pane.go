@@ -45,8 +45,28 @@ type shared struct {
 	hosts map[string]string
 	// secretRefs counts the secret references in the config, for the launch bar.
 	secretRefs int
-	// runbooks says whether a runbook engine is wired in (not yet: the runbook issue).
-	runbooks bool
+	// runbooks is what the Runbooks pane last read (the runbooks and their last runs),
+	// for the launch bar; nil before the first read or without the engine. The pane
+	// writes it, inside the root's Update.
+	runbooks *rbSummary
+	// dark says whether the terminal's background is dark, for the rendered Markdown.
+	dark bool
+}
+
+// keyFirst is a pane that sees keys before the console's own: the Runbooks pane, whose
+// dialogs and screens use enter, esc and letters the console otherwise takes.
+type keyFirst interface {
+	keyFirst(msg tea.KeyPressMsg) (tea.Cmd, bool)
+}
+
+// activator is a pane with something to do when it comes on screen.
+type activator interface {
+	activate() tea.Cmd
+}
+
+// footerKeyer is a pane whose current screen has its own keys for the footer.
+type footerKeyer interface {
+	footerKeys() ([]key.Binding, bool)
 }
 
 // runningLabel is the state cell of a check in flight.

@@ -29,6 +29,9 @@ func Run(ctx context.Context, o Options, runner *probes.Runner, progOpts ...tea.
 	go func() { defer wg.Done(); runner.Run(rctx) }()
 	_, err := p.Run()
 	cancel()
+	// A run under way is let go of, not killed: the engine writes that it detached, and a
+	// running command keeps running for a resume.
+	m.Close(10 * time.Second)
 	wg.Wait()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // interrupted from outside (SIGTERM): a normal end

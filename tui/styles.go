@@ -6,6 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/runbook"
 )
 
 // Every state on screen is an icon and a word as well as a colour, so the console reads
@@ -45,6 +46,9 @@ type styles struct {
 	keyHint, flash, warnText                  lipgloss.Style
 	tileBorder, tileTitle, spark              lipgloss.Style
 	overlay                                   lipgloss.Style
+	// The Runbooks pane: done and failed steps, the boxes of the stepper, and the
+	// dialogs that answer the engine.
+	good, bad, boxBorder, dialogBorder lipgloss.Style
 
 	status map[probes.Status]lipgloss.Style
 	sev    map[probes.Severity]lipgloss.Style
@@ -66,24 +70,28 @@ func newStyles(dark bool) *styles {
 	)
 	fg := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
 	s := &styles{
-		product:    lipgloss.NewStyle().Bold(true),
-		bold:       lipgloss.NewStyle().Bold(true),
-		dim:        fg(grey),
-		faint:      lipgloss.NewStyle().Faint(true),
-		title:      lipgloss.NewStyle().Bold(true),
-		colHead:    fg(grey).Bold(true),
-		tabOn:      lipgloss.NewStyle().Bold(true).Reverse(true),
-		tabOff:     fg(grey),
-		badge:      fg(red).Bold(true),
-		selected:   lipgloss.NewStyle().Reverse(true),
-		marker:     fg(accent).Bold(true),
-		keyHint:    fg(grey),
-		flash:      fg(accent).Bold(true),
-		warnText:   fg(amber),
-		tileBorder: fg(grey),
-		tileTitle:  fg(grey).Bold(true),
-		spark:      fg(blue),
-		overlay:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
+		product:      lipgloss.NewStyle().Bold(true),
+		bold:         lipgloss.NewStyle().Bold(true),
+		dim:          fg(grey),
+		faint:        lipgloss.NewStyle().Faint(true),
+		title:        lipgloss.NewStyle().Bold(true),
+		colHead:      fg(grey).Bold(true),
+		tabOn:        lipgloss.NewStyle().Bold(true).Reverse(true),
+		tabOff:       fg(grey),
+		badge:        fg(red).Bold(true),
+		selected:     lipgloss.NewStyle().Reverse(true),
+		marker:       fg(accent).Bold(true),
+		keyHint:      fg(grey),
+		flash:        fg(accent).Bold(true),
+		warnText:     fg(amber),
+		tileBorder:   fg(grey),
+		tileTitle:    fg(grey).Bold(true),
+		spark:        fg(blue),
+		overlay:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
+		good:         fg(green),
+		bad:          fg(red).Bold(true),
+		boxBorder:    fg(grey),
+		dialogBorder: fg(accent).Bold(true),
 		status: map[probes.Status]lipgloss.Style{
 			probes.StatusOK: fg(green), probes.StatusWarn: fg(amber), probes.StatusFail: fg(red).Bold(true),
 			probes.StatusError: fg(red).Bold(true), probes.StatusUnknown: fg(grey),
@@ -118,4 +126,48 @@ func upper(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// A runbook step's state, in the stepper: ○ to do, … under way, ✔ done, ✖ failed,
+// ↷ skipped; ↩ undone by a roll back; ■ where a run stopped short.
+var stepIcon = map[rowState]string{rowPending: "○", rowRunning: "…", rowOK: "✔", rowFailed: "✖", rowSkipped: "↷"}
+
+const (
+	undoIcon    = "↩"
+	stoppedIcon = "■"
+)
+
+// A run's outcome, in the list and the stepper: an icon, a word, a colour.
+func runIcon(status string) string {
+	switch status {
+	case runbook.StatusSucceeded:
+		return "✔"
+	case runbook.StatusRolledBack:
+		return "↩"
+	case runbook.StatusAbandoned, runbook.StatusCancelled:
+		return "○"
+	case runbook.StatusUnfinished, runbook.StatusDetached:
+		return "…"
+	}
+	return "✖"
+}
+
+func runWord(status string) string {
+	switch status {
+	case runbook.StatusRolledBack:
+		return "rolled back"
+	case runbook.StatusRollbackFailed:
+		return "rollback failed"
+	}
+	return status
+}
+
+func runStyle(st *styles, status string) styleFn {
+	switch status {
+	case runbook.StatusSucceeded:
+		return st.good
+	case runbook.StatusRolledBack, runbook.StatusAbandoned, runbook.StatusUnfinished, runbook.StatusDetached, runbook.StatusCancelled:
+		return st.warnText
+	}
+	return st.bad
 }

@@ -57,6 +57,12 @@ type Options struct {
 	// Redact lists values never to show or copy, on top of the config's resolved
 	// secrets (which are always redacted).
 	Redact []string
+	// Runbooks wires the Runbooks pane to the engine; nil: the pane says the console has
+	// none (tests of other panes).
+	Runbooks *RunbookOptions
+	// ErrorGroupsSince feeds the stepper's "since start" line with the error groups new
+	// since a run started; nil until an errors source is wired in.
+	ErrorGroupsSince ErrorGroupsSince
 }
 
 // TickMsg advances the header clock. The console schedules its own; tests send it.

@@ -15,9 +15,10 @@ type triggeredMsg struct {
 	ok    bool
 }
 
-// invalidate marks the body for redrawing on anything but the clock's tick.
+// invalidate marks the body for redrawing on anything but the clock's tick, and on the
+// tick too while a run is under way (its step's time runs).
 func (m *Model) invalidate(msg tea.Msg) {
-	if _, ok := msg.(TickMsg); !ok {
+	if _, ok := msg.(TickMsg); !ok || m.rb.active() {
 		m.rev++
 	}
 }
@@ -31,14 +32,17 @@ func (m *Model) handleResize(msg tea.WindowSizeMsg) tea.Cmd {
 	return nil
 }
 
-// handleKey routes a key: ctrl+c always quits; then the filter box, the help overlay
-// or the detail view take keys while open; then the console's own keys; then the pane.
+// handleKey routes a key: ctrl+c stops a runbook's step or quits; then the quit
+// question, the filter box, the help overlay or the detail view take keys while open;
+// then a pane that sees keys first (Runbooks); then the console's own keys; then the pane.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
-	if msg.String() == "ctrl+c" {
-		return tea.Quit
+	if key.Matches(msg, k.StopStep) && m.confirm == nil {
+		return m.interrupt()
 	}
 	switch {
+	case m.confirm != nil:
+		return m.confirmKey(msg)
 	case m.filtering:
 		return m.filterKey(msg)
 	case m.helpOpen:
@@ -47,17 +51,22 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.detailKey(msg)
 	}
 	m.flash = ""
+	if kf, ok := m.panes[m.active].(keyFirst); ok {
+		if cmd, used := kf.keyFirst(msg); used {
+			return cmd
+		}
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.helpOpen = true
 	case key.Matches(msg, k.NextTab):
-		m.switchTo((m.active + 1) % len(m.panes))
+		return m.switchTo((m.active + 1) % len(m.panes))
 	case key.Matches(msg, k.PrevTab):
-		m.switchTo((m.active + len(m.panes) - 1) % len(m.panes))
+		return m.switchTo((m.active + len(m.panes) - 1) % len(m.panes))
 	case key.Matches(msg, k.GoTab):
-		m.switchTo(int(msg.Code - '1'))
+		return m.switchTo(int(msg.Code - '1'))
 	case key.Matches(msg, k.Filter):
 		return m.startFilter()
 	case key.Matches(msg, k.Back):
@@ -75,15 +84,60 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) switchTo(i int) {
-	if i >= 0 && i < len(m.panes) {
-		m.active = i
+// switchTo puts pane i on screen; a pane with something to do on coming on screen
+// (the Runbooks pane reads its folder again) says so.
+func (m *Model) switchTo(i int) tea.Cmd {
+	if i < 0 || i >= len(m.panes) || i == m.active {
+		return nil
 	}
+	m.active = i
+	if a, ok := m.panes[i].(activator); ok {
+		return a.activate()
+	}
+	return nil
+}
+
+// interrupt is ctrl+c: it stops a runbook's command or check when one runs (the run
+// then asks what next), asks before quitting while a run waits, and otherwise quits.
+func (m *Model) interrupt() tea.Cmd {
+	if m.rb.busy() {
+		m.rb.stopStep()
+		return nil
+	}
+	return m.quit()
+}
+
+// quit quits, asking first while a runbook run is under way: quitting leaves it
+// unfinished (a running command keeps running) for a resume.
+func (m *Model) quit() tea.Cmd {
+	if !m.rb.active() {
+		return tea.Quit
+	}
+	m.helpOpen = false
+	m.confirm = &confirmDialog{sh: m.sh, title: "Quit with a runbook run under way?", lines: []string{
+		"Runbook " + m.rb.runName() + " is under way. Quitting leaves the run unfinished: a command that is running keeps running and its result still lands in the transcript, and no further step starts.",
+		"The Runbooks pane (x on the unfinished run) or `launchready runbook resume` picks it up: continue, roll back or abandon.",
+	}}
+	return nil
+}
+
+// confirmKey answers the quit question.
+func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch m.confirm.update(msg).(type) {
+	case quitAction:
+		m.confirm = nil
+		m.rb.release()
+		return tea.Quit
+	case closeAction:
+		m.confirm = nil
+	}
+	return nil
 }
 
 func (m *Model) helpKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.sh.keys.Quit) {
-		return tea.Quit
+		m.helpOpen = false
+		return m.quit()
 	}
 	m.helpOpen = false
 	return nil
@@ -96,7 +150,7 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		m.detail = nil
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.helpOpen = true
 	case key.Matches(msg, k.Copy):
@@ -218,9 +272,10 @@ func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 	return m.startSpin()
 }
 
-// handleTick advances the clock; only the header changes unless a check falls due.
+// handleTick advances the clock; only the header changes unless a check falls due or a
+// run is under way.
 func (m *Model) handleTick() tea.Cmd {
-	return tea.Batch(m.nextTick(), m.startSpin())
+	return tea.Batch(m.nextTick(), m.startSpin(), m.rb.pollErrors())
 }
 
 // nextTick schedules the clock for the next whole second, so it never drifts.
@@ -257,7 +312,7 @@ func (m *Model) handleSpin(msg spinner.TickMsg) tea.Cmd {
 }
 
 func (m *Model) handleBackground(msg tea.BackgroundColorMsg) tea.Cmd {
-	m.sh.st = newStyles(msg.IsDark())
+	m.sh.st, m.sh.dark = newStyles(msg.IsDark()), msg.IsDark()
 	m.applyStyles()
 	return nil
 }
@@ -269,6 +324,35 @@ func (m *Model) handleCopied(msg copiedMsg) tea.Cmd {
 	}
 	m.flash = "copied (OSC 52) · saved to " + msg.path
 	return nil
+}
+
+// handlePaste takes pasted text into the filter box, or into the runbook's input
+// dialog (a secret is usually pasted).
+func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
+	if m.filtering {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		m.setFilter(m.input.Value())
+		return cmd
+	}
+	return m.rb.paste(msg)
+}
+
+// handleRunbook routes the Runbooks pane's messages to it whichever pane is on screen;
+// a question from the engine is announced when the operator looks elsewhere.
+func (m *Model) handleRunbook(msg rbMsg) tea.Cmd {
+	cmd := m.rb.handle(msg)
+	if _, ok := msg.(rbPromptMsg); ok && m.panes[m.active] != m.rb && m.rb.dialog != nil {
+		m.flash = fmt.Sprintf("runbook %s is waiting for you: %d answers it", m.rb.runName(), len(m.panes))
+	}
+	return cmd
+}
+
+// takeFlash moves a pane's message to the footer.
+func (m *Model) takeFlash() {
+	if m.rb.flash != "" {
+		m.flash, m.rb.flash = m.rb.flash, ""
+	}
 }
 
 // routeToPane hands any other message to the filter box while it is open, and to the

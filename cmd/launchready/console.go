@@ -13,7 +13,9 @@ import (
 	"github.com/launchready/launchready/internal/demo"
 	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/kinds"
+	"github.com/launchready/launchready/runbook"
 	"github.com/launchready/launchready/tui"
 )
 
@@ -32,6 +34,11 @@ type consoleOpts struct {
 	mode     string
 	interval time.Duration // override checks.interval; zero keeps the config's
 	drip     time.Duration // append to the lab's log this often; zero: never
+	// runbooks overrides the runbooks folder; demoRunbooks writes the demo's own there
+	// (a folder of the demo's) when it is empty, and keeps the demo's runs apart in
+	// STATE/demo so they never mix with a real product's.
+	runbooks     string
+	demoRunbooks bool
 }
 
 // openConsole opens the session and runs the console on the terminal until the
@@ -67,6 +74,13 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 		Mode:     co.mode,
 		Notes:    s.Notes,
 	}
+	rbo, cleanup, err := consoleRunbooks(s, co)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	opts.Runbooks = rbo
+	opts.ErrorGroupsSince = errorGroupsSince(s.Checks)
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if s.Lab != nil && co.drip > 0 {
@@ -79,4 +93,63 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 		return fmt.Errorf("the console stopped: %w", err)
 	}
 	return nil
+}
+
+// consoleRunbooks wires the Runbooks pane: the runbooks folder, and the engine's store,
+// checks, network and secrets from the session.
+func consoleRunbooks(s *setup.Session, co consoleOpts) (*tui.RunbookOptions, func(), error) {
+	cleanup := func() {}
+	dir := s.Config.RunbooksDir()
+	if co.runbooks != "" {
+		dir = co.runbooks
+	} else if co.demoRunbooks {
+		tmp, err := os.MkdirTemp("", "launchready-demo-runbooks-")
+		if err != nil {
+			return nil, cleanup, fmt.Errorf("cannot make a folder for the demo's runbooks: %w", err)
+		}
+		cleanup = func() { os.RemoveAll(tmp) }
+		if err := demo.WriteRunbooks(tmp); err != nil {
+			return nil, cleanup, err
+		}
+		dir = tmp
+	}
+	o := &tui.RunbookOptions{Dir: dir}
+	if s.StateDir == "" {
+		o.Off = "there is no state folder for transcripts and the lock; pass --state DIR"
+		return o, cleanup, nil
+	}
+	stateDir := s.StateDir
+	if co.demoRunbooks {
+		stateDir = filepath.Join(s.StateDir, "demo")
+	}
+	o.Engine = runbook.Options{Store: runbook.NewStore(stateDir), Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Log: s.Log}
+	return o, cleanup, nil
+}
+
+// newGroupser is the errors pane's check: the error groups first seen since a time.
+type newGroupser interface {
+	NewGroupsSince(t time.Time) []errlog.Group
+}
+
+// errorGroupsSince feeds the stepper's "since start" line from the errors checks of the
+// session, nil when the config watches no logs.
+func errorGroupsSince(checks []probes.Check) tui.ErrorGroupsSince {
+	var srcs []newGroupser
+	for _, c := range checks {
+		if g, ok := c.(newGroupser); ok {
+			srcs = append(srcs, g)
+		}
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	return func(t time.Time) ([]string, bool) {
+		var titles []string
+		for _, src := range srcs {
+			for _, g := range src.NewGroupsSince(t) {
+				titles = append(titles, g.Title)
+			}
+		}
+		return titles, true
+	}
 }
