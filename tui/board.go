@@ -28,6 +28,8 @@ type board struct {
 	// check reports uptime_24h yet.
 	up, total int
 	start     time.Time
+	// figures are the history's long-window figures, when it has any (FigureSource).
+	figures *Figures
 	// version changes whenever the board does, so views can cache.
 	version uint64
 	// derived holds what is computed from the results, recomputed once per version: a

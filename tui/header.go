@@ -8,7 +8,7 @@ import (
 )
 
 // header is the top line: product, overall state, findings by severity, the last sweep
-// and the next, and the clock. It is the only line that changes every second, so an idle
+// and the next, and the clock; on a second console, that it only reads the history. It is the only line that changes every second, so an idle
 // console redraws a few cells a second and nothing else.
 func (m *Model) header() string {
 	st, b := m.sh.st, m.sh.board
@@ -51,6 +51,19 @@ func (m *Model) header() string {
 		{m.opts.Product, stateText + "  " + strings.Join(short, " "), st.dim.Render(sweep), tm},
 		{m.opts.Product, stateText + "  " + strings.Join(short, " "), tm},
 		{stateText + "  " + strings.Join(short, " "), tm},
+	}
+	if ro := m.opts.ReadOnly; ro != "" {
+		// A second console says so before anything else is dropped: first the whole
+		// note after the product, then the bare word, and the state and clock last.
+		full, short := st.warnText.Render("read-only · "+ro), st.warnText.Render("read-only")
+		var with [][]string
+		for _, note := range []string{full, short} {
+			for _, c := range candidates {
+				with = append(with, append([]string{c[0], note}, c[1:]...))
+			}
+		}
+		with = append(with, []string{short, stateText, tm})
+		candidates = with
 	}
 	for _, parts := range candidates {
 		if line, ok := spread(parts, w); ok {

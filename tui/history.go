@@ -92,3 +92,29 @@ func (h *memHistory) Series(check, metric string, n int) []float64 {
 	}
 	return out
 }
+
+// Figures are the overview's long-window figures over the endpoint checks, from a History
+// that keeps results across restarts: the worst 24-hour uptime and the worst 1-hour p95.
+// A Has flag is false when the history holds no results for that window.
+type Figures struct {
+	Uptime24h float64 // percent
+	HasUptime bool
+	P95ms     float64 // the slowest check's p95 over the last hour, in milliseconds
+	P95Check  string  // that check, whose latency the tile's sparkline draws
+	HasP95    bool
+}
+
+// FigureSource is implemented by a History that keeps days of results (the SQLite store).
+// The console asks it in a command, never in Update or View, at start and after results
+// arrive; the Uptime 24h and p95 latency tiles then show its figures. A History without
+// it (the in-memory ring) leaves those tiles on what the console saw since it started,
+// labelled "since HH:MM".
+type FigureSource interface {
+	Figures(checks []string) (Figures, error)
+}
+
+// figuresMsg carries a FigureSource's answer back into Update.
+type figuresMsg struct {
+	f   Figures
+	err error
+}

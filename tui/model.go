@@ -25,6 +25,9 @@ type Model struct {
 
 	detail   *detail
 	helpOpen bool
+	// figuring is set while a FigureSource query runs; figuresStale when results arrived
+	// meanwhile, so one more query follows instead of one per batch.
+	figuring, figuresStale bool
 	// rb is the Runbooks pane (also in panes): its run outlives the pane being on screen,
 	// and q and ctrl+c ask it first.
 	rb *runbookPane
@@ -123,7 +126,7 @@ func New(o Options) *Model {
 // Init starts the clock, asks the terminal for its background (light or dark palette),
 // starts the spinner for the first sweep and reads the runbooks.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.startSpin(), m.rb.load())
+	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.startSpin(), m.rb.load(), m.askFigures())
 }
 
 // Close lets go of a run under way, as a lost terminal does: the engine records that
@@ -155,6 +158,8 @@ func (m *Model) dispatch(msg tea.Msg) tea.Cmd {
 		return m.handleSpin(msg)
 	case tea.BackgroundColorMsg:
 		return m.handleBackground(msg)
+	case figuresMsg:
+		return m.handleFigures(msg)
 	case copiedMsg:
 		return m.handleCopied(msg)
 	case triggeredMsg:

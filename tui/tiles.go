@@ -66,15 +66,20 @@ func empty(title, short string) tile {
 	return tile{title: title, short: short, value: "—", note: notChecked, status: probes.StatusUnknown}
 }
 
-// uptimeTile is the worst uptime_24h an endpoints check reports; before the history
-// store reports it, the share of endpoints results since the console started that were
-// up, labelled as such.
+// uptimeTile is the worst 24-hour uptime over the endpoint checks: from the history
+// store when it keeps one (FigureSource), else the worst uptime_24h a check reports, else
+// the share of endpoints results since the console started that were up, labelled
+// "since HH:MM" so it is never mistaken for a day's figure.
 func uptimeTile(b *board, eps []*probes.Result) tile {
 	t := empty("Uptime 24h", "uptime")
 	worst, found := math.Inf(1), false
-	for _, r := range eps {
-		if v, ok := r.Metrics["uptime_24h"]; ok {
-			worst, found = min(worst, v), true
+	if f := b.figures; f != nil && f.HasUptime {
+		worst, found = f.Uptime24h, true
+	} else {
+		for _, r := range eps {
+			if v, ok := r.Metrics["uptime_24h"]; ok {
+				worst, found = min(worst, v), true
+			}
 		}
 	}
 	switch {
@@ -96,11 +101,19 @@ func uptimeTile(b *board, eps []*probes.Result) tile {
 	return t
 }
 
-// p95Tile is the worst p95_ms_1h; before the store reports it, the 95th percentile of
-// the latencies the console has seen since it started.
+// p95Tile is the slowest endpoint check's p95 over the last hour: from the history store
+// when it keeps one (FigureSource), with that check's latencies as the sparkline; else
+// the worst p95_ms_1h a check reports; else the 95th percentile of the latencies the
+// console has seen since it started, labelled "since HH:MM".
 func p95Tile(b *board, eps []*probes.Result) tile {
 	t := empty("p95 latency", "p95")
 	worst, worstCheck := -1.0, ""
+	if f := b.figures; f != nil && f.HasP95 {
+		t.value, t.note = msText(f.P95ms), "last 1h"
+		t.spark = b.history.Series(f.P95Check, "latency_ms", 16)
+		t.status = levels(f.P95ms, 2000, 5000)
+		return t
+	}
 	for _, r := range eps {
 		if v, ok := r.Metrics["p95_ms_1h"]; ok && v > worst {
 			worst, worstCheck = v, r.Check

@@ -37,8 +37,13 @@ type Options struct {
 	Interval time.Duration
 	// Runner re-runs checks for r and R; nil makes those keys say they are unavailable.
 	Runner Runner
-	// History feeds the sparklines; nil: an in-memory ring (NewMemHistory).
+	// History feeds the sparklines; nil: an in-memory ring (NewMemHistory). One that is
+	// also a FigureSource feeds the Uptime 24h and p95 latency tiles.
 	History History
+	// ReadOnly, when not empty, says in the header that this console only reads the
+	// history another launchready records, e.g. "history recorded by pid 1234 on ops-1
+	// since 14:02"; the header prefixes "read-only · ".
+	ReadOnly string
 	// Now is the clock; tests freeze it. Nil: time.Now.
 	Now func() time.Time
 	// Tick is how often the header clock advances; zero: a second. Negative: never on its

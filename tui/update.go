@@ -269,7 +269,7 @@ func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 	if m.detail != nil {
 		m.detail.refresh(m.width, m.bodyHeight())
 	}
-	return m.startSpin()
+	return tea.Batch(m.startSpin(), m.askFigures())
 }
 
 // handleTick advances the clock; only the header changes unless a check falls due or a

@@ -10,8 +10,10 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/launchready/launchready/internal/consolehist"
 	"github.com/launchready/launchready/internal/demo"
 	"github.com/launchready/launchready/internal/setup"
+	history "github.com/launchready/launchready/internal/store"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/kinds"
@@ -56,24 +58,8 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 		s.Config.Checks.Interval = co.interval
 	}
 	runner := s.Runner(time.Now)
-	infos := make([]probes.CheckInfo, len(s.Checks))
-	for i, c := range s.Checks {
-		infos[i] = c.Info()
-	}
-	logPath := ""
-	if s.StateDir != "" {
-		logPath = filepath.Join(s.StateDir, "launchready.log")
-	}
-	opts := tui.Options{
-		Config:   s.Config,
-		Checks:   infos,
-		Interval: s.Config.Checks.Interval,
-		StateDir: s.StateDir,
-		LogPath:  logPath,
-		Kinds:    kinds.Registry().Kinds(),
-		Mode:     co.mode,
-		Notes:    s.Notes,
-	}
+	opts := consoleOptions(s, runner, co, time.Now)
+	infos := opts.Checks
 	rbo, cleanup, err := consoleRunbooks(s, co)
 	if err != nil {
 		return err
@@ -93,6 +79,61 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 		return fmt.Errorf("the console stopped: %w", err)
 	}
 	return nil
+}
+
+// consoleOptions wires a console to the session: every result the runner produces goes
+// to the history store (Session.Record), the console's sparklines and long-window tiles
+// read that store, and a console that only reads it (another launchready records the
+// state folder) says so in its header. Its checks still run here for its own screen: the
+// store keeps each result's status, latency and finding ids, not the findings' detail,
+// evidence and fix the panes show.
+func consoleOptions(s *setup.Session, runner *probes.Runner, co consoleOpts, now func() time.Time) tui.Options {
+	infos := make([]probes.CheckInfo, len(s.Checks))
+	for i, c := range s.Checks {
+		infos[i] = c.Info()
+	}
+	logPath := ""
+	if s.StateDir != "" {
+		logPath = filepath.Join(s.StateDir, "launchready.log")
+	}
+	h := s.Record(runner)
+	return tui.Options{
+		Config:   s.Config,
+		Checks:   infos,
+		Interval: s.Config.Checks.Interval,
+		StateDir: s.StateDir,
+		LogPath:  logPath,
+		Kinds:    kinds.Registry().Kinds(),
+		Mode:     co.mode,
+		Notes:    s.Notes,
+		History:  consolehist.New(h, infos, now),
+		ReadOnly: readOnlyNote(h, now()),
+	}
+}
+
+// readOnlyNote is the header's account of who records the history when this console
+// only reads it: "history recorded by pid 1234 on ops-1 since 14:02"; "" for the writer.
+func readOnlyNote(h *history.Store, now time.Time) string {
+	if !h.ReadOnly() {
+		return ""
+	}
+	w, ok := h.Writer()
+	if !ok {
+		return "history recorded by another launchready"
+	}
+	note := fmt.Sprintf("history recorded by pid %d", w.PID)
+	if w.Host != "" {
+		note += " on " + w.Host
+	}
+	if !w.Since.IsZero() {
+		since := w.Since.In(now.Location())
+		if y, m, d := since.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+			note += " since " + since.Format("15:04")
+		} else {
+			note += " since " + since.Format("2 Jan 15:04")
+		}
+	}
+	return note
 }
 
 // consoleRunbooks wires the Runbooks pane: the runbooks folder, and the engine's store,

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
+	"time"
 )
 
 // writerLock is held by the one process that records history. It is an flock on a file
@@ -25,21 +25,22 @@ func lockWriter(path string) (*writerLock, error) {
 		return nil, fmt.Errorf("cannot open the history lock %s: %w", path, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		b := make([]byte, 32)
+		b := make([]byte, 512)
 		n, _ := f.ReadAt(b, 0)
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			pid := strings.TrimSpace(string(b[:n]))
-			if _, perr := strconv.Atoi(pid); perr != nil {
-				pid = "unknown"
+			pid := "unknown"
+			if w, ok := parseWriter(b[:n]); ok {
+				pid = strconv.Itoa(w.PID)
 			}
 			return nil, fmt.Errorf("%w (pid %s holds %s)", ErrWriterBusy, pid, path)
 		}
 		return nil, fmt.Errorf("cannot lock %s: %w", path, err)
 	}
-	// The pid is only for the message another process shows; failing to write it is harmless.
+	// Who writes is only for the messages another process shows (the busy error, a second
+	// console's header); failing to write it is harmless.
 	_ = f.Truncate(0)
-	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	_, _ = f.WriteAt(formatWriter(Writer{PID: os.Getpid(), Host: hostname(), Since: time.Now()}), 0)
 	return &writerLock{f: f}, nil
 }
 

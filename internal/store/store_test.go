@@ -209,6 +209,11 @@ func TestSecondReaderWhileWriterRuns(t *testing.T) {
 		t.Errorf("reader Write: %v", err)
 	}
 	r.Record(result("c", now, true, time.Millisecond)) // a no-op, not a panic
+	// The reader can name the writer for its header: this process, this host, since now-ish.
+	host, _ := os.Hostname()
+	if wr, ok := r.Writer(); !ok || wr.PID != os.Getpid() || wr.Host != host || time.Since(wr.Since) > time.Minute {
+		t.Errorf("reader's Writer() = %+v, %v; want pid %d on %q since moments ago", wr, ok, os.Getpid(), host)
+	}
 
 	// The writer keeps writing while the reader reads; the reader sees the count grow and
 	// never an error.
@@ -490,5 +495,28 @@ func TestReaderAfterTheWriterLeft(t *testing.T) {
 	}
 	if _, err := OpenReader(filepath.Join(t.TempDir(), "none.db"), Options{}); err == nil || !strings.Contains(err.Error(), "no history database") {
 		t.Errorf("no database yet: %v", err)
+	}
+}
+
+// TestParseWriter reads the lock's text, including an older launchready's bare pid, and
+// refuses garbage rather than name pid 0.
+func TestParseWriter(t *testing.T) {
+	t.Parallel()
+	since := time.Date(2026, 3, 2, 14, 2, 0, 0, time.UTC)
+	if w, ok := parseWriter(formatWriter(Writer{PID: 1234, Host: "ops-1", Since: since})); !ok || w.PID != 1234 || w.Host != "ops-1" || !w.Since.Equal(since) {
+		t.Errorf("round trip: %+v %v", w, ok)
+	}
+	if w, ok := parseWriter([]byte("77\n")); !ok || w.PID != 77 || w.Host != "" || !w.Since.IsZero() {
+		t.Errorf("bare pid: %+v %v", w, ok)
+	}
+	for _, bad := range []string{"", "x\nhost\n", "-3\n", "\n\n"} {
+		if w, ok := parseWriter([]byte(bad)); ok {
+			t.Errorf("parseWriter(%q) = %+v, want not ok", bad, w)
+		}
+	}
+	mem := OpenMemory(Options{})
+	defer mem.Close()
+	if _, ok := mem.Writer(); ok {
+		t.Error("an in-memory store names a writer")
 	}
 }
