@@ -260,3 +260,30 @@ func TestSelectorsFileStaysBounded(t *testing.T) {
 		t.Errorf("missing file: %v, %v", none, err)
 	}
 }
+
+// FuzzReadSelectors: whatever the state file holds, the pane gets at most maxSeen pairs,
+// each a DNS name it can ask about, or an error; never a crash.
+func FuzzReadSelectors(f *testing.F) {
+	f.Add([]byte(`{"selectors":[{"domain":"acme.example","selector":"s1","first_seen":"2026-11-28T10:00:00Z","last_seen":"2026-11-28T10:00:00Z","message":"a.eml"}]}`))
+	f.Add([]byte(`{"selectors":[{"domain":"ACME.example.","selector":"../x"}]}`))
+	f.Add([]byte(`{"selectors":null}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, SelectorsFile), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadSelectors(dir)
+		if err != nil {
+			return
+		}
+		if len(got) > maxSeen {
+			t.Fatalf("%d pairs", len(got))
+		}
+		for _, s := range got {
+			if !validSelector(s.Selector) || !validDomain(s.Domain) {
+				t.Fatalf("unusable pair %+v", s)
+			}
+		}
+	})
+}
