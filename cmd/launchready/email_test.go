@@ -73,9 +73,20 @@ func TestEmailVerify(t *testing.T) {
 	write(good, received+signed.String())
 	write(bad, strings.Replace(received+signed.String(), "Welcome aboard.", "Welcome aboard!", 1))
 
-	out, stderr, code := launch(t, nil, "email", "verify", "--resolver", l.DNSAddr, "--json", good)
+	state := t.TempDir()
+	out, stderr, code := launch(t, nil, "email", "verify", "--state", state, "--resolver", l.DNSAddr, "--json", good)
 	if code != exitOK {
 		t.Fatalf("good message: exit %d\n%s\n%s", code, out, stderr)
+	}
+	// The message's selector is recorded for the email pane, which checks it from then on:
+	// the healthy lab publishes no key at ed._domainkey.acme.example, so the pane says so.
+	seen, err := mailauth.ReadSelectors(state)
+	if err != nil || len(seen) != 1 || seen[0].Domain != "acme.example" || seen[0].Selector != "ed" || seen[0].Message != "good.eml" {
+		t.Errorf("recorded selectors %+v, %v", seen, err)
+	}
+	paneOut, paneErr, code := launch(t, nil, "check", "--lab=healthy", "--only", "email", "--state", state, "--fail-on", "medium", "--json")
+	if code != exitFindings || !strings.Contains(paneOut, `"email.dkim-message-key-missing"`) || !strings.Contains(paneOut, "ed._domainkey.acme.example") {
+		t.Errorf("the pane after verify: exit %d\n%s\n%s", code, paneOut, paneErr)
 	}
 	var v mailauth.MessageVerdict
 	if err := json.Unmarshal([]byte(out), &v); err != nil {

@@ -19,7 +19,10 @@ type check struct {
 	org    string // the top-level config domain, the organisational default
 	net    *netx.Net
 	now    func() time.Time // for the MTA-STS id= a fix suggests
-	info   probes.CheckInfo
+	// stateDir holds SelectorsFile, the selectors `email verify` saw in received
+	// messages; "" when the session has no state folder.
+	stateDir string
+	info     probes.CheckInfo
 }
 
 func (c *check) Info() probes.CheckInfo { return c.info }

@@ -3,6 +3,7 @@ package mailauth
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -14,8 +15,12 @@ import (
 type KeyReport struct {
 	Selector string `json:"selector"`
 	Name     string `json:"name"` // <selector>._domainkey.<domain>
-	// Source says why it was looked at: "config", "well-known" or "message".
-	Source string   `json:"source"`
+	// Source says why it was looked at: "config", "message" (a received message was
+	// signed with it: `launchready email verify` recorded it) or "well-known".
+	Source string `json:"source"`
+	// SeenIn is, for a "message" selector, the message file it was last seen in and when
+	// ("welcome.eml on 2026-11-28").
+	SeenIn string   `json:"seen_in,omitempty"`
 	Found  bool     `json:"found"`
 	Record string   `json:"record,omitempty"`
 	Key    *DKIMKey `json:"key,omitempty"`
@@ -45,8 +50,25 @@ func (c *check) checkDKIM(ctx context.Context, p *part) []KeyReport {
 	for _, s := range c.cfg.DKIMSelectors {
 		sels = append(sels, KeyReport{Selector: s, Source: "config"})
 	}
+	listed := func(s string) bool {
+		return slices.ContainsFunc(sels, func(k KeyReport) bool { return strings.EqualFold(k.Selector, s) })
+	}
+	seen, err := ReadSelectors(c.stateDir)
+	if err != nil && c.isFromCheck() {
+		p.add(finding("email.selectors-unreadable", probes.Info, probes.Support, filepath.Join(c.stateDir, SelectorsFile),
+			"Selectors seen in received messages could not be read",
+			err.Error()+". Selectors from received messages are not checked until it is fixed; the configured and well-known ones still are.",
+			"unreadable "+SelectorsFile, "a JSON file written by launchready email verify",
+			"Move the file aside; the next `launchready email verify FILE.eml` writes a new one."))
+	}
+	for _, s := range seen {
+		if s.Domain == normDomain(c.domain) && !listed(s.Selector) {
+			sels = append(sels, KeyReport{Selector: s.Selector, Source: "message",
+				SeenIn: s.Message + " on " + s.LastSeen.UTC().Format("2006-01-02")})
+		}
+	}
 	for _, s := range wellKnownSelectors {
-		if !slices.Contains(c.cfg.DKIMSelectors, s) {
+		if !listed(s) {
 			sels = append(sels, KeyReport{Selector: s, Source: "well-known"})
 		}
 	}
@@ -140,6 +162,12 @@ func keyFindings(k KeyReport) []probes.Finding {
 			"DKIM key lookup fails for selector "+k.Selector,
 			fmt.Sprintf("Asking for %s failed: %s. Receivers cannot verify signatures made with it while this lasts (temperror).", k.Name, k.Error),
 			k.Error, "the key record", "Check the DNS zone serving "+k.Name+" (and any CNAME it points through).")
+	case !k.Found && k.Source == "message":
+		add("email.dkim-message-key-missing", probes.Medium, probes.Onboarding,
+			"DKIM selector "+k.Selector+" from a received message has no key record",
+			fmt.Sprintf("A received message (%s) was signed with selector %s, but %s has no TXT record: if the provider still signs with it, every such message fails DKIM.", k.SeenIn, k.Selector, k.Name),
+			"no TXT record at "+k.Name, "v=DKIM1; k=rsa; p=<the provider's public key>",
+			fmt.Sprintf("Publish the DKIM record your provider shows for selector %s at %s; if the provider has moved to another selector, ignore this (the record of seen selectors is in the state folder, %s).", k.Selector, k.Name, SelectorsFile))
 	case !k.Found:
 		add("email.dkim-missing", probes.High, probes.Onboarding,
 			"DKIM selector "+k.Selector+" has no key record",
@@ -193,6 +221,14 @@ func keyFindings(k KeyReport) []probes.Finding {
 				fmt.Sprintf("The key at %s carries t=y: receivers may treat signed mail as unsigned, so DKIM does not protect it yet.", k.Name),
 				"t=y", "no t=y flag",
 				"Once signatures verify (launchready email verify on a received message), remove t=y from the record.")
+		}
+		if k.Source == "message" {
+			out = append(out, finding("email.dkim-selector-found", probes.Info, probes.Onboarding, k.Name,
+				"DKIM selector "+k.Selector+" found in a received message ("+key.Describe()+")",
+				fmt.Sprintf("A received message (%s) was signed with selector %s, and %s is published, but email.dkim_selectors does not list it; a provider signs with it.", k.SeenIn, k.Selector, k.Name),
+				key.Describe(), "every selector in use listed in email.dkim_selectors",
+				fmt.Sprintf("Add %s to email.dkim_selectors so its key is checked on purpose.", k.Selector),
+				k.Name+" TXT "+quoteRecord(k.Record), "seen in "+k.SeenIn))
 		}
 		if k.Source == "well-known" {
 			out = append(out, finding("email.dkim-selector-found", probes.Info, probes.Onboarding, k.Name,

@@ -41,7 +41,9 @@
 //	email.dkim-hash                high, onboarding   h= excludes sha256
 //	email.dkim-lookup-failed       medium, onboarding the key does not answer
 //	email.dkim-none                medium, onboarding no selector configured and none of the well-known ones published
-//	email.dkim-selector-found      info               a well-known selector is published but not configured
+//	email.dkim-selector-found      info               a well-known selector, or one seen in a received message, is published but not configured
+//	email.dkim-message-key-missing medium, onboarding a selector seen in a received message has no key record
+//	email.selectors-unreadable     info, support      STATE/email-selectors.json is corrupt (on the From domain's check only)
 //	email.dkim-unaligned           medium/high        no DKIM domain aligns with From (high when SPF does not either)
 //	email.dmarc-missing            high, onboarding   no record at _dmarc (nor at the organisational domain)
 //	email.dmarc-multiple           high, onboarding   several records: receivers apply none
@@ -77,4 +79,10 @@
 // verdicts per sending IP, every DKIM selector looked at, the DMARC record and where it
 // came from, MX hosts, MTA-STS policy and TLS-RPT, and alignment on the From domain's
 // check.
+//
+// DKIM selectors are discovered three ways and nothing is guessed beyond them: the
+// configured ones, the selectors of received messages `launchready email verify` recorded
+// in the state folder (SelectorsFile; RecordSelectors, ReadSelectors), and a short list of
+// well-known provider selectors. Each KeyReport says which (Source: config, message,
+// well-known), and a message selector says where it was last seen (SeenIn).
 package mailauth

@@ -26,11 +26,12 @@ var Kind = probes.Kind{
 		var out []probes.Check
 		for _, d := range c.Domains {
 			out = append(out, &check{
-				domain: d,
-				cfg:    c,
-				org:    env.Config.Domain,
-				net:    env.Net,
-				now:    now,
+				domain:   d,
+				cfg:      c,
+				org:      env.Config.Domain,
+				net:      env.Net,
+				now:      now,
+				stateDir: env.StateDir,
 				info: probes.CheckInfo{
 					Name:     "email " + d,
 					Kind:     "email",
