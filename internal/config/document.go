@@ -1,9 +1,7 @@
 package config
 
 import (
-	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -70,48 +68,12 @@ func (d *Document) decode(n ast.Node, path string, v any) Errors {
 }
 
 // adopt tells every Raw inside a decoded value which document and key path it came from,
-// so its owner's errors carry positions. Paths are built the way the walker builds them.
+// so its owner's errors carry positions.
 func (d *Document) adopt(v reflect.Value, path string) {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return
-		}
-		if r, ok := v.Interface().(*Raw); ok {
-			r.doc, r.path = d, path
-			return
-		}
-		d.adopt(v.Elem(), path)
-	case reflect.Struct:
-		if v.Type() == rawType {
-			if v.CanAddr() {
-				d.adopt(v.Addr(), path)
-			}
-			return
-		}
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = strings.ToLower(f.Name)
-			}
-			d.adopt(v.Field(i), join(path, name))
-		}
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			d.adopt(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
-		}
-	case reflect.Map:
-		// Map values are not addressable, so a Raw inside a map cannot be adopted; runbook
-		// types do not put one there.
-	}
+	eachOf(v, rawType, path, func(p reflect.Value, path string) {
+		r := p.Interface().(*Raw)
+		r.doc, r.path = d, path
+	})
 }
 
 // ErrorAt makes an Error for a key path ("steps[2].run"), positioned where the key's value

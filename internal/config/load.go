@@ -6,7 +6,6 @@ import (
 	"os"
 	"reflect"
 	"regexp"
-	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -93,48 +92,12 @@ func Parse(data []byte, file string) (*Config, error) {
 // collectSecrets finds every Secret in a decoded value and remembers it with its key path,
 // so Resolve can read them all at start and SecretValues can hand them to redactors.
 func (c *Config) collectSecrets(v reflect.Value, path string) {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return
+	eachOf(v, secretType, path, func(p reflect.Value, path string) {
+		if s := p.Interface().(*Secret); s.Ref != "" {
+			s.path = path
+			c.secrets = append(c.secrets, s)
 		}
-		if s, ok := v.Interface().(*Secret); ok {
-			if s.Ref != "" {
-				s.path = path
-				c.secrets = append(c.secrets, s)
-			}
-			return
-		}
-		c.collectSecrets(v.Elem(), path)
-	case reflect.Struct:
-		if v.Type() == secretType {
-			if v.CanAddr() {
-				c.collectSecrets(v.Addr(), path)
-			}
-			return
-		}
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if name == "-" {
-				continue
-			}
-			c.collectSecrets(v.Field(i), join(path, name))
-		}
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			c.collectSecrets(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
-		}
-	case reflect.Map:
-		iter := v.MapRange()
-		for iter.Next() {
-			c.collectSecrets(iter.Value(), fmt.Sprintf("%s[%q]", path, fmt.Sprint(iter.Key().Interface())))
-		}
-	}
+	})
 }
 
 var dupKey = regexp.MustCompile(`mapping key "([^"]*)" already defined at \[(\d+):(\d+)\]`)
