@@ -59,6 +59,7 @@ Start here:
 	pf.StringVar(&g.state, "state", "", "state folder for history, transcripts and the tool's log (default $XDG_STATE_HOME/launchready)")
 	pf.StringVar(&g.resolver, "resolver", "", "DNS server to ask for this run, host:port (overrides network.resolvers)")
 	root.RunE = consoleRun(g)
+	addConsoleOnly(root, g)
 	root.AddCommand(newCheckCmd(g), newValidateCmd(g), newDNSCmd(g), newDemoCmd(g), newRunbookCmd(g), newEmailCmd(g), newSmokeCmd(g),
 		newWatchCmd(g), newAlertCmd(g))
 	return root

@@ -24,6 +24,7 @@ func main() {
 	n := flag.Int("n", 100, "how many HTTPS sites")
 	dir := flag.String("dir", "", "folder for the lab's files and the config (required)")
 	interval := flag.String("interval", "10s", "checks.interval in the config")
+	count := flag.Bool("count", false, "put a counting forwarder in front of every HTTPS site and serve the count of connections on a loopback port (announced as \"count URL\")")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "benchtarget: -dir is required")
@@ -43,6 +44,15 @@ func main() {
 		os.Exit(1)
 	}
 	defer l.Close()
+	if *count {
+		c, err := startCounter(l.ConnectTo)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchtarget:", err)
+			os.Exit(1)
+		}
+		defer c.close()
+		fmt.Println("count", c.url)
+	}
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Written by scripts/benchtarget: %d HTTPS sites on loopback.\nproduct: Bench\ndomain: bench.example\ncanonical_url: https://site000.bench.example/\nenvironment: lab\n", *n)
