@@ -186,7 +186,7 @@ func (c *checkPane) view(w, h int) string {
 func (c *checkPane) titleLine(w, total, shown int) string {
 	st := c.sh.st
 	counts := c.sh.board.paneCounts(c.pane)
-	parts := []string{fmt.Sprintf("%d checks", total)}
+	parts := []string{plural(total, "check")}
 	if n := counts[probes.StatusFail] + counts[probes.StatusError]; n > 0 {
 		parts = append(parts, st.status[probes.StatusFail].Render(fmt.Sprintf("✖ %d", n)))
 	}
