@@ -65,7 +65,7 @@ func (n *Net) transport(k transportKey) *http.Transport {
 	t := &http.Transport{
 		Proxy:                  nil, // never the environment's proxy: probes must see the real route
 		DialContext:            n.DialContext,
-		TLSClientConfig:        &tls.Config{RootCAs: n.roots, InsecureSkipVerify: k.insecure},
+		TLSClientConfig:        n.clientTLS(k.insecure),
 		TLSHandshakeTimeout:    n.dialTimeout,
 		ResponseHeaderTimeout:  k.timeout,
 		ExpectContinueTimeout:  time.Second,
@@ -77,4 +77,14 @@ func (n *Net) transport(k transportKey) *http.Transport {
 	}
 	n.transports[k] = t
 	return t
+}
+
+// clientTLS is the HTTP clients' TLS config: verification by the chain cache (the same
+// checks crypto/tls makes, without redoing them for a chain already verified), or none
+// for probes that inspect a broken chain themselves.
+func (n *Net) clientTLS(insecure bool) *tls.Config {
+	if insecure {
+		return &tls.Config{RootCAs: n.roots, InsecureSkipVerify: true}
+	}
+	return &tls.Config{RootCAs: n.roots, InsecureSkipVerify: true, VerifyConnection: n.chains.verify}
 }

@@ -67,6 +67,7 @@ type Net struct {
 	resolvHint  string // where to look when a resolver fails, for errors
 	connectTo   map[string]string
 	roots       *x509.CertPool
+	chains      *chainCache
 	dnsTimeout  time.Duration
 	dialTimeout time.Duration
 	dialer      net.Dialer
@@ -144,6 +145,7 @@ func New(cfg Config) (*Net, error) {
 		errs = append(errs, err)
 	}
 	n.roots = roots
+	n.chains = newChainCache(roots, time.Now)
 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
