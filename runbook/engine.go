@@ -176,6 +176,7 @@ func (e *Engine) Run(ctx context.Context, rb *Runbook) (Outcome, error) {
 		return Outcome{}, err
 	}
 	defer lock.Release()
+	primeErrors(ctx, e.o.Env.Checks) // before the run starts: the logs' backlog is not "new"
 	out, handled, err := e.offerUnfinished(ctx, lock)
 	if handled || err != nil {
 		return out, err
@@ -197,6 +198,7 @@ func (e *Engine) Resume(ctx context.Context) (Outcome, error) {
 		return Outcome{}, err
 	}
 	defer lock.Release()
+	primeErrors(ctx, e.o.Env.Checks)
 	runs, err := e.o.Store.Unfinished()
 	if err != nil {
 		return Outcome{}, err

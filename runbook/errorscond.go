@@ -20,7 +20,7 @@ type newGroups interface {
 
 // ErrorsKind is `check: {no_new_errors: true}`: no error group first seen since this run
 // started. The errors check must be following the logs before the run starts, or errors
-// already in the backlog would look new: PrimeErrors does that.
+// already in the backlog would look new: Engine.Run and Resume prime it.
 var ErrorsKind = ConditionKind{
 	Name: "no_new_errors",
 	Doc:  "no new error group in the app's logs since this run started (the errors pane)",
@@ -66,9 +66,10 @@ func (c *errorsCond) Poll(ctx context.Context, run RunInfo) Observation {
 	return Observation{Summary: fmt.Sprintf("%d new error group(s) since %s: %s%s", len(fresh), run.Started.Format("15:04:05"), strings.Join(titles, "; "), more)}
 }
 
-// PrimeErrors starts the errors check's sources (by running it once) before a run, so
-// what the logs already hold counts as old. Call it before Engine.Run or Resume.
-func PrimeErrors(ctx context.Context, checks []probes.Check) {
+// primeErrors starts the errors check's sources (by running it once) before a run, so
+// what the logs already hold counts as old. Engine.Run and Resume call it, so every
+// driver (the CLI, the console) gets it.
+func primeErrors(ctx context.Context, checks []probes.Check) {
 	for _, c := range checks {
 		if g, ok := c.(newGroups); ok {
 			runOnce(ctx, g)

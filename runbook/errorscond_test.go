@@ -61,7 +61,7 @@ func TestNoNewErrorsCondition(t *testing.T) {
 	appendLine(t, log, `{"level":"error","msg":"database: connection refused"}`)
 	env := errorsEnv(t, log)
 	cond := buildCond(t, env, "no_new_errors: true")
-	PrimeErrors(t.Context(), env.Checks)
+	primeErrors(t.Context(), env.Checks)
 	run := RunInfo{ID: "r1", Runbook: "deploy", Started: time.Now()}
 	if obs := cond.Poll(t.Context(), run); !obs.OK || obs.Err != "" {
 		t.Fatalf("the backlog counted as new: %+v", obs)

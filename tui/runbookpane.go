@@ -232,21 +232,16 @@ func (p *runbookPane) handleDone(msg rbDoneMsg) tea.Cmd {
 	return p.load()
 }
 
-// startRun runs a runbook from its plan. The errors check reads the logs first, so
-// what they already hold is not "new since the run started".
+// startRun runs a runbook from its plan.
 func (p *runbookPane) startRun(rb *runbook.Runbook) tea.Cmd {
-	checks := p.o.Engine.Env.Checks
 	return p.begin(rb.Name, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) {
-		runbook.PrimeErrors(ctx, checks)
 		return e.Run(ctx, rb)
 	})
 }
 
 // resumeRun takes up the newest unfinished run.
 func (p *runbookPane) resumeRun(name string) tea.Cmd {
-	checks := p.o.Engine.Env.Checks
 	return p.begin(name, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) {
-		runbook.PrimeErrors(ctx, checks)
 		return e.Resume(ctx)
 	})
 }

@@ -271,21 +271,15 @@ records its result and carries on, rolls back or abandons.`,
 					args[0], s.Config.RunbooksDir(), list)}
 			}
 			stdin := bufio.NewReader(cmd.InOrStdin())
-			given, err := f.given(stdin)
+			opts, err := engineOptions(s, &f, stdin)
 			if err != nil {
 				return err
 			}
-			st, err := store(s)
-			if err != nil {
-				return err
-			}
-			opts := runbook.Options{Store: st, Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Inputs: given, Log: s.Log}
 			if dryRun {
 				writePlan(cmd.OutOrStdout(), runbook.New(opts).Plan(rb))
 				return nil
 			}
 			return driveEngine(cmd, opts, stdin, f.yes, decision, runbook.Cancel, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) {
-				runbook.PrimeErrors(ctx, s.Checks) // the logs' backlog is not "new since the run"
 				return e.Run(ctx, rb)
 			})
 		},
@@ -319,17 +313,11 @@ continues.`,
 			}
 			defer s.Close()
 			stdin := bufio.NewReader(cmd.InOrStdin())
-			given, err := f.given(stdin)
+			opts, err := engineOptions(s, &f, stdin)
 			if err != nil {
 				return err
 			}
-			st, err := store(s)
-			if err != nil {
-				return err
-			}
-			opts := runbook.Options{Store: st, Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Inputs: given, Log: s.Log}
 			return driveEngine(cmd, opts, stdin, f.yes, decision, runbook.Continue, func(ctx context.Context, e *runbook.Engine) (runbook.Outcome, error) {
-				runbook.PrimeErrors(ctx, s.Checks)
 				return e.Resume(ctx)
 			})
 		},
@@ -520,4 +508,18 @@ Existing files are left alone unless --force.`,
 	cmd.Flags().StringVar(&setupName, "setup", "systemd", "which starters: systemd, compose or platform")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite runbooks of the same names")
 	return cmd
+}
+
+// engineOptions is what run and resume give the engine: the inputs given on the command
+// line or stdin, the run store, the session's checks and secrets, the tool's log.
+func engineOptions(s *setup.Session, f *runFlags, stdin *bufio.Reader) (runbook.Options, error) {
+	given, err := f.given(stdin)
+	if err != nil {
+		return runbook.Options{}, err
+	}
+	st, err := store(s)
+	if err != nil {
+		return runbook.Options{}, err
+	}
+	return runbook.Options{Store: st, Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Inputs: given, Log: s.Log}, nil
 }
