@@ -4,9 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/launchready/launchready/internal/atomicfile"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -106,8 +105,8 @@ written, sorted, with its TTL. Review the file, commit it, and set dns.map_file.
 				}
 				return nil
 			}
-			if err := writeFileAtomic(out, func(w io.Writer) error { return got.Map.Write(w, f) }); err != nil {
-				return &exitError{exitUsage, fmt.Errorf("dns export: %w", err)}
+			if err := atomicfile.Write(out, 0o644, func(w io.Writer) error { return got.Map.Write(w, f) }); err != nil {
+				return &exitError{exitUsage, fmt.Errorf("dns export: cannot write %s: %w", out, err)}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d records at %d names of %s to %s (from %s)\n",
 				len(got.Map.Records), len(got.Map.Names()), strings.TrimSuffix(got.Map.Zone, "."), out, got.Map.Source)
@@ -118,28 +117,6 @@ written, sorted, with its TTL. Review the file, commit it, and set dns.map_file.
 	cmd.Flags().StringVar(&format, "format", "yaml", "yaml (the DNS map) or zone (RFC 1035 zone file); dns diff reads both")
 	addLabFlag(cmd, &labName)
 	return cmd
-}
-
-// writeFileAtomic writes through a temporary file in the same folder and renames it, so
-// an interrupted export never leaves half a map where the documented one was.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // diffReport is `dns diff --json`.

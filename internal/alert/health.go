@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/launchready/launchready/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"time"
@@ -66,9 +67,5 @@ func writeHealth(stateDir string, hs HealthSnapshot) error {
 	if err != nil {
 		return err
 	}
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p)
+	return atomicfile.WriteBytes(p, 0o600, append(b, '\n'))
 }

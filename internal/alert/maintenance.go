@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/launchready/launchready/internal/atomicfile"
 	"os"
 	"path"
 	"path/filepath"
@@ -74,15 +75,9 @@ func StartMaintenance(stateDir, name string, sp Span) (string, error) {
 		return "", err
 	}
 	file := filepath.Join(dir, name+".json")
-	tmp := file + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+	if err := atomicfile.WriteBytes(file, 0o600, append(b, '\n')); err != nil {
 		return "", fmt.Errorf("cannot write the maintenance window %s: %w", file, err)
 	}
-	if err := os.Rename(tmp, file); err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("cannot write the maintenance window %s: %w", file, err)
-	}
-	syncDir(dir)
 	return file, nil
 }
 

@@ -3,6 +3,7 @@ package mailsend
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/launchready/launchready/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,27 +65,7 @@ func (r *record) save(a *Attempt) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(r.path), ".send-test-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), r.path)
+	return atomicfile.WriteBytes(r.path, 0o600, append(b, '\n'))
 }
 
 // Last returns the most recent attempt recorded in dir, for the console and runbooks.

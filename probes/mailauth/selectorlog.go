@@ -3,6 +3,7 @@ package mailauth
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/launchready/launchready/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"slices"
@@ -73,7 +74,7 @@ func RecordSelectors(dir, messageFile string, now time.Time, v *MessageVerdict) 
 	if err != nil {
 		return err
 	}
-	return writeAtomic(path, append(b, '\n'))
+	return atomicfile.WriteBytes(path, 0o600, append(b, '\n'))
 }
 
 // ReadSelectors returns the selectors recorded in dir (the newest maxSeen). A missing file
@@ -146,30 +147,4 @@ func validSelector(s string) bool {
 // validDomain is a lower-case host name with at least two labels.
 func validDomain(d string) bool {
 	return strings.Contains(d, ".") && len(d) <= 253 && validSelector(d)
-}
-
-// writeAtomic writes a temporary file in the same folder, mode 0600, fsynced, and renames
-// it over path, so a crash leaves the old file or the new one, never half of one.
-func writeAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
