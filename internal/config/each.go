@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"reflect"
-	"strings"
 )
 
 // eachOf calls fn with a pointer to every value of type t inside v (through pointers,
@@ -30,18 +29,9 @@ func eachOf(v reflect.Value, t reflect.Type, path string, fn func(p reflect.Valu
 		}
 		st := v.Type()
 		for i := 0; i < st.NumField(); i++ {
-			f := st.Field(i)
-			if !f.IsExported() {
-				continue
+			if name, ok := yamlKey(st.Field(i)); ok {
+				eachOf(v.Field(i), t, join(path, name), fn)
 			}
-			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = strings.ToLower(f.Name)
-			}
-			eachOf(v.Field(i), t, join(path, name), fn)
 		}
 	case reflect.Slice:
 		for i := 0; i < v.Len(); i++ {

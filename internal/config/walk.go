@@ -185,22 +185,29 @@ func (w *walker) walkSecret(n ast.Node, path string) {
 	}
 }
 
+// yamlKey is a struct field's YAML key as the decoder reads it (the tag, or the
+// lower-cased name); ok is false for unexported fields and those tagged "-".
+func yamlKey(f reflect.StructField) (string, bool) {
+	if !f.IsExported() {
+		return "", false
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	if name == "-" {
+		return "", false
+	}
+	if name == "" {
+		name = strings.ToLower(f.Name)
+	}
+	return name, true
+}
+
 // yamlFields maps a struct's YAML keys to field types, from the same tags the decoder reads.
 func yamlFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
+		if name, ok := yamlKey(t.Field(i)); ok {
+			out[name] = t.Field(i).Type
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" {
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out[name] = f.Type
 	}
 	return out
 }
