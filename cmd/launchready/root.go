@@ -60,6 +60,7 @@ Start here:
 	pf.StringVar(&g.resolver, "resolver", "", "DNS server to ask for this run, host:port (overrides network.resolvers)")
 	root.RunE = consoleRun(g)
 	addConsoleOnly(root, g)
+	addProfiling(root)
 	root.AddCommand(newCheckCmd(g), newValidateCmd(g), newDNSCmd(g), newDemoCmd(g), newRunbookCmd(g), newEmailCmd(g), newSmokeCmd(g),
 		newWatchCmd(g), newAlertCmd(g))
 	return root
