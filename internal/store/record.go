@@ -28,7 +28,7 @@ func (s *Store) Record(res probes.Result) {
 		return
 	}
 	select {
-	case s.queue <- item{res: res}:
+	case s.queue <- &item{res: res}:
 	default:
 		s.mu.Lock()
 		s.dropped++
@@ -50,13 +50,13 @@ func (s *Store) Flush() error {
 	}
 	// A flush waits for room rather than being dropped: the writer is draining, and
 	// Close waits for this send before it closes the queue.
-	s.queue <- item{ack: ack}
+	s.queue <- &item{ack: ack}
 	s.sendMu.RUnlock()
 	return <-ack
 }
 
 func (s *Store) start() {
-	s.queue = make(chan item, s.opt.Queue)
+	s.queue = make(chan *item, s.opt.Queue)
 	s.done = make(chan struct{})
 	go s.writer()
 }
@@ -66,8 +66,26 @@ func (s *Store) writer() {
 	defer close(s.done)
 	batch := make([]probes.Result, 0, batchMax)
 	var acks []chan error
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for it := range s.queue {
 		batch, acks = add(batch, acks, it)
+		if len(acks) == 0 && s.opt.Linger > 0 {
+			linger.Reset(s.opt.Linger)
+		gather:
+			for len(batch) < batchMax && len(acks) == 0 {
+				select {
+				case it, ok := <-s.queue:
+					if !ok {
+						break gather
+					}
+					batch, acks = add(batch, acks, it)
+				case <-linger.C:
+					break gather
+				}
+			}
+			linger.Stop()
+		}
 	more:
 		for len(batch) < batchMax {
 			select {
@@ -105,7 +123,7 @@ func (s *Store) writer() {
 	}
 }
 
-func add(batch []probes.Result, acks []chan error, it item) ([]probes.Result, []chan error) {
+func add(batch []probes.Result, acks []chan error, it *item) ([]probes.Result, []chan error) {
 	if it.ack != nil {
 		return batch, append(acks, it.ack)
 	}
@@ -154,6 +172,7 @@ func (s *Store) Write(results ...probes.Result) error {
 	}
 	s.mu.Lock()
 	s.written += int64(len(results))
+	s.commits++
 	s.mu.Unlock()
 	return nil
 }

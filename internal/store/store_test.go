@@ -520,3 +520,60 @@ func TestParseWriter(t *testing.T) {
 		t.Error("an in-memory store names a writer")
 	}
 }
+
+// TestLingerBatchesSpreadResults: results that finish apart (as a sweep's checks do) are
+// committed together, and Flush does not wait out the linger.
+func TestLingerBatchesSpreadResults(t *testing.T) {
+	t.Parallel()
+	now := t0
+	s, err := Open(filepath.Join(t.TempDir(), "h.db"), Options{Now: clock(&now), Linger: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 20 {
+		s.Record(result(fmt.Sprintf("c%d", i), now, true, time.Millisecond))
+		time.Sleep(2 * time.Millisecond)
+	}
+	// With an hour's linger, only the flush can have ended the batch: if Flush waited for
+	// the linger this test would time out.
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	commits, written := s.commits, s.written
+	s.mu.Unlock()
+	if written != 20 || commits != 1 {
+		t.Errorf("20 results spread over 40 ms: %d written in %d commits, want 20 in 1", written, commits)
+	}
+	st, err := s.Stats("c19")
+	if err != nil || st.Uptime24h.Total != 1 {
+		t.Errorf("Stats(c19) = %+v, %v; want the flushed result readable", st, err)
+	}
+}
+
+// TestLingerEndsOnItsOwn: without a flush, a lingering batch is committed when the linger
+// runs out, so a reader sees results within about a second.
+func TestLingerEndsOnItsOwn(t *testing.T) {
+	t.Parallel()
+	now := t0
+	s, err := Open(filepath.Join(t.TempDir(), "h.db"), Options{Now: clock(&now), Linger: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Record(result("c", now, true, time.Millisecond))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s.mu.Lock()
+		written := s.written
+		s.mu.Unlock()
+		if written == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a lingering result was never committed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
