@@ -33,7 +33,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building launchready and the target..."
-go build -o "$work/launchready" ./cmd/launchready
+# Built as the ops box gets it (examples/launchready-watch.service's install steps): a
+# static binary, as `go build` makes on a box without a C compiler.
+CGO_ENABLED=0 go build -o "$work/launchready" ./cmd/launchready
 go build -o "$work/benchtarget" ./scripts/benchtarget
 
 "$work/benchtarget" -n "$SITES" -dir "$work/target" >"$work/target.out" 2>&1 &
