@@ -125,6 +125,12 @@ func TestCloseReleasesPorts(t *testing.T) {
 	for _, addr := range held {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
+			// Another process's outgoing connection may have taken the freed port as its
+			// source port (the machine may be busy); only a socket of ours is a failure.
+			if ours, known := listeningHere(addr); known && !ours {
+				t.Logf("TCP %s is taken by another socket, not the lab's: %v", addr, err)
+				continue
+			}
 			t.Errorf("TCP %s still held after Close: %v", addr, err)
 			continue
 		}
