@@ -27,6 +27,8 @@ type Runner struct {
 	mu     sync.Mutex
 	subs   []func(Result)
 	wakeup map[string]chan struct{}
+	// poke tells a running Run's scheduler that some wakeup channel holds a trigger.
+	poke chan struct{}
 }
 
 // RunnerOptions are the runner's defaults; zero values take the config defaults.
@@ -42,7 +44,7 @@ type RunnerOptions struct {
 // NewRunner makes a runner for checks.
 func NewRunner(checks []Check, o RunnerOptions) *Runner {
 	r := &Runner{checks: checks, concurrency: o.Concurrency, interval: o.Interval, timeout: o.Timeout,
-		grace: o.Grace, now: o.Now, log: o.Logger, wakeup: map[string]chan struct{}{}}
+		grace: o.Grace, now: o.Now, log: o.Logger, wakeup: map[string]chan struct{}{}, poke: make(chan struct{}, 1)}
 	if r.concurrency <= 0 {
 		r.concurrency = 16
 	}
@@ -113,20 +115,6 @@ func (r *Runner) Sweep(ctx context.Context) []Result {
 	return out
 }
 
-// Run runs each check on its interval until ctx ends: all of them at once at the start
-// (the console should fill immediately), then each on its own clock.
-func (r *Runner) Run(ctx context.Context) {
-	var wg sync.WaitGroup
-	for _, c := range r.checks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.loop(ctx, c)
-		}()
-	}
-	wg.Wait()
-}
-
 // Trigger asks a running Run to run the named check now ("r" in the console). It returns
 // false when no check has that name.
 func (r *Runner) Trigger(name string) bool {
@@ -138,6 +126,10 @@ func (r *Runner) Trigger(name string) bool {
 	case ch <- struct{}{}:
 	default: // already pending
 	}
+	select {
+	case r.poke <- struct{}{}:
+	default: // the scheduler is already due to look
+	}
 	return true
 }
 
@@ -145,41 +137,6 @@ func (r *Runner) Trigger(name string) bool {
 func (r *Runner) TriggerAll() {
 	for name := range r.wakeup {
 		r.Trigger(name)
-	}
-}
-
-func (r *Runner) loop(ctx context.Context, c Check) {
-	info := c.Info()
-	every := info.Interval
-	if every <= 0 {
-		every = r.interval
-	}
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-r.wakeup[info.Name]:
-			if !t.Stop() {
-				select {
-				case <-t.C:
-				default:
-				}
-			}
-		}
-		select {
-		case r.sem <- struct{}{}:
-		case <-ctx.Done():
-			return
-		}
-		res := r.runOne(ctx, c)
-		<-r.sem
-		if ctx.Err() == nil {
-			r.publish(res)
-		}
-		t.Reset(every)
 	}
 }
 
