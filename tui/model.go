@@ -26,7 +26,7 @@ type Model struct {
 	detail   *detail
 	helpOpen bool
 	// figuring is set while a FigureSource query runs; figuresStale when results arrived
-	// meanwhile, so one more query follows instead of one per batch.
+	// since the last query, so the next clock tick asks again (once, not once per batch).
 	figuring, figuresStale bool
 	// rb is the Runbooks pane (also in panes): its run outlives the pane being on screen,
 	// and q and ctrl+c ask it first.

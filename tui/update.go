@@ -269,13 +269,14 @@ func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 	if m.detail != nil {
 		m.detail.refresh(m.width, m.bodyHeight())
 	}
-	return tea.Batch(m.startSpin(), m.askFigures())
+	m.staleFigures()
+	return m.startSpin()
 }
 
 // handleTick advances the clock; only the header changes unless a check falls due or a
 // run is under way.
 func (m *Model) handleTick() tea.Cmd {
-	return tea.Batch(m.nextTick(), m.startSpin(), m.rb.pollErrors())
+	return tea.Batch(m.nextTick(), m.startSpin(), m.rb.pollErrors(), m.tickFigures())
 }
 
 // nextTick schedules the clock for the next whole second, so it never drifts.
