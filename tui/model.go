@@ -56,6 +56,9 @@ type bodyCache struct {
 	w, h   int
 	body   string
 	valid  bool
+	// spin says the body shows the spinner's frame: only then does a spinner tick
+	// redraw it.
+	spin bool
 }
 
 // New makes the console's model. It does nothing until Bubble Tea runs it.
@@ -126,7 +129,7 @@ func New(o Options) *Model {
 // Init starts the clock, asks the terminal for its background (light or dark palette),
 // starts the spinner for the first sweep and reads the runbooks.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.startSpin(), m.rb.load(), m.askFigures())
+	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.rb.load(), m.askFigures())
 }
 
 // Close lets go of a run under way, as a lost terminal does: the engine records that
@@ -139,6 +142,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.invalidate(msg)
 	cmd := m.dispatch(msg)
 	m.takeFlash()
+	if spin := m.startSpin(); spin != nil {
+		cmd = tea.Batch(cmd, spin)
+	}
 	return m, cmd
 }
 
@@ -206,6 +212,7 @@ func (m *Model) body() string {
 		return c.body
 	}
 	var s string
+	m.sh.spinShown = false
 	switch {
 	case m.confirm != nil:
 		s = m.confirm.view(w, h)
@@ -216,6 +223,6 @@ func (m *Model) body() string {
 	default:
 		s = m.panes[m.active].view(w, h)
 	}
-	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true}
+	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true, spin: m.sh.spinShown}
 	return s
 }
