@@ -59,6 +59,9 @@ type bodyCache struct {
 	// spin says the body shows the spinner's frame: only then does a spinner tick
 	// redraw it.
 	spin bool
+	// at is the board's time when the body was drawn: a check that falls due after it
+	// shows as running only once the body is drawn again.
+	at time.Time
 }
 
 // New makes the console's model. It does nothing until Bubble Tea runs it.
@@ -206,7 +209,8 @@ func (m *Model) bodyHeight() int { return m.height - 3 }
 
 func (m *Model) body() string {
 	w, h := m.width, m.bodyHeight()
-	minute := m.sh.board.now().Unix() / 60
+	now := m.sh.board.now()
+	minute := now.Unix() / 60
 	c := &m.cache
 	if c.valid && c.rev == m.rev && c.minute == minute && c.w == w && c.h == h {
 		return c.body
@@ -223,6 +227,6 @@ func (m *Model) body() string {
 	default:
 		s = m.panes[m.active].view(w, h)
 	}
-	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true, spin: m.sh.spinShown}
+	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true, spin: m.sh.spinShown, at: now}
 	return s
 }

@@ -11,26 +11,23 @@ import (
 	"github.com/launchready/launchready/probes"
 )
 
-// spinTicks are the spinner ticks among a command's immediate messages (the spinner's
-// first tick is immediate; the ones after it wait on a timer and are not run).
+// spinTicks are the spinner ticks among a command's immediate messages, batches
+// included (the spinner's first tick is immediate; the ones after it wait on a timer).
 func spinTicks(cmd tea.Cmd) []spinner.TickMsg {
-	var out []spinner.TickMsg
 	if cmd == nil {
 		return nil
 	}
 	switch msg := cmd().(type) {
 	case spinner.TickMsg:
-		out = append(out, msg)
+		return []spinner.TickMsg{msg}
 	case tea.BatchMsg:
+		var out []spinner.TickMsg
 		for _, c := range msg {
-			if c != nil {
-				if t, ok := c().(spinner.TickMsg); ok {
-					out = append(out, t)
-				}
-			}
+			out = append(out, spinTicks(c)...)
 		}
+		return out
 	}
-	return out
+	return nil
 }
 
 // TestSpinnerTurnsOnlyWhereItShows: with a check in flight, the overview (which shows no
@@ -77,5 +74,43 @@ func TestSpinnerTurnsOnlyWhereItShows(t *testing.T) {
 	}
 	if plain(m) == first {
 		t.Error("the spinner's tick did not draw its next frame")
+	}
+}
+
+// TestACheckFallingDueShowsRunningOnTheTick: on the Endpoints pane, a check whose next
+// run falls due between two clock ticks shows as running from the first tick after, and
+// the spinner starts; a tick before that leaves the body alone.
+func TestACheckFallingDueShowsRunningOnTheTick(t *testing.T) {
+	t.Parallel()
+	clk := &fakeClock{t: frozen}
+	info := probes.CheckInfo{Name: "home", Kind: "http", Pane: probes.PaneEndpoints, Target: "https://acme.example/"}
+	m := New(Options{Product: "Acme", Checks: []probes.CheckInfo{info}, Interval: 10 * time.Second, Now: clk.Now, Tick: -1})
+	_, cmd := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40}) // "waiting for the first results…" turns it
+	ticks := spinTicks(cmd)
+	m.Update(ResultsMsg{{Check: "home", Pane: probes.PaneEndpoints, Target: info.Target, Started: frozen,
+		Latency: 200 * time.Millisecond, Status: probes.StatusOK, Summary: "200 OK"}})
+	for _, tk := range ticks {
+		m.Update(tk) // nothing in flight now: the spinner stops
+	}
+	press(m, "5")
+	if m.spinning {
+		t.Fatal("the spinner is turning with nothing in flight")
+	}
+	if strings.Contains(plain(m), runningWord) {
+		t.Fatalf("home is running before it is due:\n%s", plain(m))
+	}
+	rev := m.rev
+	clk.Set(frozen.Add(5 * time.Second))
+	m.Update(TickMsg{})
+	if m.rev != rev {
+		t.Error("a tick with nothing falling due redrew the body")
+	}
+	clk.Set(frozen.Add(11 * time.Second)) // due at 10.2 s
+	_, cmd = m.Update(TickMsg{})
+	if !strings.Contains(plain(m), runningWord) {
+		t.Errorf("home fell due but is not shown running:\n%s", plain(m))
+	}
+	if len(spinTicks(cmd)) != 1 {
+		t.Error("the spinner did not start for the check that fell due")
 	}
 }
