@@ -111,7 +111,7 @@ func BenchmarkIdleBytesPerMinute(b *testing.B) {
 		for s := 1; s <= 60; s++ {
 			clk.Set(frozen.Add(time.Duration(s) * time.Second))
 			p.Send(TickMsg{})
-			time.Sleep(20 * time.Millisecond) // longer than a frame (60 fps): each tick is flushed alone
+			time.Sleep(time.Second/FPS + 20*time.Millisecond) // longer than a frame: each tick is flushed alone
 		}
 		bytesPerMin := out.count() - start
 		p.Quit()

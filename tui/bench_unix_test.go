@@ -58,7 +58,7 @@ func BenchmarkConsoleCPUPerResult(b *testing.B) {
 				}
 				f.add(r)
 			}
-			time.Sleep(80 * time.Millisecond) // the feed's window and a frame: each sweep is drawn
+			time.Sleep(feedWindow + time.Second/FPS + 20*time.Millisecond) // the feed's window and a frame: each sweep is drawn
 		}
 		cpu += cpuTime() - before
 	}
