@@ -89,7 +89,7 @@ func (w *countingWriter) count() int { w.mu.Lock(); defer w.mu.Unlock(); return 
 
 func startProgram(m *Model, out *countingWriter, w, h int) (*tea.Program, chan error) {
 	p := tea.NewProgram(m, tea.WithInput(&bytes.Buffer{}), tea.WithOutput(out), tea.WithoutSignals(),
-		tea.WithWindowSize(w, h), tea.WithColorProfile(colorprofile.TrueColor))
+		tea.WithWindowSize(w, h), tea.WithColorProfile(colorprofile.TrueColor), tea.WithFPS(FPS))
 	done := make(chan error, 1)
 	go func() { _, err := p.Run(); done <- err }()
 	return p, done
@@ -111,7 +111,7 @@ func BenchmarkIdleBytesPerMinute(b *testing.B) {
 		for s := 1; s <= 60; s++ {
 			clk.Set(frozen.Add(time.Duration(s) * time.Second))
 			p.Send(TickMsg{})
-			time.Sleep(20 * time.Millisecond) // longer than a frame (60 fps): each tick is flushed alone
+			time.Sleep(time.Second/FPS + 20*time.Millisecond) // longer than a frame: each tick is flushed alone
 		}
 		bytesPerMin := out.count() - start
 		p.Quit()

@@ -236,6 +236,17 @@ func (b *board) running(c probes.CheckInfo) bool {
 	return !ok || !b.now().Before(d)
 }
 
+// fellDue says whether a check with a result fell due in (from, to]: from then on it is
+// shown running until its next result lands.
+func (b *board) fellDue(from, to time.Time) bool {
+	for _, c := range b.checks {
+		if d, ok := b.due(c); ok && d.After(from) && !d.After(to) {
+			return true
+		}
+	}
+	return false
+}
+
 // anyRunning says whether the spinner has anything to show: a check asked for, one with
 // no result yet, or one past due.
 func (b *board) anyRunning() bool {

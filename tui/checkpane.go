@@ -130,7 +130,7 @@ func (c *checkPane) view(w, h int) string {
 		}
 		switch {
 		case b.running(ci):
-			cells[1] = c.sh.spin + " " + runningWord
+			cells[1] = c.sh.spinFrame() + " " + runningWord
 		case ok:
 			cells[1] = statusIcon[r.Status] + " " + statusWord[r.Status]
 		default:

@@ -71,7 +71,7 @@ func (m *Model) helpOverlay(w, h int) string {
 	hv.SetWidth(max(20, w-8))
 	groups := m.sh.keys.fullHelp(m.panes[m.active].bindings())
 	body := st.title.Render("Keys") + "\n\n" + hv.FullHelpView(groups) + "\n\n" +
-		st.dim.Render("States: ✔ ok · ▲ warn · ✖ fail · "+m.sh.spin+" running · ○ unknown") + "\n" +
+		st.dim.Render("States: ✔ ok · ▲ warn · ✖ fail · "+m.sh.spinFrame()+" running · ○ unknown") + "\n" +
 		st.dim.Render("Any key closes this.")
 	box := st.overlay.Render(body)
 	return frame(splitLines(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)), w, h)

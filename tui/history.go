@@ -1,8 +1,9 @@
 package tui
 
 import (
+	"math"
+	"slices"
 	"sync"
-	"time"
 
 	"github.com/launchready/launchready/probes"
 )
@@ -24,9 +25,10 @@ type History interface {
 // hours at a one-minute interval, enough for a sparkline at any width.
 const DefaultHistoryDepth = 120
 
-// memHistory is History as a bounded ring of results per check, in memory. It keeps the
-// metrics maps as they arrive (results are values the runner no longer touches), so a
-// record costs no copy.
+// memHistory is History as a bounded ring per check, in memory. Each check keeps one
+// column of values per metric it reports (NaN where a result did not report it), so a
+// record copies a few floats into place and keeps no map: a week-long console on 100
+// checks holds about 1 MB here, not every result's metrics map (about 4 MB).
 type memHistory struct {
 	depth int
 	mu    sync.Mutex
@@ -34,10 +36,10 @@ type memHistory struct {
 }
 
 type ring struct {
-	at      []time.Time
-	metrics []map[string]float64
-	next    int
-	full    bool
+	names []string    // the metrics this check has reported, in order first seen
+	cols  [][]float64 // cols[i] is names[i]'s value in each slot
+	next  int
+	full  bool
 }
 
 // NewMemHistory makes an in-memory history keeping depth results per check (zero:
@@ -57,11 +59,26 @@ func (h *memHistory) Record(r probes.Result) {
 	defer h.mu.Unlock()
 	rg := h.rings[r.Check]
 	if rg == nil {
-		rg = &ring{at: make([]time.Time, h.depth), metrics: make([]map[string]float64, h.depth)}
+		rg = &ring{}
 		h.rings[r.Check] = rg
 	}
-	rg.at[rg.next] = r.Started
-	rg.metrics[rg.next] = r.Metrics
+	for name := range r.Metrics {
+		if !slices.Contains(rg.names, name) {
+			col := make([]float64, h.depth)
+			for i := range col {
+				col[i] = math.NaN()
+			}
+			rg.names = append(rg.names, name)
+			rg.cols = append(rg.cols, col)
+		}
+	}
+	for i, name := range rg.names {
+		v, ok := r.Metrics[name]
+		if !ok {
+			v = math.NaN()
+		}
+		rg.cols[i][rg.next] = v
+	}
 	rg.next++
 	if rg.next == h.depth {
 		rg.next, rg.full = 0, true
@@ -80,16 +97,18 @@ func (h *memHistory) Series(check, metric string, n int) []float64 {
 		size = h.depth
 	}
 	out := make([]float64, 0, min(n, size))
+	c := slices.Index(rg.names, metric)
+	if c < 0 {
+		return out
+	}
+	col := rg.cols[c]
 	// Walk newest to oldest, then reverse: n is usually far below depth.
 	for i := 0; i < size && len(out) < n; i++ {
-		idx := (rg.next - 1 - i + h.depth) % h.depth
-		if v, ok := rg.metrics[idx][metric]; ok {
+		if v := col[(rg.next-1-i+h.depth)%h.depth]; !math.IsNaN(v) {
 			out = append(out, v)
 		}
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	slices.Reverse(out)
 	return out
 }
 

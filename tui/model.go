@@ -26,7 +26,7 @@ type Model struct {
 	detail   *detail
 	helpOpen bool
 	// figuring is set while a FigureSource query runs; figuresStale when results arrived
-	// meanwhile, so one more query follows instead of one per batch.
+	// since the last query, so the next clock tick asks again (once, not once per batch).
 	figuring, figuresStale bool
 	// rb is the Runbooks pane (also in panes): its run outlives the pane being on screen,
 	// and q and ctrl+c ask it first.
@@ -56,6 +56,12 @@ type bodyCache struct {
 	w, h   int
 	body   string
 	valid  bool
+	// spin says the body shows the spinner's frame: only then does a spinner tick
+	// redraw it.
+	spin bool
+	// at is the board's time when the body was drawn: a check that falls due after it
+	// shows as running only once the body is drawn again.
+	at time.Time
 }
 
 // New makes the console's model. It does nothing until Bubble Tea runs it.
@@ -126,7 +132,7 @@ func New(o Options) *Model {
 // Init starts the clock, asks the terminal for its background (light or dark palette),
 // starts the spinner for the first sweep and reads the runbooks.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.startSpin(), m.rb.load(), m.askFigures())
+	return tea.Batch(m.nextTick(), tea.RequestBackgroundColor, m.rb.load(), m.askFigures())
 }
 
 // Close lets go of a run under way, as a lost terminal does: the engine records that
@@ -139,6 +145,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.invalidate(msg)
 	cmd := m.dispatch(msg)
 	m.takeFlash()
+	if spin := m.startSpin(); spin != nil {
+		cmd = tea.Batch(cmd, spin)
+	}
 	return m, cmd
 }
 
@@ -200,12 +209,14 @@ func (m *Model) bodyHeight() int { return m.height - 3 }
 
 func (m *Model) body() string {
 	w, h := m.width, m.bodyHeight()
-	minute := m.sh.board.now().Unix() / 60
+	now := m.sh.board.now()
+	minute := now.Unix() / 60
 	c := &m.cache
 	if c.valid && c.rev == m.rev && c.minute == minute && c.w == w && c.h == h {
 		return c.body
 	}
 	var s string
+	m.sh.spinShown = false
 	switch {
 	case m.confirm != nil:
 		s = m.confirm.view(w, h)
@@ -216,6 +227,6 @@ func (m *Model) body() string {
 	default:
 		s = m.panes[m.active].view(w, h)
 	}
-	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true}
+	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true, spin: m.sh.spinShown, at: now}
 	return s
 }

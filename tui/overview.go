@@ -264,7 +264,7 @@ func (o *overview) noRisks() string {
 	case len(b.checks) == 0:
 		return st.dim.Render("  ○ No checks configured: add hosts to launchready.yaml (launchready validate checks it).")
 	case len(b.latest) == 0:
-		return st.dim.Render("  " + o.sh.spin + " waiting for the first results…")
+		return st.dim.Render("  " + o.sh.spinFrame() + " waiting for the first results…")
 	}
 	return "  " + st.status[probes.StatusOK].Render("✔ No risks: every check that ran is clean.")
 }

@@ -34,8 +34,11 @@ type shared struct {
 	board *board
 	st    *styles
 	keys  *keyMap
-	// spin is the spinner's current frame, shown by checks in flight.
-	spin string
+	// spin is the spinner's current frame, shown by checks in flight. Views read it
+	// through spinFrame, which notes that the screen shows it (spinShown), so the
+	// spinner's ticks redraw only a screen that has a spinner on it.
+	spin      string
+	spinShown bool
 	// kinds says which panes have a probe kind in this build, so an empty pane can say
 	// whether it is unconfigured or not built yet.
 	kinds map[probes.Pane]bool
@@ -69,7 +72,13 @@ type footerKeyer interface {
 	footerKeys() ([]key.Binding, bool)
 }
 
+// spinFrame is the spinner's current frame, for a view that shows it.
+func (s *shared) spinFrame() string {
+	s.spinShown = true
+	return s.spin
+}
+
 // runningLabel is the state cell of a check in flight.
 func (s *shared) runningLabel() string {
-	return s.st.dim.Render(s.spin + " " + runningWord)
+	return s.st.dim.Render(s.spinFrame() + " " + runningWord)
 }

@@ -16,11 +16,21 @@ type triggeredMsg struct {
 }
 
 // invalidate marks the body for redrawing on anything but the clock's tick, and on the
-// tick too while a run is under way (its step's time runs).
+// tick too while a run is under way (its step's time runs) or when a check fell due since
+// the body was drawn (its row now shows it running); on the spinner's tick only when the
+// body shows the spinner.
 func (m *Model) invalidate(msg tea.Msg) {
-	if _, ok := msg.(TickMsg); !ok || m.rb.active() {
-		m.rev++
+	switch msg.(type) {
+	case TickMsg:
+		if !m.rb.active() && !m.sh.board.fellDue(m.cache.at, m.sh.board.now()) {
+			return
+		}
+	case spinner.TickMsg:
+		if m.cache.valid && !m.cache.spin {
+			return
+		}
 	}
+	m.rev++
 }
 
 func (m *Model) handleResize(msg tea.WindowSizeMsg) tea.Cmd {
@@ -222,7 +232,7 @@ func (m *Model) rerun(check string) tea.Cmd {
 	m.sh.board.trigger(check)
 	m.flash, m.rerunning = "re-running "+check, check
 	r := m.opts.Runner
-	return tea.Batch(func() tea.Msg { return triggeredMsg{check: check, ok: r.Trigger(check)} }, m.startSpin())
+	return func() tea.Msg { return triggeredMsg{check: check, ok: r.Trigger(check)} }
 }
 
 // sweep asks for every check now.
@@ -238,7 +248,7 @@ func (m *Model) sweep() tea.Cmd {
 	m.sh.board.trigger(names...)
 	m.flash = fmt.Sprintf("sweeping all %d checks", len(names))
 	r := m.opts.Runner
-	return tea.Batch(func() tea.Msg { r.TriggerAll(); return triggeredMsg{ok: true} }, m.startSpin())
+	return func() tea.Msg { r.TriggerAll(); return triggeredMsg{ok: true} }
 }
 
 func (m *Model) handleTriggered(msg triggeredMsg) tea.Cmd {
@@ -269,13 +279,14 @@ func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 	if m.detail != nil {
 		m.detail.refresh(m.width, m.bodyHeight())
 	}
-	return tea.Batch(m.startSpin(), m.askFigures())
+	m.staleFigures()
+	return nil
 }
 
 // handleTick advances the clock; only the header changes unless a check falls due or a
 // run is under way.
 func (m *Model) handleTick() tea.Cmd {
-	return tea.Batch(m.nextTick(), m.startSpin(), m.rb.pollErrors())
+	return tea.Batch(m.nextTick(), m.rb.pollErrors(), m.tickFigures())
 }
 
 // nextTick schedules the clock for the next whole second, so it never drifts.
@@ -288,23 +299,41 @@ func (m *Model) nextTick() tea.Cmd {
 	return tea.Tick(wait, func(time.Time) tea.Msg { return TickMsg{} })
 }
 
-// startSpin starts the spinner when a check is in flight and it is not already turning.
+// startSpin starts the spinner when a check is in flight, the screen shows the spinner,
+// and it is not already turning. Update calls it after every message, so the spinner
+// starts when a screen with a check in flight comes up and a screen without one (the
+// overview, whose header says "checking…") costs no frames. Before the first size the
+// screen is unknown and it starts; its first tick stops it if nothing shows it.
 func (m *Model) startSpin() tea.Cmd {
-	if m.spinning || !m.sh.board.anyRunning() {
+	if m.spinning || !m.sh.board.anyRunning() || !m.showsSpin() {
 		return nil
 	}
 	m.spinning = true
 	return m.spin.Tick
 }
 
+// showsSpin says whether the screen View draws next shows the spinner's frame. It draws
+// the body now if it must; View then finds it in the cache.
+func (m *Model) showsSpin() bool {
+	switch {
+	case m.width == 0 || m.height == 0:
+		return true
+	case m.width < minWidth || m.height < minHeight:
+		return false
+	}
+	m.body()
+	return m.cache.spin
+}
+
 func (m *Model) handleSpin(msg spinner.TickMsg) tea.Cmd {
 	if !m.spinning {
 		return nil
 	}
+	// The next frame first: showsSpin may draw the body, and it should draw this frame.
 	var cmd tea.Cmd
 	m.spin, cmd = m.spin.Update(msg)
 	m.sh.spin = m.spin.View()
-	if !m.sh.board.anyRunning() {
+	if !m.sh.board.anyRunning() || !m.showsSpin() {
 		m.spinning = false
 		return nil
 	}

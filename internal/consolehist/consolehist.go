@@ -11,6 +11,7 @@
 package consolehist
 
 import (
+	"sync"
 	"time"
 
 	"github.com/launchready/launchready/internal/store"
@@ -23,7 +24,28 @@ type History struct {
 	st   *store.Store
 	ring tui.History
 	now  func() time.Time
+
+	// mu guards the figures cache, which Figures (in a command's goroutine) reads and
+	// Record (in Update) marks.
+	mu sync.Mutex
+	// figs are each check's last-read uptime and p95, so Figures queries only the checks
+	// that have a new result (dirty) or whose figures are older than figuresMaxAge: a
+	// hundred checks cost a few statements per result, not a few hundred per batch.
+	figs  map[string]checkFigures
+	dirty map[string]bool
 }
+
+// checkFigures is one check's share of the tiles, as last read from the store.
+type checkFigures struct {
+	up  store.Uptime
+	lat store.Latency
+	at  time.Time
+}
+
+// figuresMaxAge is how old a check's figures may get without a new result of its own:
+// the windows slide, and a read-only console's writer may record results this console
+// does not see. A minute is finer than a 24-hour uptime or a 1-hour p95 moves.
+const figuresMaxAge = time.Minute
 
 // New makes the console's history over st, seeding each check's recent latencies from
 // it. A store kept in memory (no state folder, or a damaged database) holds only this
@@ -41,7 +63,7 @@ func New(st *store.Store, checks []probes.CheckInfo, now func() time.Time) tui.H
 	for _, c := range checks {
 		seed(ring, st, c)
 	}
-	return &History{st: st, ring: ring, now: now}
+	return &History{st: st, ring: ring, now: now, figs: map[string]checkFigures{}, dirty: map[string]bool{}}
 }
 
 // seed replays a check's stored results into the ring as latency_ms, the metric the
@@ -62,9 +84,15 @@ func seed(ring tui.History, st *store.Store, c probes.CheckInfo) {
 	}
 }
 
-// Record keeps a result's metrics for the sparklines. It does not write the store: the
-// runner's subscription already does, and a read-only console must not.
-func (h *History) Record(r probes.Result) { h.ring.Record(r) }
+// Record keeps a result's metrics for the sparklines and marks the check's figures for
+// reading again. It does not write the store: the runner's subscription already does,
+// and a read-only console must not.
+func (h *History) Record(r probes.Result) {
+	h.ring.Record(r)
+	h.mu.Lock()
+	h.dirty[r.Check] = true
+	h.mu.Unlock()
+}
 
 // Series is up to n of the newest values of metric for check, oldest first.
 func (h *History) Series(check, metric string, n int) []float64 {
@@ -75,30 +103,62 @@ func (h *History) Series(check, metric string, n int) []float64 {
 func (h *History) Store() *store.Store { return h.st }
 
 // Figures are the worst 24-hour uptime and the slowest 1-hour p95 over checks, from the
-// store. The writer's queue is flushed first so a result that just arrived is counted;
-// a read-only store sees what the other process has committed.
+// store. Only checks with a result since their last reading (or read over a minute ago)
+// are queried again; the others keep their figures. The writer's queue is flushed first
+// when a check is read, so a result that just arrived is counted; a read-only store sees
+// what the other process has committed.
 func (h *History) Figures(checks []string) (tui.Figures, error) {
-	if err := h.st.Flush(); err != nil {
+	now := h.now()
+	h.mu.Lock()
+	var stale []string
+	for _, c := range checks {
+		if cf, ok := h.figs[c]; !ok || h.dirty[c] || now.Sub(cf.at) >= figuresMaxAge || now.Before(cf.at) {
+			stale = append(stale, c)
+			delete(h.dirty, c)
+		}
+	}
+	h.mu.Unlock()
+	if len(stale) > 0 {
+		if err := h.st.Flush(); err != nil {
+			h.markDirty(stale)
+			return tui.Figures{}, err
+		}
+	}
+	until := now.Add(time.Microsecond)
+	for i, c := range stale {
+		u, err := h.st.Uptime(c, now.Add(-24*time.Hour), until)
+		if err == nil {
+			var l store.Latency
+			if l, err = h.st.Latency(c, now.Add(-time.Hour), until); err == nil {
+				h.mu.Lock()
+				h.figs[c] = checkFigures{up: u, lat: l, at: now}
+				h.mu.Unlock()
+				continue
+			}
+		}
+		h.markDirty(stale[i:])
 		return tui.Figures{}, err
 	}
-	now := h.now()
-	until := now.Add(time.Microsecond)
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	var f tui.Figures
 	for _, c := range checks {
-		u, err := h.st.Uptime(c, now.Add(-24*time.Hour), until)
-		if err != nil {
-			return tui.Figures{}, err
-		}
-		if p, ok := u.Percent(); ok && (!f.HasUptime || p < f.Uptime24h) {
+		cf := h.figs[c]
+		if p, ok := cf.up.Percent(); ok && (!f.HasUptime || p < f.Uptime24h) {
 			f.Uptime24h, f.HasUptime = p, true
 		}
-		l, err := h.st.Latency(c, now.Add(-time.Hour), until)
-		if err != nil {
-			return tui.Figures{}, err
-		}
-		if ms := float64(l.P95.Microseconds()) / 1000; l.N > 0 && (!f.HasP95 || ms > f.P95ms) {
+		if ms := float64(cf.lat.P95.Microseconds()) / 1000; cf.lat.N > 0 && (!f.HasP95 || ms > f.P95ms) {
 			f.P95ms, f.P95Check, f.HasP95 = ms, c, true
 		}
 	}
 	return f, nil
+}
+
+// markDirty has checks read again on the next call, after a query that failed.
+func (h *History) markDirty(checks []string) {
+	h.mu.Lock()
+	for _, c := range checks {
+		h.dirty[c] = true
+	}
+	h.mu.Unlock()
 }

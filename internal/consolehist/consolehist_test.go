@@ -165,12 +165,43 @@ func TestFiguresOverTheWindows(t *testing.T) {
 	if !f.HasUptime || fmt.Sprintf("%.2f", f.Uptime24h) != "97.92" || !f.HasP95 || f.P95ms != 600 || f.P95Check != "api" {
 		t.Errorf("figures = %+v, want api's 97.92%% and 600 ms", f)
 	}
-	st.Record(result("home", frozen, true, 900*time.Millisecond)) // queued, not yet written
+	// A result reaches both of the runner's subscribers: the store (queued, not yet
+	// written) and the console's history, which marks home's figures for reading again.
+	slow := result("home", frozen, true, 900*time.Millisecond)
+	st.Record(slow)
+	h.Record(slow)
 	if f, _ = h.Figures([]string{"home"}); f.P95ms != 900 {
 		t.Errorf("home's p95 after a slow result = %v, want 900 (the queue flushed first)", f.P95ms)
 	}
 	if f, _ = h.Figures([]string{"nobody"}); f.HasUptime || f.HasP95 {
 		t.Errorf("a check the store never saw has figures: %+v", f)
+	}
+}
+
+// TestFiguresReadOnlyWhatChanged: a check with no new result keeps the figures last read
+// for a minute (the store is not asked again), and is read again after that, so a result
+// the console never saw (another process's, on a read-only console) still counts.
+func TestFiguresReadOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	st, err := store.Open(filled(t), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := frozen
+	h := New(st, checks, func() time.Time { return now }).(*History)
+	if f, _ := h.Figures([]string{"home"}); f.P95ms != 80 {
+		t.Fatalf("home's p95 = %v, want 80", f.P95ms)
+	}
+	if err := st.Write(result("home", frozen, true, 900*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := h.Figures([]string{"home"}); f.P95ms != 80 {
+		t.Errorf("home's p95 without a new result of its own = %v, want the 80 read before", f.P95ms)
+	}
+	now = frozen.Add(figuresMaxAge)
+	if f, _ := h.Figures([]string{"home"}); f.P95ms != 900 {
+		t.Errorf("home's p95 a minute on = %v, want 900 (read again)", f.P95ms)
 	}
 }
 
