@@ -125,3 +125,37 @@ func TestRunTriggerWhileRunning(t *testing.T) {
 		t.Errorf("check ran %d times, want 2 (start, then once for the triggers)", n)
 	}
 }
+
+// TestAfterFirstSweep: the function runs once, after every check has reported, however
+// many times the fast ones report before the slow one does.
+func TestAfterFirstSweep(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	fast := &intervalCheck{fakeCheck{name: "fast", run: ok}, 5 * time.Millisecond}
+	slow := &fakeCheck{name: "slow", run: func(context.Context) Result { <-release; return Result{} }}
+	r := NewRunner([]Check{fast, slow}, RunnerOptions{Interval: time.Hour, Timeout: 5 * time.Second})
+	var calls atomic.Int32
+	called := make(chan struct{}, 2)
+	r.AfterFirstSweep(func() { calls.Add(1); called <- struct{}{} })
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go r.Run(ctx)
+	for fast.n.Load() < 5 {
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case <-called:
+		t.Fatal("AfterFirstSweep ran before the slow check reported")
+	default:
+	}
+	close(release)
+	select {
+	case <-called:
+	case <-time.After(2 * time.Second):
+		t.Fatal("AfterFirstSweep never ran")
+	}
+	time.Sleep(30 * time.Millisecond)
+	if n := calls.Load(); n != 1 {
+		t.Errorf("AfterFirstSweep ran %d times, want 1", n)
+	}
+}

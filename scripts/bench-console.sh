@@ -39,7 +39,10 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building launchready and the target..."
-go build -o "$work/launchready" ./cmd/launchready
+# Built as the ops box gets it (examples/launchready-watch.service's install steps; the
+# console opened over SSH there is the same binary): static, as `go build` makes on a box
+# without a C compiler.
+CGO_ENABLED=0 go build -o "$work/launchready" ./cmd/launchready
 go build -o "$work/benchtarget" ./scripts/benchtarget
 
 "$work/benchtarget" -count -n "$SITES" -dir "$work/target" >"$work/target.out" 2>&1 &

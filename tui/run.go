@@ -52,20 +52,21 @@ const FPS = 20
 const feedWindow = 40 * time.Millisecond
 
 // feed carries results from the runner's goroutines to the program. add is the runner's
-// subscriber: it never blocks past the console's end.
+// subscriber: it never blocks past the console's end. It queues pointers: a buffer of
+// 1024 whole Results would sit resident, and be scanned by every GC, even when empty.
 type feed struct {
-	in   chan probes.Result
+	in   chan *probes.Result
 	send func(tea.Msg)
 	done <-chan struct{}
 }
 
 func newFeed(send func(tea.Msg), done <-chan struct{}) *feed {
-	return &feed{in: make(chan probes.Result, 1024), send: send, done: done}
+	return &feed{in: make(chan *probes.Result, 1024), send: send, done: done}
 }
 
 func (f *feed) add(r probes.Result) {
 	select {
-	case f.in <- r:
+	case f.in <- &r:
 	case <-f.done:
 	}
 }
@@ -77,14 +78,14 @@ func (f *feed) run() {
 		case <-f.done:
 			return
 		case r := <-f.in:
-			batch = append(batch, r)
+			batch = append(batch, *r)
 		}
 		t := time.NewTimer(feedWindow)
 	gather:
 		for len(batch) < 512 {
 			select {
 			case r := <-f.in:
-				batch = append(batch, r)
+				batch = append(batch, *r)
 			case <-t.C:
 				break gather
 			case <-f.done:

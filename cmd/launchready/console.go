@@ -58,6 +58,7 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 		s.Config.Checks.Interval = co.interval
 	}
 	runner := s.Runner(time.Now)
+	runner.AfterFirstSweep(func() { handBackStartupMemory(s.Log) })
 	opts := consoleOptions(s, runner, co, time.Now)
 	infos := opts.Checks
 	rbo, cleanup, err := consoleRunbooks(s, co)

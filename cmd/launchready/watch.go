@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/launchready/launchready/internal/alert"
-	"github.com/launchready/launchready/internal/memtrim"
 	"github.com/launchready/launchready/internal/redact"
 	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/internal/watch"
@@ -90,14 +89,7 @@ state folder is taken, the --listen address is busy).`,
 				StateDir: s.StateDir, Listen: listen, Runner: runner, Alerts: s.Alerts, Senders: senders,
 				Product: s.Config.Product, Domain: s.Config.Domain, Version: versionString(),
 				Interval: s.Config.Checks.Interval, Log: log, Redactor: red, Now: time.Now,
-				Settled: func() {
-					st, err := memtrim.Release()
-					if err != nil {
-						log.Warn("could not hand start-up memory back", "error", err)
-						return
-					}
-					log.Info("first sweep done: start-up memory handed back", "binary_kb", st.BinaryBytes>>10, "mappings", st.Mappings)
-				},
+				Settled: func() { handBackStartupMemory(log) },
 				Ready: func(addr string) {
 					where := "no metrics (--listen '')"
 					if addr != "" {

@@ -130,9 +130,10 @@ func Run(ctx context.Context, o Options) error {
 	// Pointers, as in the history store's queue: a buffer of 1024 whole Results would be
 	// a quarter of a megabyte resident and scanned by every GC, even when empty.
 	results := make(chan *probes.Result, 1024)
-	settled := newFirstSweep(checks, o.Settled)
+	if o.Settled != nil {
+		o.Runner.AfterFirstSweep(o.Settled)
+	}
 	o.Runner.Subscribe(func(res probes.Result) {
-		settled.observe(res.Check)
 		metrics.Observe(res)
 		hl.observe(res.Started.Add(res.Latency))
 		if eng == nil {
