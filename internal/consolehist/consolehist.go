@@ -33,6 +33,9 @@ type History struct {
 	// hundred checks cost a few statements per result, not a few hundred per batch.
 	figs  map[string]checkFigures
 	dirty map[string]bool
+	// up is each check's last result's up/down, so a result that only repeats it leaves
+	// the figures to their minute's refresh.
+	up map[string]bool
 }
 
 // checkFigures is one check's share of the tiles, as last read from the store.
@@ -63,7 +66,7 @@ func New(st *store.Store, checks []probes.CheckInfo, now func() time.Time) tui.H
 	for _, c := range checks {
 		seed(ring, st, c)
 	}
-	return &History{st: st, ring: ring, now: now, figs: map[string]checkFigures{}, dirty: map[string]bool{}}
+	return &History{st: st, ring: ring, now: now, figs: map[string]checkFigures{}, dirty: map[string]bool{}, up: map[string]bool{}}
 }
 
 // seed replays a check's stored results into the ring as latency_ms, the metric the
@@ -85,12 +88,21 @@ func seed(ring tui.History, st *store.Store, c probes.CheckInfo) {
 }
 
 // Record keeps a result's metrics for the sparklines and marks the check's figures for
-// reading again. It does not write the store: the runner's subscription already does,
-// and a read-only console must not.
+// reading again when the result can move them at once: a check that is down, or that
+// came back up. A healthy result like the one before moves a 24-hour uptime and a 1-hour
+// p95 by less than the tiles show, so those checks are read on the minute's refresh
+// (figuresMaxAge): at 100 checks every 10 s, six times fewer queries. It does not write
+// the store: the runner's subscription already does, and a read-only console must not.
 func (h *History) Record(r probes.Result) {
 	h.ring.Record(r)
+	up, known := store.Up(r)
 	h.mu.Lock()
-	h.dirty[r.Check] = true
+	if was, seen := h.up[r.Check]; known && (!up || !seen || was != up) {
+		h.dirty[r.Check] = true
+	}
+	if known {
+		h.up[r.Check] = up
+	}
 	h.mu.Unlock()
 }
 

@@ -248,3 +248,40 @@ func TestReadOnlyStoreIsNeverWritten(t *testing.T) {
 		t.Errorf("reader figures = %+v, %v; want the writer's 97.92%%", f, err)
 	}
 }
+
+// TestFiguresReadAtOnceOnlyWhenUpOrDownChanges: a healthy result like the one before
+// waits for the minute's refresh; a check going down, or coming back, is read at once.
+func TestFiguresReadAtOnceOnlyWhenUpOrDownChanges(t *testing.T) {
+	t.Parallel()
+	st, err := store.Open(filled(t), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := New(st, checks, clock).(*History)
+	h.Record(result("home", frozen, true, 80*time.Millisecond))
+	before, _ := h.Figures([]string{"home"})
+	if before.P95ms != 80 {
+		t.Fatalf("home's p95 = %v, want 80", before.P95ms)
+	}
+	slow := result("home", frozen.Add(-2*time.Second), true, 900*time.Millisecond)
+	if err := st.Write(slow); err != nil {
+		t.Fatal(err)
+	}
+	h.Record(slow)
+	if f, _ := h.Figures([]string{"home"}); f.P95ms != 80 {
+		t.Errorf("after a healthy result like the last, p95 = %v: read at once, want the minute's refresh (80)", f.P95ms)
+	}
+	down := result("home", frozen.Add(-time.Second), false, 0)
+	if err := st.Write(down); err != nil {
+		t.Fatal(err)
+	}
+	h.Record(down)
+	f, _ := h.Figures([]string{"home"})
+	if f.P95ms != 900 {
+		t.Errorf("after the check went down, p95 = %v: want it read at once (900)", f.P95ms)
+	}
+	if !f.HasUptime || f.Uptime24h >= before.Uptime24h {
+		t.Errorf("after the check went down, uptime = %v (was %v): want it lower at once", f.Uptime24h, before.Uptime24h)
+	}
+}

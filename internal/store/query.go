@@ -99,16 +99,28 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // id looks a check up by name; ok is false when the store has never seen it.
 func (s *Store) id(name string) (int64, bool, error) {
+	s.idMu.Lock()
+	id, ok := s.ids[name]
+	s.idMu.Unlock()
+	if ok {
+		return id, true, nil
+	}
+	st, err := s.stmt(`SELECT id FROM checks WHERE name = ?`)
+	if err != nil {
+		return 0, false, explain(s.path, err)
+	}
 	ctx, cancel := s.ctx()
 	defer cancel()
-	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM checks WHERE name = ?`, name).Scan(&id)
+	err = st.QueryRowContext(ctx, name).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
 	if err != nil {
 		return 0, false, explain(s.path, err)
 	}
+	s.idMu.Lock()
+	s.ids[name] = id
+	s.idMu.Unlock()
 	return id, true, nil
 }
 
@@ -118,12 +130,15 @@ func (s *Store) Uptime(check string, since, until time.Time) (Uptime, error) {
 	if err != nil || !ok {
 		return Uptime{}, err
 	}
+	st, err := s.stmt(`SELECT sum(up), count(up) FROM results WHERE check_id = ? AND ts >= ? AND ts < ?`)
+	if err != nil {
+		return Uptime{}, explain(s.path, err)
+	}
 	ctx, cancel := s.ctx()
 	defer cancel()
 	var u Uptime
 	var up sql.NullInt64
-	err = s.db.QueryRowContext(ctx, `SELECT sum(up), count(up) FROM results WHERE check_id = ? AND ts >= ? AND ts < ?`,
-		id, since.UnixMicro(), until.UnixMicro()).Scan(&up, &u.Total)
+	err = st.QueryRowContext(ctx, id, since.UnixMicro(), until.UnixMicro()).Scan(&up, &u.Total)
 	if err != nil {
 		return Uptime{}, explain(s.path, err)
 	}
@@ -137,10 +152,13 @@ func (s *Store) Latency(check string, since, until time.Time) (Latency, error) {
 	if err != nil || !ok {
 		return Latency{}, err
 	}
+	st, err := s.stmt(`SELECT latency_us FROM results WHERE check_id = ? AND ts >= ? AND ts < ? AND up = 1`)
+	if err != nil {
+		return Latency{}, explain(s.path, err)
+	}
 	ctx, cancel := s.ctx()
 	defer cancel()
-	rows, err := s.db.QueryContext(ctx, `SELECT latency_us FROM results WHERE check_id = ? AND ts >= ? AND ts < ? AND up = 1`,
-		id, since.UnixMicro(), until.UnixMicro())
+	rows, err := st.QueryContext(ctx, id, since.UnixMicro(), until.UnixMicro())
 	if err != nil {
 		return Latency{}, explain(s.path, err)
 	}

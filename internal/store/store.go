@@ -68,9 +68,12 @@ type Store struct {
 	opt      Options
 	lock     *writerLock
 
-	// ids caches check name -> row id for the writer.
+	// ids caches check name -> row id, for the writer and for queries (rows in checks
+	// are never deleted, so an id once seen stays right).
 	idMu sync.Mutex
 	ids  map[string]int64
+
+	prepared stmts
 
 	// The background writer. sendMu guards closed and sends on queue: Close takes it
 	// exclusively to close the queue, so no send can race the close.
@@ -263,6 +266,7 @@ func (s *Store) Close() error {
 			errs = append(errs, explain(s.path, err))
 		}
 	}
+	s.closeStmts()
 	errs = append(errs, s.db.Close(), s.lock.release())
 	return errors.Join(errs...)
 }
