@@ -30,6 +30,7 @@ type run struct {
 	cmdSeq      int          // numbers command files in the work folder
 	withhold    bool         // do not record output (a resume that lacks a secret it may hold)
 	lastType    Type         // the last event written
+	hold        string       // the maintenance window file holding alerts, "" for none
 }
 
 // stepState is what the engine knows of one step.
@@ -102,6 +103,7 @@ func (r *run) start(ctx context.Context) (string, error) {
 		return "", err
 	}
 	r.e.o.Log.Info("runbook run started", "run", r.id, "runbook", r.rb.Name, "operator", op.String(), "transcript", r.t.path)
+	r.hold = r.holdAlerts(ctx)
 	for i := range r.rb.Inputs {
 		if err := r.ask(ctx, -1, &r.rb.Inputs[i], ""); err != nil {
 			return r.stopped(ctx, err)
@@ -142,8 +144,10 @@ func (r *run) finish(status string, err error) (Outcome, error) {
 		out.Reason = "the engine stopped watching; the run is unfinished and `launchready runbook resume` picks it up"
 		return out, nil
 	case StatusCancelled:
+		r.releaseAlerts(context.Background(), r.hold, status)
 		return out, nil
 	}
+	r.releaseAlerts(context.Background(), r.hold, status)
 	if err := r.emit(context.Background(), Event{Type: RunEnd, Status: status}); err != nil {
 		return out, err
 	}

@@ -30,7 +30,10 @@ type Runbook struct {
 	Cwd string `yaml:"cwd"`
 	// Timeout bounds each command unless a step sets its own; default 30m.
 	Timeout time.Duration `yaml:"timeout"`
-	Steps   []Step        `yaml:"steps"`
+	// Maintenance, when set, holds watch's alerts for the checks the runbook touches while
+	// it runs (a deploy restarting the app should not page anyone).
+	Maintenance *Maintenance `yaml:"maintenance"`
+	Steps       []Step       `yaml:"steps"`
 
 	// File is where the runbook was read from; Source its exact text, which the transcript
 	// keeps so a resume runs the runbook that started, even if the file changed since.

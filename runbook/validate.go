@@ -39,6 +39,9 @@ func (rb *Runbook) checkShape() config.Errors {
 	if rb.Timeout < 0 || rb.Timeout > 24*time.Hour || (rb.Timeout > 0 && rb.Timeout < time.Second) {
 		add("timeout", fmt.Sprintf("%s is out of range", rb.Timeout), "use 1s to 24h; the default is 30m")
 	}
+	if rb.Maintenance != nil {
+		rb.Maintenance.check(add)
+	}
 	defs := map[string]varDef{}
 	define := func(name, kind string, step int, secret bool, path string) {
 		if name == "" {
