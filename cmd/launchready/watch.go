@@ -77,9 +77,15 @@ state folder is taken, the --listen address is busy).`,
 			})
 			// Every result goes to the history database: watch is its writer, consoles
 			// that attach read it.
-			s.Record(runner)
+			h := s.Record(runner)
+			// Watch is the history's rightful writer: if a console opened first holds it,
+			// watch takes over as soon as that console closes.
+			s.TakeOverHistory(cmd.Context(), runner, 15*time.Second)
 			for _, n := range s.Notes {
 				fmt.Fprintln(stderr, "note:", n)
+			}
+			if h.ReadOnly() {
+				fmt.Fprintln(stderr, "note: watch records the history itself within 15 s of that launchready closing")
 			}
 			channels := 0
 			if s.Alerts != nil {

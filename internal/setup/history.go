@@ -39,12 +39,7 @@ func (s *Session) History() *store.Store {
 	if s.history != nil {
 		return s.history
 	}
-	o := store.Options{
-		Retention: time.Duration(s.Config.History.RetentionDays) * 24 * time.Hour,
-		Now:       s.now,
-		Log:       s.Log,
-		Redact:    s.Config.SecretValues(),
-	}
+	o := s.historyOptions()
 	path := s.HistoryPath()
 	var h *store.Store
 	var err error
@@ -70,6 +65,15 @@ func (s *Session) History() *store.Store {
 	s.history = h
 	s.closers = append(s.closers, h.Close)
 	return h
+}
+
+func (s *Session) historyOptions() store.Options {
+	return store.Options{
+		Retention: time.Duration(s.Config.History.RetentionDays) * 24 * time.Hour,
+		Now:       s.now,
+		Log:       s.Log,
+		Redact:    s.Config.SecretValues(),
+	}
 }
 
 // Record subscribes the session's history store to a runner, so every result it produces

@@ -90,3 +90,44 @@ func TestSecondSessionReadsHistory(t *testing.T) {
 		t.Error("History must return the same store on every call")
 	}
 }
+
+// TestWatchTakesOverTheHistory: a console that started first holds the writer's lock;
+// watch's session reads, then records itself once the console lets go, and its results
+// land in the same database.
+func TestWatchTakesOverTheHistory(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	console := session(t, state)
+	if h := console.History(); h.ReadOnly() {
+		t.Fatalf("the first session should write: %s", h.Where())
+	}
+	watch := session(t, state)
+	r := watch.Runner(time.Now)
+	watch.Record(r)
+	watch.TakeOverHistory(t.Context(), r, 20*time.Millisecond)
+	if !watch.History().ReadOnly() {
+		t.Fatal("watch should start read-only while the console writes")
+	}
+	time.Sleep(100 * time.Millisecond) // the console still holds the lock: no take-over yet
+	if err := console.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(state, "history.db")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r.Sweep(t.Context())
+		rd, err := store.OpenReader(path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks, _ := rd.Checks()
+		rd.Close()
+		if len(checks) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("watch never took over recording after the console closed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
