@@ -31,6 +31,9 @@ steps:
   - name: Restart
     run: cat "$WINDOW"
 `, Env{})
+	if got, want := h.engine().Plan(rb).Holds, "http api.*, the endpoints pane for up to 20m"; got != want {
+		t.Errorf("the dry run says the run holds %q, want %q", got, want)
+	}
 	start := time.Now()
 	out := h.run(rb)
 	if !out.OK() {
@@ -89,5 +92,27 @@ steps:
 	}
 	if windows.Active("endpoint api", probes.PaneEndpoints, now.Add(16*time.Minute)) {
 		t.Error("the hold outlived its for: 15m")
+	}
+	// Resuming puts the run under way again and holds alerts again; its end lets go.
+	time.Sleep(2 * time.Second) // the command outlives the engine and finishes
+	h.p.choices = []Decision{Continue}
+	out2, err := h.engine().Resume(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out2.OK() {
+		t.Fatalf("resume ended %s: %s", out2.Status, out2.Reason)
+	}
+	evs := h.transcript(out2)
+	var held, released bool
+	for _, n := range ofType(evs, Note) {
+		held = held || strings.Contains(n.Text, "alerts held for the endpoints pane")
+		released = released || strings.Contains(n.Text, "alerts no longer held")
+	}
+	if !held || !released {
+		t.Errorf("the resumed run should hold alerts again and release them at its end: held %v, released %v", held, released)
+	}
+	if windows.Active("endpoint api", probes.PaneEndpoints, time.Now().Add(time.Minute)) {
+		t.Error("the hold outlived the resumed run")
 	}
 }

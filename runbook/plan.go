@@ -3,6 +3,7 @@ package runbook
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -14,6 +15,9 @@ type Plan struct {
 	Description string
 	Inputs      []PlanInput
 	Steps       []PlanStep
+	// Holds says whose alerts the run would hold while it runs ("" for none):
+	// "http api.*, the endpoints pane for up to 30m".
+	Holds string
 }
 
 // PlanInput is one value the run needs and where it would come from.
@@ -49,6 +53,10 @@ type PlanStep struct {
 // command, no network.
 func (e *Engine) Plan(rb *Runbook) Plan {
 	p := Plan{Runbook: rb.Name, File: rb.File, Description: rb.Description}
+	if m := rb.Maintenance; m != nil {
+		sp := m.span(rb, "", Operator{}, time.Time{})
+		p.Holds = fmt.Sprintf("%s for up to %s", strings.Join(append(append([]string{}, sp.Checks...), paneWords(sp.Panes)...), ", "), shortDuration(sp.Until.Sub(sp.From)))
+	}
 	r := &run{e: e, rb: rb, cwd: e.o.Cwd}
 	input := func(in *Input, step int) {
 		pi := PlanInput{Name: in.Name, Prompt: in.Prompt, Step: step, Secret: in.Secret, Source: "ask"}
@@ -95,4 +103,14 @@ func (e *Engine) Plan(rb *Runbook) Plan {
 		p.Steps = append(p.Steps, ps)
 	}
 	return p
+}
+
+// shortDuration prints 30m0s as 30m and 1h0m0s as 1h.
+func shortDuration(d time.Duration) string {
+	out := d.String()
+	out = strings.TrimSuffix(out, "0s")
+	if strings.HasSuffix(out, "h0m") {
+		out = strings.TrimSuffix(out, "0m")
+	}
+	return out
 }

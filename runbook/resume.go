@@ -184,6 +184,8 @@ func (e *Engine) resume(ctx context.Context, lock *Lock, u RunSummary) (Outcome,
 	if err := r.emit(ctx, Event{Type: Resumed, Operator: &op, Runbook: info, Text: fmt.Sprintf("taken over after event %d (%s)", rp.lastSeq, rp.lastEvent.Type)}); err != nil {
 		return Outcome{}, err
 	}
+	// The run is under way again: hold its alerts again, from now for its for:.
+	r.hold = r.holdAlerts(ctx)
 	if rp.inflight != nil {
 		// The command was started with every secret known then in its environment, and
 		// may print any of them: learn them again before reading its output.

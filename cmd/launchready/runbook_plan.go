@@ -31,6 +31,9 @@ func writePlan(w io.Writer, p runbook.Plan) {
 			fmt.Fprintf(w, "  %-16s %s, from %s%s\n", in.Name, where, in.Source, v)
 		}
 	}
+	if p.Holds != "" {
+		fmt.Fprintf(w, "\nAlerts held while it runs (maintenance window read by launchready watch): %s\n", p.Holds)
+	}
 	fmt.Fprintln(w, "\nSteps")
 	for _, s := range p.Steps {
 		fmt.Fprintf(w, "  %d. %s\n", s.Number, s.Title)
