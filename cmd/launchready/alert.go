@@ -17,10 +17,10 @@ import (
 func newAlertCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "alert",
-		Short: "Alert channels: send a test alert",
+		Short: "Alerts: what is firing now (status), a test through each channel (test)",
 		Args:  noArgs,
 	}
-	cmd.AddCommand(newAlertTestCmd(g))
+	cmd.AddCommand(newAlertTestCmd(g), newAlertStatusCmd(g))
 	return cmd
 }
 

@@ -127,8 +127,34 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
 		t.Errorf("metrics lack the api check or the channel:\n%s", metrics)
 	}
 
+	// alert status reads the same state while watch runs: the firing alert, the channel,
+	// a runbook's maintenance window; exit 1 because something fires; no secret.
+	if _, err := alert.StartMaintenance(state, "runbook-deploy", alert.Span{Panes: []string{"endpoints"},
+		Until: time.Now().Add(30 * time.Minute), Reason: "runbook deploy (run 1)", By: "sam@ops-1"}); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := launch(t, env[1:], "alert", "status", "--config", cfg, "--state", state)
+	t.Logf("alert status:\n%s", out)
+	for _, want := range []string{"watch: running, pid", "firing (", "http api.acme.example", "told ops@acme.example", "ops-hook", "up · ", "maintenance windows open now (1)", "the endpoints pane until", "sam@ops-1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("alert status lacks %q (exit %d):\n%s%s", want, code, out, errOut)
+		}
+	}
+	if code != exitFindings || strings.Contains(out+errOut, token) || strings.Contains(out+errOut, "watch-hmac-secret-key") {
+		t.Errorf("alert status: exit %d (want 1: firing), or a secret printed:\n%s%s", code, out, errOut)
+	}
+	jsonOut, _, _ := launch(t, env[1:], "alert", "status", "--json", "--config", cfg, "--state", state)
+	var st struct {
+		Schema string             `json:"schema"`
+		Firing []alert.Alert      `json:"firing"`
+		Watch  *struct{ PID int } `json:"watch"`
+	}
+	if err := json.Unmarshal([]byte(jsonOut), &st); err != nil || st.Schema != "launchready.alertstatus/v1" || len(st.Firing) == 0 || st.Watch == nil || st.Watch.PID != cmd.Process.Pid {
+		t.Errorf("alert status --json: %v\n%s", err, jsonOut)
+	}
+
 	// A second watch on the same state folder refuses and names the first.
-	_, errOut, code := launch(t, env[1:], "watch", "--lab", "--config", cfg, "--state", state, "--listen", "")
+	_, errOut, code = launch(t, env[1:], "watch", "--lab", "--config", cfg, "--state", state, "--listen", "")
 	if code != exitUsage || !strings.Contains(errOut, "already owns the state folder") || !strings.Contains(errOut, "pid ") {
 		t.Errorf("second watch: exit %d, %s", code, errOut)
 	}
