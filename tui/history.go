@@ -116,11 +116,12 @@ func (h *memHistory) Series(check, metric string, n int) []float64 {
 // that keeps results across restarts: the worst 24-hour uptime and the worst 1-hour p95.
 // A Has flag is false when the history holds no results for that window.
 type Figures struct {
-	Uptime24h float64 // percent
-	HasUptime bool
-	P95ms     float64 // the slowest check's p95 over the last hour, in milliseconds
-	P95Check  string  // that check, whose latency the tile's sparkline draws
-	HasP95    bool
+	Uptime24h   float64 // percent
+	UptimeCheck string  // the check with that uptime, which the tile names when it is short of 100%
+	HasUptime   bool
+	P95ms       float64 // the slowest check's p95 over the last hour, in milliseconds
+	P95Check    string  // that check, whose latency the tile's sparkline draws
+	HasP95      bool
 }
 
 // FigureSource is implemented by a History that keeps days of results (the SQLite store).

@@ -16,6 +16,7 @@ type tile struct {
 	short  string // the label in the compact one-line form
 	value  string
 	note   string // basis of the value ("24h", "since 14:02") or why it is missing
+	who    string // whose figure it is, shown where a box has room: "api"
 	status probes.Status
 	spark  []float64
 }
@@ -72,19 +73,24 @@ func empty(title, short string) tile {
 // "since HH:MM" so it is never mistaken for a day's figure.
 func uptimeTile(b *board, eps []*probes.Result) tile {
 	t := empty("Uptime 24h", "uptime")
-	worst, found := math.Inf(1), false
+	worst, found, worstCheck := math.Inf(1), false, ""
 	if f := b.figures; f != nil && f.HasUptime {
-		worst, found = f.Uptime24h, true
+		worst, found, worstCheck = f.Uptime24h, true, f.UptimeCheck
 	} else {
 		for _, r := range eps {
-			if v, ok := r.Metrics["uptime_24h"]; ok {
-				worst, found = min(worst, v), true
+			if v, ok := r.Metrics["uptime_24h"]; ok && v < worst {
+				worst, found, worstCheck = v, true, r.Check
 			}
 		}
 	}
 	switch {
 	case found:
 		t.value, t.note = pctText(worst), "last 24h"
+		// It is the worst check's figure: name it, as the certificate tile names its
+		// host, so "0.00%" reads as one endpoint down rather than the whole product.
+		if r, ok := b.latest[worstCheck]; ok && worst < 100 {
+			t.who = shortHost(r.Target)
+		}
 	case b.total > 0:
 		worst = 100 * float64(b.up) / float64(b.total)
 		t.value, t.note = pctText(worst), "since "+b.start.Format("15:04")
@@ -286,9 +292,19 @@ func boxedTiles(ts []tile, st *styles, w int) []string {
 		name := clipLine(t.title, inner-2)
 		fill := max(0, inner-2-widthOf(name))
 		top = append(top, st.tileBorder.Render("┌ ")+st.tileTitle.Render(name)+st.tileBorder.Render(" "+strings.Repeat("─", fill)+"┐"))
-		body := " " + tileValue(t, st)
-		if t.status != probes.StatusUnknown && t.note != "" && t.note != "now" {
-			body += st.dim.Render(" " + t.note)
+		v := t
+		if t.who != "" && t.status != probes.StatusUnknown {
+			v.value = t.who + ": " + t.value
+			if widthOf(v.value)+widthOf(v.note)+4 > inner {
+				v.note = strings.TrimPrefix(v.note, "last ") // "api: 97.92% 24h"
+			}
+			if widthOf(v.value)+widthOf(v.note)+4 > inner {
+				v.note = "" // the name matters more than the window, which the title gives
+			}
+		}
+		body := " " + tileValue(v, st)
+		if v.status != probes.StatusUnknown && v.note != "" && v.note != "now" {
+			body += st.dim.Render(" " + v.note)
 		}
 		if len(t.spark) > 1 {
 			room := inner - 1 - widthOf(body)

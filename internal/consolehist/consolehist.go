@@ -157,7 +157,7 @@ func (h *History) Figures(checks []string) (tui.Figures, error) {
 	for _, c := range checks {
 		cf := h.figs[c]
 		if p, ok := cf.up.Percent(); ok && (!f.HasUptime || p < f.Uptime24h) {
-			f.Uptime24h, f.HasUptime = p, true
+			f.Uptime24h, f.UptimeCheck, f.HasUptime = p, c, true
 		}
 		if ms := float64(cf.lat.P95.Microseconds()) / 1000; cf.lat.N > 0 && (!f.HasP95 || ms > f.P95ms) {
 			f.P95ms, f.P95Check, f.HasP95 = ms, c, true

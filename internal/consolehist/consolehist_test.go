@@ -134,7 +134,7 @@ func TestTilesReadTheStore(t *testing.T) {
 			}
 			m := console(t, h, sz[0], sz[1], result("home", frozen, true, 80*time.Millisecond), result("api", frozen, true, 300*time.Millisecond))
 			screen := plain(m)
-			for _, want := range []string{"97.92% last 24h", "600 ms last 1h", "last 24h", "last 1h"} {
+			for _, want := range []string{"api: 97.92% 24h", "600 ms last 1h"} {
 				if sz[0] >= 160 && !strings.Contains(screen, want) {
 					t.Errorf("the screen lacks %q:\n%s", want, screen)
 				}
