@@ -92,7 +92,7 @@ written, sorted, with its TTL. Review the file, commit it, and set dns.map_file.
 			defer s.Close()
 			ctx, cancel := context.WithTimeout(cmd.Context(), dnsTimeout)
 			defer cancel()
-			got, err := dnscheck.Collect(ctx, s.Net, s.Config.Domain, dnscheck.KnownNames(s.Config, st), time.Now())
+			got, err := dnscheck.Collect(ctx, s.Net, s.Config.Domain, dnscheck.KnownNames(s.Config, st, s.StateDir), time.Now())
 			if err != nil {
 				return &exitError{exitUsage, fmt.Errorf("dns export: %w", err)}
 			}
@@ -166,7 +166,7 @@ compared. Exit codes: 0 no drift, 1 drift, 2 error (a bad file, config or networ
 				return &exitError{exitUsage, fmt.Errorf("dns diff: %s documents the zone %s, but %s's domain is %s: pass the map of this domain's zone, or the config it belongs to (--config)",
 					file, strings.TrimSuffix(doc.Zone, "."), s.Config.File, s.Config.Domain)}
 			}
-			names := dnscheck.KnownNames(s.Config, st)
+			names := dnscheck.KnownNames(s.Config, st, s.StateDir)
 			for _, n := range doc.Names() {
 				if !slices.Contains(names, n) {
 					names = append(names, n)

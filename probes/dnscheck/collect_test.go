@@ -69,7 +69,7 @@ func collect(t *testing.T, e probes.Env, extra ...string) *Collected {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Collect(t.Context(), e.Net, e.Config.Domain, append(KnownNames(e.Config, st), extra...), time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC))
+	got, err := Collect(t.Context(), e.Net, e.Config.Domain, append(KnownNames(e.Config, st, ""), extra...), time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestCollectFailsRatherThanGuess(t *testing.T) {
 		ConnectTo: map[string]string{"ns1.acme.example:53": flaky, "ns.dns-host.example:53": rawUDP(t, func([]byte) []byte { return nil })}})
 	st, _ := LoadSettings(e.Config)
 	start := time.Now()
-	_, err := Collect(t.Context(), e.Net, "acme.example", KnownNames(e.Config, st), time.Now())
+	_, err := Collect(t.Context(), e.Net, "acme.example", KnownNames(e.Config, st, ""), time.Now())
 	if err == nil || !strings.Contains(err.Error(), "SERVFAIL for _dmarc.acme.example") {
 		t.Errorf("error %v, want one naming the failing name", err)
 	}
@@ -196,7 +196,7 @@ func TestMapCheckAgainstTheLab(t *testing.T) {
 	}
 
 	st, _ := LoadSettings(he.Config)
-	got, err := Collect(t.Context(), he.Net, "acme.example", KnownNames(he.Config, st), time.Now())
+	got, err := Collect(t.Context(), he.Net, "acme.example", KnownNames(he.Config, st, ""), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func newMapCheck(env probes.Env, st Settings) *mapCheck {
 	if now == nil {
 		now = time.Now
 	}
-	return &mapCheck{net: env.Net, st: st, names: KnownNames(env.Config, st), now: now,
+	return &mapCheck{net: env.Net, st: st, names: KnownNames(env.Config, st, env.StateDir), now: now,
 		info: probes.CheckInfo{Name: "dns map", Kind: "dns", Pane: probes.PaneDNS, Target: st.MapFile}}
 }
 

@@ -1,10 +1,11 @@
 package dnscheck
 
 import (
-	"github.com/launchready/launchready/probes/mailauth"
 	"slices"
+	"strings"
 
 	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/probes/mailauth"
 )
 
 // usualNames are the labels a membership product's zone usually has, read by export and
@@ -13,9 +14,10 @@ var usualNames = []string{"", "www", "app", "api", "admin", "mail", "status", "_
 
 // KnownNames are the names `dns export` and `dns diff` read: the apex and the usual
 // names under the config's domain, every host, the mail policy names (_dmarc, _mta-sts,
-// _smtp._tls) and dns.names (DKIM selectors and the like). The zone's MX and NS targets
-// inside it are added when the apex is read. Fully qualified, each once.
-func KnownNames(cfg *config.Config, st Settings) []string {
+// _smtp._tls) and dns.names (DKIM selectors and the like), and the DKIM selectors
+// `email verify` recorded in stateDir ("" for none). The zone's MX and NS targets inside
+// it are added when the apex is read. Fully qualified, each once.
+func KnownNames(cfg *config.Config, st Settings, stateDir string) []string {
 	var out []string
 	add := func(n string) {
 		if !slices.Contains(out, n) {
@@ -38,6 +40,12 @@ func KnownNames(cfg *config.Config, st Settings) []string {
 	// The email pane's names: DKIM selectors from email.dkim_selectors, per sending domain.
 	for _, n := range mailauth.DNSNames(cfg) {
 		add(fqdn(n))
+	}
+	// Selectors seen only in received messages, inside this zone.
+	for _, n := range mailauth.SeenDNSNames(stateDir) {
+		if n = fqdn(n); n == st.Zone || strings.HasSuffix(n, "."+st.Zone) {
+			add(n)
+		}
 	}
 	return out
 }

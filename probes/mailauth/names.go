@@ -21,3 +21,19 @@ func DNSNames(cfg *config.Config) []string {
 	}
 	return out
 }
+
+// SeenDNSNames are the DKIM names of the selectors `email verify` recorded in stateDir
+// (SelectorsFile): a selector found only in a received message belongs to the zone as
+// much as a configured one, so `dns export` documents it and `dns diff` and the DNS map
+// check watch it. A missing or unreadable file gives none (the email pane reports it).
+func SeenDNSNames(stateDir string) []string {
+	seen, err := ReadSelectors(stateDir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range seen {
+		out = append(out, s.Selector+"._domainkey."+normDomain(s.Domain)+".")
+	}
+	return out
+}
