@@ -3,7 +3,6 @@ package alert
 import (
 	"log/slog"
 	"os"
-	"path/filepath"
 )
 
 // State is the alert journal as of its last complete record: what `launchready alert
@@ -18,8 +17,7 @@ type State struct {
 // compacts it, which only its owner, watch, may do). A journal watch is appending to
 // reads up to its last complete record; a missing one is an empty state.
 func ReadState(dir string) (State, error) {
-	s := &Store{dir: dir, path: filepath.Join(dir, JournalName), log: slog.New(slog.DiscardHandler),
-		alerts: map[string]*Alert{}, queue: map[string][]Notification{}, health: map[string]*Health{}}
+	s := newStore(dir, nil, slog.New(slog.DiscardHandler))
 	if _, err := os.Stat(dir); err != nil {
 		return State{}, err
 	}

@@ -77,8 +77,7 @@ func OpenStore(dir string, red *redact.Redactor, log *slog.Logger) (*Store, erro
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the state folder %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, path: filepath.Join(dir, JournalName), red: red, log: log,
-		alerts: map[string]*Alert{}, queue: map[string][]Notification{}, health: map[string]*Health{}}
+	s := newStore(dir, red, log)
 	s.enc = json.NewEncoder(&s.buf)
 	s.enc.SetEscapeHTML(false)
 	if err := s.replay(); err != nil {
@@ -89,6 +88,12 @@ func OpenStore(dir string, red *redact.Redactor, log *slog.Logger) (*Store, erro
 		return nil, err
 	}
 	return s, nil
+}
+
+// newStore is a Store over dir's journal, empty until replayed.
+func newStore(dir string, red *redact.Redactor, log *slog.Logger) *Store {
+	return &Store{dir: dir, path: filepath.Join(dir, JournalName), red: red, log: log,
+		alerts: map[string]*Alert{}, queue: map[string][]Notification{}, health: map[string]*Health{}}
 }
 
 func (s *Store) replay() error {
