@@ -51,19 +51,24 @@ func (m *Maintenance) check(add func(path, msg, fix string)) {
 	}
 }
 
-// span is the window for a run starting at from.
-func (m *Maintenance) span(rb *Runbook, runID string, op Operator, from time.Time) alert.Span {
-	d := m.For
-	if d == 0 {
-		d = DefaultMaintenanceFor
+// length is how long the hold lasts at most: For, or DefaultMaintenanceFor.
+func (m *Maintenance) length() time.Duration {
+	if m.For == 0 {
+		return DefaultMaintenanceFor
 	}
+	return m.For
+}
+
+// span is the window for a run starting at from; panes are given by their canonical
+// names ("certificates" becomes "tls"), as watch matches them.
+func (m *Maintenance) span(rb *Runbook, runID string, op Operator, from time.Time) alert.Span {
 	var panes []string
 	for _, p := range m.Panes {
 		if ps, err := probes.ParsePanes(p); err == nil && len(ps) == 1 {
 			panes = append(panes, string(ps[0]))
 		}
 	}
-	return alert.Span{Checks: m.Checks, Panes: panes, From: from, Until: from.Add(d),
+	return alert.Span{Checks: m.Checks, Panes: panes, From: from, Until: from.Add(m.length()),
 		Reason: "runbook " + rb.Name + " (run " + runID + ")", By: op.String()}
 }
 
@@ -81,9 +86,8 @@ func (r *run) holdAlerts(ctx context.Context) string {
 		_ = r.emit(ctx, Event{Type: Note, Text: "alerts are NOT held for this run: " + err.Error()})
 		return ""
 	}
-	what := append(append([]string{}, sp.Checks...), paneWords(sp.Panes)...)
 	_ = r.emit(ctx, Event{Type: Note, Text: fmt.Sprintf("alerts held for %s until %s or the end of the run, whichever comes first (maintenance window %s)",
-		strings.Join(what, ", "), sp.Until.Format("15:04"), file)})
+		sp.What(), sp.Until.Format("15:04"), file)})
 	r.e.o.Log.Info("runbook holds alerts", "run", r.id, "window", file, "until", sp.Until)
 	return file
 }
@@ -103,12 +107,4 @@ func (r *run) releaseAlerts(ctx context.Context, file, status string) {
 		return
 	}
 	_ = r.emit(ctx, Event{Type: Note, Text: "alerts no longer held"})
-}
-
-func paneWords(panes []string) []string {
-	out := make([]string, len(panes))
-	for i, p := range panes {
-		out[i] = "the " + p + " pane"
-	}
-	return out
 }

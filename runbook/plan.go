@@ -3,7 +3,6 @@ package runbook
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -54,8 +53,7 @@ type PlanStep struct {
 func (e *Engine) Plan(rb *Runbook) Plan {
 	p := Plan{Runbook: rb.Name, File: rb.File, Description: rb.Description}
 	if m := rb.Maintenance; m != nil {
-		sp := m.span(rb, "", Operator{}, time.Time{})
-		p.Holds = fmt.Sprintf("%s for up to %s", strings.Join(append(append([]string{}, sp.Checks...), paneWords(sp.Panes)...), ", "), shortDuration(sp.Until.Sub(sp.From)))
+		p.Holds = m.span(rb, "", Operator{}, time.Time{}).What() + " for up to " + ShortDuration(m.length())
 	}
 	r := &run{e: e, rb: rb, cwd: e.o.Cwd}
 	input := func(in *Input, step int) {
@@ -103,14 +101,4 @@ func (e *Engine) Plan(rb *Runbook) Plan {
 		p.Steps = append(p.Steps, ps)
 	}
 	return p
-}
-
-// shortDuration prints 30m0s as 30m and 1h0m0s as 1h.
-func shortDuration(d time.Duration) string {
-	out := d.String()
-	out = strings.TrimSuffix(out, "0s")
-	if strings.HasSuffix(out, "h0m") {
-		out = strings.TrimSuffix(out, "0m")
-	}
-	return out
 }

@@ -151,18 +151,11 @@ func writeAlertStatus(w io.Writer, st alertStatus, now time.Time) {
 	if len(st.Windows) > 0 {
 		fmt.Fprintf(w, "\nmaintenance windows open now (%d): alerts for these are held\n", len(st.Windows))
 		for _, sp := range st.Windows {
-			what := append([]string{}, sp.Checks...)
-			for _, p := range sp.Panes {
-				what = append(what, "the "+p+" pane")
-			}
-			if len(what) == 0 {
-				what = []string{"everything"}
-			}
 			by := ""
 			if sp.By != "" {
 				by = " by " + sp.By
 			}
-			fmt.Fprintf(w, "  ○ %s until %s: %s%s\n", strings.Join(what, ", "), sp.Until.Local().Format("Jan 2 15:04"), sp.Reason, by)
+			fmt.Fprintf(w, "  ○ %s until %s: %s%s\n", sp.What(), sp.Until.Local().Format("Jan 2 15:04"), sp.Reason, by)
 		}
 	}
 }

@@ -36,6 +36,19 @@ type Span struct {
 	source string    // where it came from, for logs
 }
 
+// What says what the window holds, for people: "http api.*, the endpoints pane", or
+// "every check" when it names nothing.
+func (sp Span) What() string {
+	what := append([]string{}, sp.Checks...)
+	for _, p := range sp.Panes {
+		what = append(what, "the "+p+" pane")
+	}
+	if len(what) == 0 {
+		return "every check"
+	}
+	return strings.Join(what, ", ")
+}
+
 func (sp Span) covers(check string, pane probes.Pane, now time.Time) bool {
 	if now.Before(sp.From) || !now.Before(sp.Until) {
 		return false
