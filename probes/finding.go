@@ -19,6 +19,18 @@ const (
 
 var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
 
+// severityIcons are the marks every output puts beside a severity, so it never rests on
+// colour alone: the report, the console and alert status.
+var severityIcons = [...]string{"i", "·", "·", "▲", "✖"}
+
+// Icon is the severity's mark: ✖ critical, ▲ high, · medium and low, i info.
+func (s Severity) Icon() string {
+	if s < Info || s > Critical {
+		return "?"
+	}
+	return severityIcons[s]
+}
+
 func (s Severity) String() string {
 	if s < Info || s > Critical {
 		return fmt.Sprintf("severity(%d)", int(s))

@@ -71,3 +71,14 @@ func TestStatusAndOverall(t *testing.T) {
 		}
 	}
 }
+
+// TestSeverityIcon: the marks every output shows beside a severity, so none rests on
+// colour alone.
+func TestSeverityIcon(t *testing.T) {
+	want := map[Severity]string{Critical: "✖", High: "▲", Medium: "·", Low: "·", Info: "i", Severity(9): "?"}
+	for s, icon := range want {
+		if got := s.Icon(); got != icon {
+			t.Errorf("%v.Icon() = %q, want %q", s, got, icon)
+		}
+	}
+}

@@ -236,7 +236,7 @@ func (o *overview) riskSection(w, h int, focused, narrow bool) []string {
 			cells[4], cells[5] = shortTarget(r.failed.Target), "could not run: "+r.failed.Err
 		} else {
 			f := r.finding
-			cells[1] = sevIcon[f.Severity] + " " + upper(f.Severity.String())
+			cells[1] = f.Severity.Icon() + " " + upper(f.Severity.String())
 			cells[2], cells[3], cells[4], cells[5] = f.Impact.Label(), f.Pane.Title(), shortTarget(f.Target), f.Title
 			cells[6] = ageText(b.age(f))
 		}

@@ -21,9 +21,6 @@ var (
 		probes.StatusOK: "ok", probes.StatusWarn: "warn", probes.StatusFail: "fail",
 		probes.StatusError: "error", probes.StatusUnknown: "unknown",
 	}
-	sevIcon = map[probes.Severity]string{
-		probes.Critical: "✖", probes.High: "▲", probes.Medium: "·", probes.Low: "·", probes.Info: "i",
-	}
 	stateWord = map[probes.State]string{
 		probes.StateReady: "LAUNCH-READY", probes.StateAtRisk: "AT RISK",
 		probes.StateDown: "DOWN", probes.StateUnknown: "CHECKING",
@@ -115,7 +112,7 @@ func (s *styles) statusLabel(st probes.Status) string {
 
 // sevLabel is "✖ CRITICAL" in the severity's colour.
 func (s *styles) sevLabel(sev probes.Severity) string {
-	return s.sev[sev].Render(sevIcon[sev] + " " + upper(sev.String()))
+	return s.sev[sev].Render(sev.Icon() + " " + upper(sev.String()))
 }
 
 func upper(s string) string {

@@ -14,7 +14,6 @@ import (
 	"github.com/launchready/launchready/internal/alert"
 	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/internal/watch"
-	"github.com/launchready/launchready/probes"
 )
 
 // alertStatus is what `alert status --json` prints (schema launchready.alertstatus/v1).
@@ -125,13 +124,13 @@ func writeAlertStatus(w io.Writer, st alertStatus, now time.Time) {
 		if !a.Notified {
 			told = "not sent yet (grouping, a maintenance window or a queued channel)"
 		}
-		fmt.Fprintf(w, "  %s %-8s %s: %s\n      since %s (%s) · %s\n", sevIcon(a.Severity), a.Severity, a.Check, a.Title,
+		fmt.Fprintf(w, "  %s %-8s %s: %s\n      since %s (%s) · %s\n", a.Severity.Icon(), a.Severity, a.Check, a.Title,
 			a.FiredAt.Local().Format("Jan 2 15:04"), ago(now, a.FiredAt), told)
 	}
 	if len(st.Pending) > 0 {
 		fmt.Fprintf(w, "\nfailing, not firing yet (%d)\n", len(st.Pending))
 		for _, a := range st.Pending {
-			fmt.Fprintf(w, "  %s %-8s %s: %s (%d failed in a row)\n", sevIcon(a.Severity), a.Severity, a.Check, a.Title, a.Fails)
+			fmt.Fprintf(w, "  %s %-8s %s: %s (%d failed in a row)\n", a.Severity.Icon(), a.Severity, a.Check, a.Title, a.Fails)
 		}
 	}
 	fmt.Fprintf(w, "\nchannels (%d)\n", len(st.Channels))
@@ -158,16 +157,6 @@ func writeAlertStatus(w io.Writer, st alertStatus, now time.Time) {
 			fmt.Fprintf(w, "  ○ %s until %s: %s%s\n", sp.What(), sp.Until.Local().Format("Jan 2 15:04"), sp.Reason, by)
 		}
 	}
-}
-
-func sevIcon(s probes.Severity) string {
-	switch s {
-	case probes.Critical:
-		return "✖"
-	case probes.High:
-		return "▲"
-	}
-	return "·"
 }
 
 func ago(now, t time.Time) string {

@@ -13,7 +13,6 @@ import (
 // Every state is told by an icon and a word as well as a colour, so the output reads the
 // same with NO_COLOR, piped into a file, or pasted into a support thread.
 var (
-	sevIcon     = map[probes.Severity]string{probes.Critical: "✖", probes.High: "▲", probes.Medium: "·", probes.Low: "·", probes.Info: "i"}
 	sevColor    = map[probes.Severity]string{probes.Critical: "#ff5f5f", probes.High: "#ffaf00", probes.Medium: "#d7d75f", probes.Low: "#87afd7", probes.Info: "#8a8a8a"}
 	statusIcon  = map[probes.Status]string{probes.StatusOK: "✔", probes.StatusWarn: "▲", probes.StatusFail: "✖", probes.StatusError: "✖", probes.StatusUnknown: "○"}
 	statusColor = map[probes.Status]string{probes.StatusOK: "#5fd75f", probes.StatusWarn: "#ffaf00", probes.StatusFail: "#ff5f5f", probes.StatusError: "#ff5f5f", probes.StatusUnknown: "#8a8a8a"}
@@ -124,7 +123,7 @@ func indent(text, prefix string, width int) string {
 }
 
 func sevLabel(s probes.Severity) string {
-	return fg(sevColor[s]).Bold(s >= probes.High).Render(fmt.Sprintf("%s %-8s", sevIcon[s], strings.ToUpper(s.String())))
+	return fg(sevColor[s]).Bold(s >= probes.High).Render(fmt.Sprintf("%s %-8s", s.Icon(), strings.ToUpper(s.String())))
 }
 
 func (r *Report) countLine() string {
