@@ -78,6 +78,7 @@ state folder is taken, the --listen address is busy).`,
 			// Every result goes to the history database: watch is its writer, consoles
 			// that attach read it.
 			h := s.Record(runner)
+			runner.AfterFirstSweep(func() { handBackStartupMemory(log) })
 			// Watch is the history's rightful writer: if a console opened first holds it,
 			// watch takes over as soon as that console closes.
 			s.TakeOverHistory(cmd.Context(), runner, 15*time.Second)
@@ -95,7 +96,6 @@ state folder is taken, the --listen address is busy).`,
 				StateDir: s.StateDir, Listen: listen, Runner: runner, Alerts: s.Alerts, Senders: senders,
 				Product: s.Config.Product, Domain: s.Config.Domain, Version: versionString(),
 				Interval: s.Config.Checks.Interval, Log: log, Redactor: red, Now: time.Now,
-				Settled: func() { handBackStartupMemory(log) },
 				Ready: func(addr string) {
 					where := "no metrics (--listen '')"
 					if addr != "" {

@@ -46,10 +46,6 @@ type Options struct {
 	// Ready is called once the state is open and the server listens, with the address
 	// (the port is real when Listen asked for :0).
 	Ready func(addr string)
-	// Settled, if set, is called once, in its own goroutine, when every check has
-	// reported at least once: start-up is over and what the process touches from then on
-	// is its steady state (the command hands start-up memory back there).
-	Settled func()
 }
 
 // Run watches until ctx ends. It returns a *LockedError when another watch owns the
@@ -130,9 +126,6 @@ func Run(ctx context.Context, o Options) error {
 	// Pointers, as in the history store's queue: a buffer of 1024 whole Results would be
 	// a quarter of a megabyte resident and scanned by every GC, even when empty.
 	results := make(chan *probes.Result, 1024)
-	if o.Settled != nil {
-		o.Runner.AfterFirstSweep(o.Settled)
-	}
 	o.Runner.Subscribe(func(res probes.Result) {
 		metrics.Observe(res)
 		hl.observe(res.Started.Add(res.Latency))
