@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -81,7 +80,7 @@ func (r *run) holdAlerts(ctx context.Context) string {
 		return ""
 	}
 	sp := m.span(r.rb, r.id, *r.e.o.Operator, r.e.o.Now())
-	file, err := alert.StartMaintenance(filepath.Dir(r.e.o.Store.Dir), "runbook-"+safeName(r.rb.Name), sp)
+	file, err := alert.StartMaintenance(r.e.o.Store.StateDir(), "runbook-"+safeName(r.rb.Name), sp)
 	if err != nil {
 		_ = r.emit(ctx, Event{Type: Note, Text: "alerts are NOT held for this run: " + err.Error()})
 		return ""

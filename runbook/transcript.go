@@ -22,6 +22,10 @@ type Store struct{ Dir string }
 // NewStore returns the store in a state folder (internal/setup's Session.StateDir).
 func NewStore(stateDir string) Store { return Store{Dir: filepath.Join(stateDir, "runbooks")} }
 
+// StateDir is the state folder the store lives in, which other processes share: watch
+// reads the maintenance windows a run opens there.
+func (s Store) StateDir() string { return filepath.Dir(s.Dir) }
+
 // RunsDir holds the transcripts.
 func (s Store) RunsDir() string { return filepath.Join(s.Dir, "runs") }
 
