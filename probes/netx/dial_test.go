@@ -143,3 +143,33 @@ func TestDialTimeoutCoversResolving(t *testing.T) {
 		t.Errorf("dial took %s with a 200ms DialTimeout", took)
 	}
 }
+
+// TestDialNoKeepAlive: a probe's connection lives for one check, so it carries no TCP
+// keep-alive (and its setsockopt calls are not paid on every check).
+func TestDialNoKeepAlive(t *testing.T) {
+	t.Parallel()
+	srv := echoServer(t)
+	n := newNet(t, Config{})
+	c, err := n.DialContext(bounded(t), "tcp", srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	raw, err := c.(syscall.Conn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var on int
+	var serr error
+	if err := raw.Control(func(fd uintptr) {
+		on, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_KEEPALIVE)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	if on != 0 {
+		t.Errorf("SO_KEEPALIVE = %d on a probe's connection, want 0", on)
+	}
+}

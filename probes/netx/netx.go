@@ -99,7 +99,10 @@ func New(cfg Config) (*Net, error) {
 	} else if n.dialTimeout < 0 {
 		errs = append(errs, fmt.Errorf("network: dial timeout %s is negative: leave it unset for the default of %s", cfg.DialTimeout, DefaultDialTimeout))
 	}
-	n.dialer = net.Dialer{Timeout: n.dialTimeout}
+	// KeepAlive -1: a probe's connection lives for one check, seconds at most, so TCP
+	// keep-alive probes would never be sent; turning it off saves four setsockopt calls per
+	// connection (a tenth of an HTTPS check's syscalls). Nothing on the wire changes.
+	n.dialer = net.Dialer{Timeout: n.dialTimeout, KeepAlive: -1}
 
 	if len(cfg.Resolvers) > 0 {
 		n.custom = true
