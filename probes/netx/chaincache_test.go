@@ -4,8 +4,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
+	"weak"
 )
 
 // TestChainCacheReusesOnlyIdenticalChains: a second fresh connection to the same server
@@ -24,6 +26,28 @@ func TestChainCacheReusesOnlyIdenticalChains(t *testing.T) {
 	}
 	if got := n.chains.verified.Load(); got != 1 {
 		t.Errorf("3 fresh connections verified the chain %d times, want 1", got)
+	}
+	// The cache holds the parsed chain, so crypto/tls hands the same certificate back to
+	// the next connection, even after a collection, instead of parsing it again.
+	first := func() weak.Pointer[x509.Certificate] {
+		resp, err := c.Get("https://app.acme.example/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return weak.Make(resp.TLS.PeerCertificates[0])
+	}()
+	for range 10 { // the connection's goroutines wind down in the background
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	resp, err := c.Get("https://app.acme.example/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if first.Value() != resp.TLS.PeerCertificates[0] {
+		t.Error("a later connection parsed the same certificate again: the chain cache no longer holds it")
 	}
 
 	leaf := ca.leaf(t, "app.acme.example")
