@@ -57,6 +57,7 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 	if co.interval > 0 {
 		s.Config.Checks.Interval = co.interval
 	}
+	s.Log.Info("scheduling", "gomaxprocs", oneCore(os.Getenv))
 	runner := s.Runner(time.Now)
 	runner.AfterFirstSweep(func() { handBackStartupMemory(s.Log) })
 	opts := consoleOptions(s, runner, co, time.Now)

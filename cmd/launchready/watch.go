@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -69,6 +70,7 @@ state folder is taken, the --listen address is busy).`,
 					return &exitError{exitUsage, fmt.Errorf("%s; fix the channel, or check it with: launchready alert test", red.String(err.Error()))}
 				}
 			}
+			log.Info("scheduling", "gomaxprocs", oneCore(os.Getenv))
 			runner := probes.NewRunner(s.Checks, probes.RunnerOptions{
 				Concurrency: s.Config.Checks.Concurrency,
 				Interval:    s.Config.Checks.Interval,
