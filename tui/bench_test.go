@@ -90,8 +90,9 @@ func (w *countingWriter) count() int { w.mu.Lock(); defer w.mu.Unlock(); return 
 func startProgram(m *Model, out *countingWriter, w, h int) (*tea.Program, chan error) {
 	p := tea.NewProgram(m, tea.WithInput(&bytes.Buffer{}), tea.WithOutput(out), tea.WithoutSignals(),
 		tea.WithWindowSize(w, h), tea.WithColorProfile(colorprofile.TrueColor), tea.WithFPS(FPS))
+	m.pace = newPacer(p, FPS) // as Run paces it
 	done := make(chan error, 1)
-	go func() { _, err := p.Run(); done <- err }()
+	go func() { _, err := p.Run(); m.pace.stop(); done <- err }()
 	return p, done
 }
 

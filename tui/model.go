@@ -22,6 +22,9 @@ type Model struct {
 	active int
 
 	width, height int
+	// pace slows Bubble Tea's renderer while the screen is still (pacer.go); nil outside
+	// Run (tests drive Update and View directly).
+	pace *pacer
 
 	detail   *detail
 	helpOpen bool
@@ -188,6 +191,7 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "Launch Ready · " + m.opts.Product + " · " + stateWord[m.sh.board.state()]
+	m.pace.shown(v.Content, v.WindowTitle)
 	return v
 }
 

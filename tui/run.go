@@ -19,6 +19,8 @@ func Run(ctx context.Context, o Options, runner *probes.Runner, progOpts ...tea.
 	o.Runner = runner
 	m := New(o)
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(FPS)}, progOpts...)...)
+	m.pace = newPacer(p, FPS)
+	defer m.pace.stop()
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := newFeed(p.Send, rctx.Done())
@@ -40,11 +42,11 @@ func Run(ctx context.Context, o Options, runner *probes.Runner, progOpts ...tea.
 }
 
 // FPS is the most frames a second the console draws. Bubble Tea's renderer wakes this
-// often whether or not anything changed, and on an idle console those wake-ups are most
-// of its CPU (60 a second: about 7 ms of CPU a second on the 2-core bench machine, 20:
-// about 3 ms). The screen changes when results land (gathered for feedWindow), once a
-// second for the clock, and on keys; 50 ms between frames is below what a key press
-// feels like over SSH, and the spinner turns at 12 frames a second.
+// often whether or not anything changed; the pacer (pacer.go) slows it to once a second
+// while the screen is still and puts it back to FPS the moment a frame differs. The
+// screen changes when results land (gathered for feedWindow), on the clock's minute and
+// on keys; 50 ms between frames is below what a key press feels like over SSH, and the
+// spinner turns at 12 frames a second.
 const FPS = 20
 
 // feedWindow is how long the feed waits for more results after the first before it hands
