@@ -24,6 +24,11 @@ const (
 	// paceIdle is the ticker's period once the screen is still. Every change reaches
 	// View first, so this is only a safety net: nothing waits on it.
 	paceIdle = time.Second
+	// paceKick is the ticker's period for the first frame after a still spell, for
+	// paceKickFor, before it goes back to FPS: a key pressed on an idle console is drawn
+	// within milliseconds instead of waiting out a whole frame period.
+	paceKick    = 2 * time.Millisecond
+	paceKickFor = 5 * time.Millisecond
 )
 
 // pacer owns the speed of the renderer's ticker. shown runs on Bubble Tea's event loop
@@ -42,7 +47,8 @@ type pacer struct {
 	done    bool      // the console closed: leave the ticker alone
 	slow    bool      // the ticker runs at idle
 	changed time.Time // the last time a frame differed
-	timer   *time.Timer
+	timer   *time.Timer // settles to idle after linger
+	kick    *time.Timer // back to FPS after paceKickFor
 }
 
 func newPacer(prog *tea.Program, fps int) *pacer {
@@ -67,8 +73,8 @@ func rendererTicker(p *tea.Program) *time.Ticker {
 }
 
 // shown is called with every frame View hands Bubble Tea. A frame that differs from the
-// last puts the renderer back to FPS at once (the frame is flushed within 1/FPS, as
-// without pacing) and re-arms the settle timer.
+// last wakes the renderer at once (the frame is flushed within paceKick, then frames
+// run at FPS) and re-arms the settle timer.
 func (p *pacer) shown(content, title string) {
 	if p == nil || (content == p.lastContent && title == p.lastTitle) {
 		return
@@ -85,14 +91,29 @@ func (p *pacer) shown(content, title string) {
 	defer p.mu.Unlock()
 	p.changed = time.Now()
 	if p.slow {
-		p.ticker.Reset(p.fast)
+		p.ticker.Reset(paceKick)
 		p.slow = false
+		if p.kick == nil {
+			p.kick = time.AfterFunc(paceKickFor, p.toFast)
+		} else {
+			p.kick.Reset(paceKickFor)
+		}
 	}
 	if p.timer == nil {
 		p.timer = time.AfterFunc(p.linger, p.settle)
 	} else {
 		p.timer.Reset(p.linger)
 	}
+}
+
+// toFast ends the kick: the ticker runs at FPS while frames keep changing.
+func (p *pacer) toFast() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done || p.slow {
+		return
+	}
+	p.ticker.Reset(p.fast)
 }
 
 // settle slows the renderer once no frame has differed for linger. A settle that fires
@@ -117,6 +138,9 @@ func (p *pacer) stop() {
 	p.done = true
 	if p.timer != nil {
 		p.timer.Stop()
+	}
+	if p.kick != nil {
+		p.kick.Stop()
 	}
 }
 

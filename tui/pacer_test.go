@@ -73,7 +73,9 @@ func TestPacerSlowsWhenStillAndFlushesChangesAtOnce(t *testing.T) {
 	start := time.Now()
 	p.Send(tea.KeyPressMsg{Code: '2', Text: "2"}) // the DNS pane: a different screen
 	waitFor(t, "the key's frame on the terminal", func() bool { return out.count() > before })
-	if took := time.Since(start); took > 2*time.Second {
+	took := time.Since(start)
+	t.Logf("a key on a still screen reached the terminal in %s", took)
+	if took > 2*time.Second {
 		t.Errorf("the key's frame took %s to reach the terminal; at FPS it takes at most %s", took, time.Second/FPS)
 	}
 	if m.pace.isSlow() && out.count() == before {
