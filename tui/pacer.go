@@ -44,9 +44,9 @@ type pacer struct {
 	lastContent, lastTitle string
 
 	mu      sync.Mutex
-	done    bool      // the console closed: leave the ticker alone
-	slow    bool      // the ticker runs at idle
-	changed time.Time // the last time a frame differed
+	done    bool        // the console closed: leave the ticker alone
+	slow    bool        // the ticker runs at idle
+	changed time.Time   // the last time a frame differed
 	timer   *time.Timer // settles to idle after linger
 	kick    *time.Timer // back to FPS after paceKickFor
 }
