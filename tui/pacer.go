@@ -51,8 +51,10 @@ type pacer struct {
 	kick    *time.Timer // back to FPS after paceKickFor
 }
 
+// newPacer starts as if the screen had been still, so the very first frame is kicked out
+// too instead of waiting for the renderer's first tick a frame period after start.
 func newPacer(prog *tea.Program, fps int) *pacer {
-	return &pacer{prog: prog, fast: time.Second / time.Duration(fps), idle: paceIdle, linger: paceLinger}
+	return &pacer{prog: prog, fast: time.Second / time.Duration(fps), idle: paceIdle, linger: paceLinger, slow: true}
 }
 
 // rendererTicker finds the ticker Bubble Tea's renderer flushes on: the Program's
