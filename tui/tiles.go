@@ -318,12 +318,26 @@ func boxedTiles(ts []tile, st *styles, w int) []string {
 	return []string{strings.Join(top, ""), strings.Join(mid, ""), strings.Join(bot, "")}
 }
 
+// compactTiles is the dashboard as one or two lines for narrow terminals. A tile's owner
+// ("api" for the worst uptime) is named when that still fits in as many lines as
+// without it: the risk list below keeps its rows.
 func compactTiles(ts []tile, st *styles, w int) []string {
+	bare := compactLines(ts, st, w, false)
+	if named := compactLines(ts, st, w, true); len(named) <= len(bare) {
+		return named
+	}
+	return bare
+}
+
+func compactLines(ts []tile, st *styles, w int, named bool) []string {
 	var lines []string
 	cur, curW := " ", 1
 	for _, t := range ts {
 		val := st.dim.Render("—")
 		if t.status != probes.StatusUnknown {
+			if named && t.who != "" {
+				t.value = t.who + ": " + t.value
+			}
 			val = tileValue(t, st)
 			if strings.HasPrefix(t.note, "since") {
 				val += st.dim.Render(" " + t.note)
