@@ -1,11 +1,11 @@
 package runbook
 
 import (
-	"encoding/json"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/launchready/launchready/internal/redact"
 )
 
 // Redactor removes known secret values from text before it is shown or written: secret
@@ -22,8 +22,9 @@ type redactValue struct {
 }
 
 // MinRedactLen is the shortest value redacted: shorter "secrets" would blank out ordinary
-// words in every line. Secret inputs shorter than this are refused when asked.
-const MinRedactLen = 4
+// words in every line. Secret inputs shorter than this are refused when asked. The same
+// floor as the log redactor's.
+const MinRedactLen = redact.MinValueLen
 
 // Add registers secret values; label names them in the replacement ([redacted NEW_KEY]),
 // "" for an anonymous [redacted]. Each value is also registered in the forms it commonly
@@ -32,10 +33,7 @@ func (r *Redactor) Add(label string, values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, v := range values {
-		forms := []string{v, url.QueryEscape(v), url.PathEscape(v)}
-		if b, err := json.Marshal(v); err == nil {
-			forms = append(forms, strings.Trim(string(b), `"`))
-		}
+		forms := redact.Encodings(v)
 		if strings.ContainsAny(v, "\r\n") {
 			forms = append(forms, strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' })...)
 		}

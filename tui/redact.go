@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/launchready/launchready/internal/redact"
 	"github.com/launchready/launchready/probes"
 )
 
@@ -17,13 +18,22 @@ type redactor struct{ r *strings.Replacer }
 
 func newRedactor(secrets []string) *redactor {
 	var pairs []string
-	// Longest first, so a secret that contains another is replaced whole.
-	secrets = slices.Clone(secrets)
-	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	// Longest first (below), so a secret that contains another is replaced whole.
+	// Each in the spellings output gives it (URL- and JSON-escaped), as the log and
+	// transcript redactors do: a server echoing a token in a redirect must not show it.
+	var forms []string
 	for _, s := range secrets {
 		if s != "" {
-			pairs = append(pairs, s, redacted)
+			for _, f := range redact.Encodings(s) {
+				if !slices.Contains(forms, f) {
+					forms = append(forms, f)
+				}
+			}
 		}
+	}
+	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	for _, f := range forms {
+		pairs = append(pairs, f, redacted)
 	}
 	if len(pairs) == 0 {
 		return &redactor{}

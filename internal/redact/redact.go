@@ -16,6 +16,7 @@
 package redact
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -140,7 +141,7 @@ func New(o Options) (*Redactor, error) {
 		if len(v) < MinValueLen {
 			continue
 		}
-		for _, f := range encodings(v) {
+		for _, f := range Encodings(v) {
 			if !seen[f] {
 				seen[f] = true
 				r.values = append(r.values, f)
@@ -157,19 +158,24 @@ func CheckPattern(p string) error {
 	return err
 }
 
-// encodings are the forms a known value takes in logs: as is, escaped inside a JSON
-// string, and escaped in a URL.
-func encodings(v string) []string {
+// Encodings are the forms a known value takes in output: as is, escaped inside a string
+// by Go (%q, strconv.Quote) and by JSON encoders (which also escape <, > and &), and
+// escaped in a URL's query and path. Shared by the log redactor here and the runbook's
+// transcript redactor, so a secret is caught in the same spellings everywhere.
+func Encodings(v string) []string {
 	out := []string{v}
-	if j := strconv.Quote(v); j[1:len(j)-1] != v {
-		out = append(out, j[1:len(j)-1])
+	add := func(f string) {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
 	}
-	if q := url.QueryEscape(v); q != v {
-		out = append(out, q)
+	j := strconv.Quote(v)
+	add(j[1 : len(j)-1])
+	if b, err := json.Marshal(v); err == nil {
+		add(strings.Trim(string(b), `"`))
 	}
-	if p := url.PathEscape(v); p != v {
-		out = append(out, p)
-	}
+	add(url.QueryEscape(v))
+	add(url.PathEscape(v))
 	return out
 }
 

@@ -204,3 +204,27 @@ func TestWriterRedactsAcrossWrites(t *testing.T) {
 		t.Errorf("hits %v", h.Map())
 	}
 }
+
+// TestEncodings: a known value is caught as is and as Go, JSON and URLs escape it; the
+// runbook transcript and the console use the same list.
+func TestEncodings(t *testing.T) {
+	const v = `p<w>"d&/x y`
+	r, err := New(Options{Values: []string{v}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range []string{
+		v,
+		`p<w>\"d&/x y`,               // Go's %q
+		`p\u003cw\u003e\"d\u0026/x y`, // encoding/json
+		`p%3Cw%3E%22d%26%2Fx+y`,       // a query
+		`p%3Cw%3E%22d&%2Fx%20y`,       // a path
+	} {
+		if got := r.String("seen " + form + " here"); strings.Contains(got, form) {
+			t.Errorf("%q left in %q", form, got)
+		}
+	}
+	if got := Encodings("plain-token"); len(got) != 1 {
+		t.Errorf("a value no encoding changes has one form, got %q", got)
+	}
+}
