@@ -215,7 +215,7 @@ func TestEncodings(t *testing.T) {
 	}
 	for _, form := range []string{
 		v,
-		`p<w>\"d&/x y`,               // Go's %q
+		`p<w>\"d&/x y`,                // Go's %q
 		`p\u003cw\u003e\"d\u0026/x y`, // encoding/json
 		`p%3Cw%3E%22d%26%2Fx+y`,       // a query
 		`p%3Cw%3E%22d&%2Fx%20y`,       // a path
