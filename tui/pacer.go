@@ -130,7 +130,7 @@ func (p *pacer) settle() {
 	p.slow = true
 }
 
-// stop ends the settle timer (the console is closing).
+// stop ends the pacer's timers (the console is closing).
 func (p *pacer) stop() {
 	if p == nil {
 		return
