@@ -3,6 +3,7 @@ package endpoint
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -254,16 +255,20 @@ func TestSecretHeadersSentNeverShown(t *testing.T) {
 		got <- r.Header.Get("Authorization")
 		w.Header().Set("Set-Cookie", "session=member-session-value")
 		w.WriteHeader(401)
-		fmt.Fprint(w, "bad token planted-secret-4242") // a server echoing the secret
+		// A server echoing the secret, as is and URL-encoded (in a login redirect's next=).
+		fmt.Fprint(w, "bad token planted/secret+4242, retry at /login?next="+url.QueryEscape("planted/secret+4242"))
 	}))
 	cs := setup(t, cfgText("  checks:\n    - {name: api, url: %s/, secret_headers: {Authorization: env:LR_TEST_TOKEN}, expect: {body_contains: [welcome]}}\n", srv.URL), srv.net,
-		map[string]string{"LR_TEST_TOKEN": "planted-secret-4242"})
+		map[string]string{"LR_TEST_TOKEN": "planted/secret+4242"})
 	res := run(t, cs["api"])
-	if h := <-got; h != "planted-secret-4242" {
+	if h := <-got; h != "planted/secret+4242" {
 		t.Fatalf("secret header not sent: %q", h)
 	}
 	all := fmt.Sprintf("%+v", res)
-	for _, leak := range []string{"member-session-value", "planted-secret-4242"} {
+	if !strings.Contains(all, "[redacted]") {
+		t.Errorf("nothing redacted: is the echoed body still in the result? %s", all)
+	}
+	for _, leak := range []string{"member-session-value", "planted/secret+4242", url.QueryEscape("planted/secret+4242")} {
 		if strings.Contains(all, leak) {
 			t.Errorf("result contains %q", leak)
 		}

@@ -1,8 +1,11 @@
 package endpoint
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
+	"github.com/launchready/launchready/internal/redact"
 	"github.com/launchready/launchready/probes"
 )
 
@@ -16,11 +19,31 @@ func (r redactor) text(s string) string {
 		return s
 	}
 	for _, v := range r() {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, "[redacted]")
+		if v == "" {
+			continue
+		}
+		for _, f := range spellings(v) {
+			s = strings.ReplaceAll(s, f, "[redacted]")
 		}
 	}
 	return s
+}
+
+// spelled memoizes redact.Encodings per secret value: text runs for every field of every
+// result, and the config's secrets change only when it is reloaded.
+var spelled sync.Map // secret value -> []string, longest first
+
+// spellings are the forms a secret takes in what a server sends back (as is, URL- and
+// JSON-escaped: a token echoed in a redirect's next= is still the token), longest first
+// so a form containing another is replaced whole.
+func spellings(v string) []string {
+	if f, ok := spelled.Load(v); ok {
+		return f.([]string)
+	}
+	f := redact.Encodings(v)
+	slices.SortStableFunc(f, func(a, b string) int { return len(b) - len(a) })
+	spelled.Store(v, f)
+	return f
 }
 
 // result scrubs every text field of a result, and of its Data when it is one of ours.
