@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/launchready/launchready/internal/redact"
@@ -18,21 +17,10 @@ type redactor struct{ r *strings.Replacer }
 
 func newRedactor(secrets []string) *redactor {
 	var pairs []string
-	// Longest first (below), so a secret that contains another is replaced whole.
-	// Each in the spellings output gives it (URL- and JSON-escaped), as the log and
-	// transcript redactors do: a server echoing a token in a redirect must not show it.
-	var forms []string
-	for _, s := range secrets {
-		if s != "" {
-			for _, f := range redact.Encodings(s) {
-				if !slices.Contains(forms, f) {
-					forms = append(forms, f)
-				}
-			}
-		}
-	}
-	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
-	for _, f := range forms {
+	// Each secret in the spellings output gives it (URL- and JSON-escaped), as the log and
+	// transcript redactors catch it, longest first so one containing another goes whole: a
+	// server echoing a token in a redirect must not show it.
+	for _, f := range redact.Spellings(secrets) {
 		pairs = append(pairs, f, redacted)
 	}
 	if len(pairs) == 0 {

@@ -136,19 +136,8 @@ func New(o Options) (*Redactor, error) {
 		}
 		r.extra = append(r.extra, re)
 	}
-	seen := map[string]bool{}
-	for _, v := range o.Values {
-		if len(v) < MinValueLen {
-			continue
-		}
-		for _, f := range Encodings(v) {
-			if !seen[f] {
-				seen[f] = true
-				r.values = append(r.values, f)
-			}
-		}
-	}
-	slices.SortFunc(r.values, func(a, b string) int { return len(b) - len(a) })
+	long := slices.DeleteFunc(slices.Clone(o.Values), func(v string) bool { return len(v) < MinValueLen })
+	r.values = Spellings(long)
 	return r, nil
 }
 
@@ -176,6 +165,24 @@ func Encodings(v string) []string {
 	}
 	add(url.QueryEscape(v))
 	add(url.PathEscape(v))
+	return out
+}
+
+// Spellings are the Encodings of every non-empty value, each once, longest first: the
+// order to replace them in, so a form that contains another is replaced whole.
+func Spellings(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		for _, f := range Encodings(v) {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
 }
 

@@ -1,7 +1,6 @@
 package endpoint
 
 import (
-	"slices"
 	"strings"
 	"sync"
 
@@ -40,8 +39,7 @@ func spellings(v string) []string {
 	if f, ok := spelled.Load(v); ok {
 		return f.([]string)
 	}
-	f := redact.Encodings(v)
-	slices.SortStableFunc(f, func(a, b string) int { return len(b) - len(a) })
+	f := redact.Spellings([]string{v})
 	spelled.Store(v, f)
 	return f
 }
