@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/launchready/launchready/internal/alert"
-	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/internal/watch"
 )
 
@@ -47,11 +46,7 @@ Exit codes: 0 nothing firing and every channel up, 1 something firing or a chann
   launchready alert status --json | jq '.firing[].title'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// Offline: it only reads files, so it needs no network and no secrets (an
-			// operator may run it without watch's environment).
-			o := g.options()
-			o.Offline = true
-			s, err := setup.Open(o)
+			s, err := g.openOffline()
 			if err != nil {
 				return err
 			}

@@ -71,6 +71,15 @@ func (g *globalFlags) options() setup.Options {
 	return setup.Options{ConfigFlag: g.config, StateFlag: g.state, Resolver: g.resolver}
 }
 
+// openOffline opens the session for a command that only reads or writes local files
+// (validate, alert status, runbook log and init): no network and no secrets needed, so
+// an operator can run it without watch's environment. The caller closes it.
+func (g *globalFlags) openOffline() (*setup.Session, error) {
+	o := g.options()
+	o.Offline = true
+	return setup.Open(o)
+}
+
 func parseOnly(s string) ([]probes.Pane, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil

@@ -390,9 +390,7 @@ lines as stored.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o := g.options()
-			o.Offline = true
-			s, err := setup.Open(o)
+			s, err := g.openOffline()
 			if err != nil {
 				return err
 			}
@@ -482,9 +480,7 @@ with health checks pointed at this config's API and app and a test email at the 
 Existing files are left alone unless --force.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := g.options()
-			o.Offline = true
-			s, err := setup.Open(o)
+			s, err := g.openOffline()
 			if err != nil {
 				return err
 			}

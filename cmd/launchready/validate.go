@@ -20,9 +20,7 @@ environment are noted but do not fail validation, since CI rarely holds producti
 secrets.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := g.options()
-			o.Offline = true
-			s, err := setup.Open(o)
+			s, err := g.openOffline()
 			if err != nil {
 				return err
 			}
