@@ -42,6 +42,17 @@ func result(check string, at time.Time, up bool, lat time.Duration) probes.Resul
 // path: home is up every 10 minutes at 80 ms; api is up except 3 of its 144 results
 // (97.92% over 24h), and over the last hour its latencies are 100..600 ms, so its
 // nearest-rank p95 is 600 ms.
+// openFilled opens the store filled() wrote; the test's cleanup closes it.
+func openFilled(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filled(t), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 func filled(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "history.db")
@@ -152,11 +163,7 @@ func TestTilesReadTheStore(t *testing.T) {
 // writer's queue) is counted.
 func TestFiguresOverTheWindows(t *testing.T) {
 	t.Parallel()
-	st, err := store.Open(filled(t), store.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openFilled(t)
 	h := New(st, checks, clock).(*History)
 	f, err := h.Figures([]string{"home", "api"})
 	if err != nil {
@@ -183,11 +190,7 @@ func TestFiguresOverTheWindows(t *testing.T) {
 // the console never saw (another process's, on a read-only console) still counts.
 func TestFiguresReadOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
-	st, err := store.Open(filled(t), store.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openFilled(t)
 	now := frozen
 	h := New(st, checks, func() time.Time { return now }).(*History)
 	if f, _ := h.Figures([]string{"home"}); f.P95ms != 80 {
@@ -253,11 +256,7 @@ func TestReadOnlyStoreIsNeverWritten(t *testing.T) {
 // waits for the minute's refresh; a check going down, or coming back, is read at once.
 func TestFiguresReadAtOnceOnlyWhenUpOrDownChanges(t *testing.T) {
 	t.Parallel()
-	st, err := store.Open(filled(t), store.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openFilled(t)
 	h := New(st, checks, clock).(*History)
 	h.Record(result("home", frozen, true, 80*time.Millisecond))
 	before, _ := h.Figures([]string{"home"})
