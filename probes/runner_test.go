@@ -64,26 +64,34 @@ func TestSweepSurvivesHungAndPanickingProbes(t *testing.T) {
 	}
 }
 
+// inFlight counts the checks running at once and keeps the most it saw.
+type inFlight struct{ now, peak atomic.Int32 }
+
+// run is a check body that holds its place for d.
+func (f *inFlight) run(d time.Duration) func(context.Context) Result {
+	return func(context.Context) Result {
+		n := f.now.Add(1)
+		for {
+			p := f.peak.Load()
+			if n <= p || f.peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(d)
+		f.now.Add(-1)
+		return Result{}
+	}
+}
+
 func TestSweepRespectsConcurrency(t *testing.T) {
 	t.Parallel()
-	var cur, peak atomic.Int32
+	var f inFlight
 	var checks []Check
 	for i := range 20 {
-		checks = append(checks, &fakeCheck{name: string(rune('a' + i)), run: func(context.Context) Result {
-			n := cur.Add(1)
-			for {
-				p := peak.Load()
-				if n <= p || peak.CompareAndSwap(p, n) {
-					break
-				}
-			}
-			time.Sleep(5 * time.Millisecond)
-			cur.Add(-1)
-			return Result{}
-		}})
+		checks = append(checks, &fakeCheck{name: string(rune('a' + i)), run: f.run(5 * time.Millisecond)})
 	}
 	NewRunner(checks, RunnerOptions{Concurrency: 3}).Sweep(context.Background())
-	if p := peak.Load(); p > 3 || p < 2 {
+	if p := f.peak.Load(); p > 3 || p < 2 {
 		t.Errorf("peak concurrency %d, want at most 3 (and some parallelism)", p)
 	}
 }

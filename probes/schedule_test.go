@@ -58,22 +58,11 @@ func TestRunKeepsEachChecksClock(t *testing.T) {
 // TestRunBoundsConcurrencyAndRunsAll: 30 checks, 3 at a time, each runs.
 func TestRunBoundsConcurrencyAndRunsAll(t *testing.T) {
 	t.Parallel()
-	var now, peak atomic.Int32
+	var f inFlight
 	var checks []Check
 	var all []*fakeCheck
 	for i := range 30 {
-		c := &fakeCheck{name: fmt.Sprintf("c%02d", i), run: func(context.Context) Result {
-			n := now.Add(1)
-			for {
-				p := peak.Load()
-				if n <= p || peak.CompareAndSwap(p, n) {
-					break
-				}
-			}
-			time.Sleep(5 * time.Millisecond)
-			now.Add(-1)
-			return Result{}
-		}}
+		c := &fakeCheck{name: fmt.Sprintf("c%02d", i), run: f.run(5 * time.Millisecond)}
 		checks, all = append(checks, c), append(all, c)
 	}
 	r := NewRunner(checks, RunnerOptions{Concurrency: 3, Interval: time.Hour})
@@ -85,7 +74,7 @@ func TestRunBoundsConcurrencyAndRunsAll(t *testing.T) {
 		}
 		return true
 	})
-	if p := peak.Load(); p > 3 || p < 2 {
+	if p := f.peak.Load(); p > 3 || p < 2 {
 		t.Errorf("at most %d checks ran at once, want 3 (2 at the least)", p)
 	}
 }
