@@ -186,6 +186,20 @@ func Spellings(values []string) []string {
 	return out
 }
 
+// ValueReplacer replaces every spelling of the values with marker, longest first; nil
+// when there is nothing to replace. For text that needs only the known secrets taken out
+// (a probe's result, the console's copy of it), not the log patterns.
+func ValueReplacer(values []string, marker string) *strings.Replacer {
+	var pairs []string
+	for _, f := range Spellings(values) {
+		pairs = append(pairs, f, marker)
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	return strings.NewReplacer(pairs...)
+}
+
 // String returns s with every secret removed.
 func (r *Redactor) String(s string) string { return r.Apply(s, nil) }
 

@@ -10,82 +10,62 @@ import (
 
 // redactor replaces the config's secret values in everything a check reports. A probe
 // sends secrets (headers, passwords, webhook keys) and shows what servers answer, and a
-// server that echoes a token into an error page must not get it onto the screen.
+// server that echoes a token into an error page (or URL-encoded into a redirect's next=)
+// must not get it onto the screen.
 type redactor func() []string
 
-func (r redactor) text(s string) string {
-	if r == nil || s == "" {
-		return s
-	}
-	for _, v := range r() {
-		if v == "" {
-			continue
-		}
-		for _, f := range spellings(v) {
-			s = strings.ReplaceAll(s, f, "[redacted]")
-		}
-	}
-	return s
-}
-
-// spelled memoizes redact.Encodings per secret value: text runs for every field of every
-// result, and the config's secrets change only when it is reloaded.
-var spelled sync.Map // secret value -> []string, longest first
-
-// spellings are the forms a secret takes in what a server sends back (as is, URL- and
-// JSON-escaped: a token echoed in a redirect's next= is still the token), longest first
-// so a form containing another is replaced whole.
-func spellings(v string) []string {
-	if f, ok := spelled.Load(v); ok {
-		return f.([]string)
-	}
-	f := redact.Spellings([]string{v})
-	spelled.Store(v, f)
-	return f
-}
-
-// result scrubs every text field of a result, and of its Data when it is one of ours.
+// result scrubs every text field of a result, and of its Data when it is one of ours
+// (probes.Result.MapText).
 func (r redactor) result(res probes.Result) probes.Result {
 	if r == nil {
 		return res
 	}
-	res.Summary, res.Err, res.Target = r.text(res.Summary), r.text(res.Err), r.text(res.Target)
-	for i := range res.Findings {
-		f := &res.Findings[i]
-		f.Title, f.Detail, f.Observed, f.Expected, f.Fix, f.Target = r.text(f.Title), r.text(f.Detail), r.text(f.Observed), r.text(f.Expected), r.text(f.Fix), r.text(f.Target)
-		for j := range f.Evidence {
-			f.Evidence[j] = r.text(f.Evidence[j])
-		}
+	rep := replacerFor(r())
+	if rep == nil {
+		return res
 	}
-	if d, ok := res.Data.(scrubber); ok {
-		res.Data = d.scrub(r)
-	}
-	return res
+	return res.MapText(rep.Replace)
 }
 
-// scrubber is a Data type that knows its text fields.
-type scrubber interface{ scrub(redactor) any }
+// replacers memoizes one replacer per set of secret values: every check's result is
+// scrubbed, and the config's secrets change only when it is reloaded.
+var replacers sync.Map // values joined by NUL -> *strings.Replacer
 
-func (d Detail) scrub(r redactor) any {
-	d.LastError = r.text(d.LastError)
+func replacerFor(values []string) *strings.Replacer {
+	if len(values) == 0 {
+		return nil
+	}
+	key := strings.Join(values, "\x00")
+	if rep, ok := replacers.Load(key); ok {
+		return rep.(*strings.Replacer)
+	}
+	rep := redact.ValueReplacer(values, "[redacted]")
+	replacers.Store(key, rep)
+	return rep
+}
+
+// MapText scrubs a Detail's own text: the last error and each condition.
+func (d Detail) MapText(f func(string) string) any {
+	d.LastError = f(d.LastError)
 	conds := make([]Condition, len(d.Conditions))
 	for i, c := range d.Conditions {
-		c.Observed, c.Expected = r.text(c.Observed), r.text(c.Expected)
+		c.Observed, c.Expected = f(c.Observed), f(c.Expected)
 		conds[i] = c
 	}
 	d.Conditions = conds
 	return d
 }
 
-func (r *SmokeReport) scrub(rd redactor) any {
+// MapText scrubs a smoke run's steps and the finding that stopped it.
+func (r *SmokeReport) MapText(f func(string) string) any {
 	out := *r
 	out.Steps = make([]SmokeStep, len(r.Steps))
 	for i, s := range r.Steps {
-		s.Summary, s.Reason = rd.text(s.Summary), rd.text(s.Reason)
+		s.Summary, s.Reason = f(s.Summary), f(s.Reason)
 		out.Steps[i] = s
 	}
 	if r.Cause != nil {
-		c := rd.result(probes.Result{Findings: []probes.Finding{*r.Cause}}).Findings[0]
+		c := probes.Result{Findings: []probes.Finding{*r.Cause}}.MapText(f).Findings[0]
 		out.Cause = &c
 	}
 	return &out
