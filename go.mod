@@ -4,7 +4,7 @@ go 1.26.7
 
 require (
 	blitiri.com.ar/go/spf v1.6.0
-	charm.land/bubbles/v2 v2.2.1
+	charm.land/bubbles/v2 v2.1.1
 	charm.land/bubbletea/v2 v2.1.1
 	charm.land/glamour/v2 v2.0.1
 	charm.land/lipgloss/v2 v2.1.0
