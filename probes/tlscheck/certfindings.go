@@ -3,6 +3,7 @@ package tlscheck
 import (
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/launchready/launchready/probes"
@@ -70,13 +71,8 @@ func (j *judgement) certificate(certs []*x509.Certificate) {
 				renewFix(c.host, leaf), ev))
 		}
 	}
-	if v.interExpired != "" {
-		j.setState(StateExpired, "intermediate "+v.interExpired+" expired")
-		j.add(finding("tls.chain-expired", down, imp, t,
-			fmt.Sprintf("Intermediate certificate %q served by %s is expired", v.interExpired, c.host),
-			fmt.Sprintf("%s sends an intermediate certificate (%s) that is outside its validity period; clients that build the chain from what is sent fail.", c.host, v.interExpired),
-			"an expired intermediate in the served chain", "every certificate in the chain valid now",
-			"Replace the chain file with the CA's current one: with certbot, point the server at fullchain.pem from the latest renewal; otherwise download the current intermediate from the CA and rebuild the chain.", ev))
+	if v.staleCA != nil {
+		j.staleCA(v.staleCA, down, imp, ev)
 	}
 	if v.selfSigned {
 		j.setState(StateSelfSigned, "self-signed")
@@ -96,6 +92,9 @@ func (j *judgement) certificate(certs []*x509.Certificate) {
 	}
 	if v.incomplete {
 		j.incomplete(v, down, imp, ev)
+	}
+	if v.rootSent != nil {
+		j.rootSent(v.rootSent, imp, ev)
 	}
 	if len(v.weakSig) > 0 {
 		j.setState(StateWeak, "SHA-1 signature")
@@ -121,6 +120,51 @@ func (j *judgement) certificate(certs []*x509.Certificate) {
 			"names: "+strings.Join(cert.SANs, ", "), "a certificate naming "+c.host,
 			fmt.Sprintf("Reissue the certificate with %s among its names (certbot: add -d %s to the certonly command listing the others), or point %s at the server whose certificate covers it.", c.host, c.host, c.host), ev))
 	}
+}
+
+// staleCA reports a CA certificate of the served chain that is outside its validity
+// window now, named for what it is: an intermediate, or a root the server should not
+// send at all.
+func (j *judgement) staleCA(ca *x509.Certificate, down probes.Severity, imp probes.Impact, ev []string) {
+	c, now := j.c, j.now
+	name, role := nameOf(ca.Subject.CommonName, ca.Subject.String()), caRole(ca)
+	lapse, when := "expired", "expired on "+ca.NotAfter.UTC().Format("2006-01-02")
+	if now.Before(ca.NotBefore) {
+		lapse, when = "not yet valid", "valid only from "+ca.NotBefore.UTC().Format("2006-01-02")
+	}
+	fix := "Replace the chain file with the CA's current one: with certbot, point the server at fullchain.pem from the latest renewal; otherwise download the current intermediate from the CA and rebuild the chain."
+	if role == "root" {
+		fix = "Remove the root from the chain file: serve the leaf followed by its intermediate(s) only (certbot: fullchain.pem). Clients use the root in their own store; an expired copy sent by the server makes older clients (OpenSSL 1.0, old Android) fail."
+	}
+	j.setState(StateExpired, role+" "+name+" "+lapse)
+	j.add(finding("tls.chain-expired", down, imp, c.target,
+		fmt.Sprintf("%s certificate %q served by %s is %s", capitalize(role), name, c.host, lapse),
+		fmt.Sprintf("%s sends a %s certificate (%s) that is outside its validity period (%s); clients that build the chain from what is sent fail.", c.host, role, name, when),
+		fmt.Sprintf("%s %s in the served chain (%s)", role, name, when), "every certificate in the chain valid now",
+		fix, ev))
+}
+
+// rootSent reports a root the server sends after its leaf and intermediates. It breaks
+// nothing today, so it is low: a client trusts the root it already holds, never the
+// copy sent, which only costs bytes on every new connection.
+func (j *judgement) rootSent(root *x509.Certificate, imp probes.Impact, ev []string) {
+	c := j.c
+	name := nameOf(root.Subject.CommonName, root.Subject.String())
+	size := len(root.Raw)
+	j.add(finding("tls.root-sent", c.p.cap(probes.Low), imp, c.target,
+		fmt.Sprintf("%s sends its root certificate %q in the chain", c.host, name),
+		fmt.Sprintf("%s sends the root certificate %q (%d bytes) in its chain. Clients trust only the root in their own store and ignore this copy, so every new connection carries %d bytes no client uses: a bigger handshake, which on a slow mobile link can cost a round trip before the first page shows. And when this root expires, older clients that do read the copy sent (OpenSSL 1.0, old Android) fail.", c.host, name, size, size),
+		fmt.Sprintf("root %s sent (%d bytes)", name, size), "the leaf followed by its intermediate(s), no root",
+		fmt.Sprintf("Configure the server to send the leaf and intermediates only: with certbot, point nginx ssl_certificate (or Apache SSLCertificateFile) at fullchain.pem, which has no root; if the chain file was assembled by hand, delete the block of %q from it. Verify: openssl s_client -connect %s:%s -servername %s -showcerts shows no certificate whose s: and i: are the same.", name, c.host, c.port, c.host),
+		append(slices.Clip(ev), fmt.Sprintf("root sent: %s, %d bytes", root.Subject.String(), size))))
+}
+
+// capitalize upper-cases the first letter of an ASCII word ("root" -> "Root").
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // incomplete is the classic "works in my browser, fails in curl": the intermediate is

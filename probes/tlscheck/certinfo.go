@@ -137,10 +137,15 @@ func colonHex(b []byte) string {
 	return s.String()
 }
 
-// chainLine is one certificate of a served chain as evidence, openssl s_client style.
+// chainLine is one certificate of a served chain as evidence, openssl s_client style; a
+// root sent after the leaf is marked, since s: and i: alike are easy to miss.
 func chainLine(i int, c Cert, now time.Time) string {
-	return fmt.Sprintf("%d s:%s  i:%s  %s · %s · not after %s (%s) · serial %s",
+	line := fmt.Sprintf("%d s:%s  i:%s  %s · %s · not after %s (%s) · serial %s",
 		i, c.Subject, c.Issuer, c.Key, c.Signature, c.NotAfter.Format("2006-01-02 15:04 MST"), expiryText(c.NotAfter, now), c.Serial)
+	if i > 0 && c.SelfSigned {
+		line += " · root (self-signed)"
+	}
+	return line
 }
 
 // expiryText says how long is left, or how long ago it lapsed, without overstating

@@ -35,6 +35,57 @@ func TestChainsAndCAA(t *testing.T) {
 				}
 			}},
 		{name: "interexpired", trust: true, ca: caOpts{interExpired: true}, want: "tls.chain-expired/critical", state: StateExpired},
+		// The CA re-issued its intermediate (same name and key) after the leaf expired: the
+		// chain is fine today, only the leaf is at fault. Every certificate is judged at now.
+		{name: "youngerca", trust: true, ca: caOpts{org: "Let's Encrypt", leafExpired: true, interFrom: -10 * 24 * time.Hour},
+			want: "tls.expired/critical", state: StateExpired,
+			check: func(t *testing.T, r probes.Result) {
+				f, _ := findingByID(r, "tls.expired")
+				if ev := strings.Join(f.Evidence, "\n"); strings.Contains(ev, "verify:") || strings.Contains(ev, "not yet valid") {
+					t.Errorf("the younger CA is valid now; no evidence should say otherwise:\n%s", ev)
+				}
+				if h := r.Data.(*Host); h.Reason != "expired 30 days ago" {
+					t.Errorf("reason %q: the leaf's expiry is the one fault", h.Reason)
+				}
+			}},
+		// An expired leaf does not hide an intermediate that is expired now, even though
+		// the two were valid together once.
+		{name: "bothexpired", trust: true, ca: caOpts{org: "Let's Encrypt", leafExpired: true, interExpired: true},
+			want: "tls.chain-expired/critical,tls.expired/critical", state: StateExpired,
+			check: func(t *testing.T, r probes.Result) {
+				f, _ := findingByID(r, "tls.chain-expired")
+				if !strings.HasPrefix(f.Title, `Intermediate certificate "T1"`) || !strings.Contains(f.Title, "is expired") {
+					t.Errorf("title %q", f.Title)
+				}
+			}},
+		// A root sent in the chain is named a root, and is a low finding of its own.
+		{name: "rootsent", trust: true, ca: caOpts{org: "Let's Encrypt", sendRoot: true}, want: "tls.root-sent/low", state: StateOK,
+			check: func(t *testing.T, r probes.Result) {
+				f, _ := findingByID(r, "tls.root-sent")
+				root := r.Data.(*Host).Chain[2]
+				ev := strings.Join(f.Evidence, "\n")
+				if !strings.Contains(f.Title, `root certificate "Let's Encrypt Root"`) || f.Impact != probes.Onboarding ||
+					!strings.Contains(f.Fix, "leaf") || !strings.Contains(f.Fix, "intermediate") ||
+					!strings.Contains(ev, "root sent: CN=Let's Encrypt Root,O=Let's Encrypt") || !strings.Contains(ev, " bytes") ||
+					!strings.Contains(f.Detail, "every new connection carries") || !root.SelfSigned || !root.IsCA {
+					t.Errorf("root-sent finding: %+v", f)
+				}
+				if !strings.Contains(ev, "2 s:Let's Encrypt Root  i:Let's Encrypt Root") || !strings.Contains(ev, "· root (self-signed)") {
+					t.Errorf("the chain evidence should name the root:\n%s", ev)
+				}
+			}},
+		// An expired root sent in the chain is called a root, not an intermediate.
+		{name: "rootexpired", trust: true, ca: caOpts{org: "Let's Encrypt", sendRoot: true, rootExpired: true},
+			want: "tls.chain-expired/critical,tls.root-sent/low", state: StateExpired,
+			check: func(t *testing.T, r probes.Result) {
+				f, _ := findingByID(r, "tls.chain-expired")
+				if !strings.HasPrefix(f.Title, `Root certificate "Let's Encrypt Root"`) || strings.Contains(f.Title+f.Detail, "ntermediate") {
+					t.Errorf("an expired root should be called a root: %q / %q", f.Title, f.Detail)
+				}
+				if h := r.Data.(*Host); h.Reason != "root Let's Encrypt Root expired" {
+					t.Errorf("reason %q", h.Reason)
+				}
+			}},
 		{name: "privateroot", trust: false, want: "tls.untrusted/critical", state: StateUntrusted,
 			check: func(t *testing.T, r probes.Result) {
 				f, _ := findingByID(r, "tls.untrusted")

@@ -28,8 +28,9 @@
 // # Findings
 //
 // Certificate: tls.expired, tls.not-yet-valid, tls.expiring, tls.chain-expired,
-// tls.self-signed, tls.untrusted, tls.incomplete-chain, tls.sha1-signature,
-// tls.weak-key, tls.name-mismatch, tls.caa-mismatch, tls.caa-lookup-failed.
+// tls.self-signed, tls.untrusted, tls.incomplete-chain, tls.root-sent,
+// tls.sha1-signature, tls.weak-key, tls.name-mismatch, tls.caa-mismatch,
+// tls.caa-lookup-failed.
 // Protocol: tls.handshake-failed, tls.legacy-only, tls.old-protocol, tls.bad-response,
 // tls.unreachable (info: the Endpoints pane owns outages). Port 80: tls.http-not-redirected,
 // tls.http-bad-redirect, tls.http-temporary-redirect, tls.http-error, tls.http-closed.

@@ -107,6 +107,7 @@ func findingByID(r probes.Result, id string) (probes.Finding, bool) {
 // other issuer names, expired intermediates, untrusted roots.
 type pki struct {
 	t        testing.TB
+	o        caOpts
 	root     *x509.Certificate
 	rootKey  crypto.Signer
 	inter    *x509.Certificate
@@ -117,11 +118,17 @@ type pki struct {
 type caOpts struct {
 	org          string // the intermediate's organisation (what issuer matching reads)
 	interExpired bool
+	// interFrom is the intermediate's NotBefore, from now; zero: a year ago. A recent one
+	// is a CA certificate re-issued after the leaves it signed were issued.
+	interFrom   time.Duration
+	leafExpired bool // leaves expired 30 days ago (valid for 90 days before that)
+	sendRoot    bool // the chain served ends with the root, as misconfigured servers send it
+	rootExpired bool
 }
 
 func newPKI(t testing.TB, now time.Time, o caOpts) *pki {
 	t.Helper()
-	p := &pki{t: t, rootKey: genKey(t), interKey: genKey(t), leafKey: genKey(t)}
+	p := &pki{t: t, o: o, rootKey: genKey(t), interKey: genKey(t), leafKey: genKey(t)}
 	if o.org == "" {
 		o.org = "Test CA"
 	}
@@ -129,6 +136,9 @@ func newPKI(t testing.TB, now time.Time, o caOpts) *pki {
 		Subject:   pkix.Name{CommonName: o.org + " Root", Organization: []string{o.org}},
 		NotBefore: now.Add(-365 * 24 * time.Hour), NotAfter: now.Add(3650 * 24 * time.Hour),
 		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
+	}
+	if o.rootExpired {
+		rootTmpl.NotAfter = now.Add(-24 * time.Hour)
 	}
 	p.root = p.sign(rootTmpl, rootTmpl, p.rootKey.Public(), p.rootKey)
 	interTmpl := &x509.Certificate{
@@ -138,6 +148,9 @@ func newPKI(t testing.TB, now time.Time, o caOpts) *pki {
 	}
 	if o.interExpired {
 		interTmpl.NotAfter = now.Add(-24 * time.Hour)
+	}
+	if o.interFrom != 0 {
+		interTmpl.NotBefore = now.Add(o.interFrom)
 	}
 	p.inter = p.sign(interTmpl, p.root, p.interKey.Public(), p.rootKey)
 	return p
@@ -166,8 +179,9 @@ func (p *pki) sign(tmpl, parent *x509.Certificate, pub crypto.PublicKey, key cry
 	return c
 }
 
-// leaf issues a certificate for names from the intermediate, valid around now; aia sets
-// the Authority Information Access URL. The chain holds the intermediate unless omit.
+// leaf issues a certificate for names from the intermediate, valid around now (or expired,
+// as caOpts says); aia sets the Authority Information Access URL. The chain holds the
+// intermediate unless omit, and the root when caOpts.sendRoot.
 func (p *pki) leaf(now time.Time, names []string, aia string, omitIntermediate bool) tls.Certificate {
 	tmpl := &x509.Certificate{
 		Subject:   pkix.Name{CommonName: names[0]},
@@ -176,6 +190,9 @@ func (p *pki) leaf(now time.Time, names []string, aia string, omitIntermediate b
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
+	if p.o.leafExpired {
+		tmpl.NotBefore, tmpl.NotAfter = now.Add(-120*24*time.Hour), now.Add(-30*24*time.Hour)
+	}
 	if aia != "" {
 		tmpl.IssuingCertificateURL = []string{aia}
 	}
@@ -183,6 +200,9 @@ func (p *pki) leaf(now time.Time, names []string, aia string, omitIntermediate b
 	chain := [][]byte{c.Raw}
 	if !omitIntermediate {
 		chain = append(chain, p.inter.Raw)
+	}
+	if p.o.sendRoot {
+		chain = append(chain, p.root.Raw)
 	}
 	return tls.Certificate{Certificate: chain, PrivateKey: p.leafKey, Leaf: c}
 }

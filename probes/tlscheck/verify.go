@@ -22,39 +22,31 @@ type verdict struct {
 	incomplete    bool
 	missingIssuer string
 	aia           []string
-	// interExpired names an intermediate that is out of its validity window.
-	interExpired string
-	nameErr      string
-	weakSig      []string // subjects of certificates signed with SHA-1 (or worse)
-	weakKey      []string // "leaf: RSA 1024-bit key"
-	verifyErr    string   // Go's own words, for evidence
+	// staleCA is a CA certificate of the chain (an intermediate, or a root) that is
+	// outside its validity window now.
+	staleCA *x509.Certificate
+	// rootSent is a self-signed CA certificate the server sends after the leaf: clients
+	// use the copy in their own store, so it only adds bytes to every handshake.
+	rootSent  *x509.Certificate
+	nameErr   string
+	weakSig   []string // subjects of certificates signed with SHA-1 (or worse)
+	weakKey   []string // "leaf: RSA 1024-bit key"
+	verifyErr string   // Go's own words, for evidence
 }
 
 func (v verdict) trusted() bool {
 	return !v.expired && !v.notYetValid && !v.selfSigned && v.untrusted == "" && !v.incomplete &&
-		v.interExpired == "" && v.nameErr == "" && len(v.weakSig) == 0
+		v.staleCA == nil && v.nameErr == "" && len(v.weakSig) == 0
 }
 
-// inspect verifies certs (leaf first, as served) for host at now.
+// inspect verifies certs (leaf first, as served) for host at now. Every certificate is
+// judged at now: the leaf's own window is the expired / not-yet-valid finding, and each
+// CA certificate's is the chain's.
 func inspect(host string, certs []*x509.Certificate, roots *x509.CertPool, now time.Time) verdict {
 	var v verdict
 	leaf := certs[0]
-	inter := x509.NewCertPool()
-	for _, c := range certs[1:] {
-		inter.AddCert(c)
-	}
-	// Verify at a moment inside the leaf's window, so an expired certificate's chain is
-	// still judged on its own merits (an expired leaf AND a missing intermediate are two
-	// fixes, and the operator should hear of both).
-	at := now
-	if now.Before(leaf.NotBefore) {
-		v.notYetValid = true
-		at = leaf.NotBefore.Add(time.Second)
-	}
-	if now.After(leaf.NotAfter) {
-		v.expired = true
-		at = leaf.NotAfter.Add(-time.Second)
-	}
+	v.notYetValid = now.Before(leaf.NotBefore)
+	v.expired = now.After(leaf.NotAfter)
 	for i, c := range certs {
 		if weakSignature(c) && !(i > 0 && selfSigned(c)) { // a root's own signature is never checked
 			v.weakSig = append(v.weakSig, nameOf(c.Subject.CommonName, c.Subject.String()))
@@ -62,21 +54,21 @@ func inspect(host string, certs []*x509.Certificate, roots *x509.CertPool, now t
 		if w := weakKey(c); w != "" {
 			who := "the certificate"
 			if i > 0 {
-				who = "intermediate " + nameOf(c.Subject.CommonName, c.Subject.String())
+				who = caRole(c) + " " + nameOf(c.Subject.CommonName, c.Subject.String())
 			}
 			v.weakKey = append(v.weakKey, who+": "+w)
 		}
+		if i > 0 && selfSigned(c) && v.rootSent == nil {
+			v.rootSent = c
+		}
 	}
-	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	_, err := leaf.Verify(opts)
-	if err != nil {
+	if err := verifyChain(certs, roots, now); err != nil {
 		v.verifyErr = err.Error()
-		v.classify(err, certs)
-	} else if !v.expired && !v.notYetValid {
-		for _, c := range certs[1:] {
-			if now.After(c.NotAfter) || now.Before(c.NotBefore) {
-				v.interExpired = nameOf(c.Subject.CommonName, c.Subject.String())
-			}
+		v.classify(err, certs, now)
+	}
+	for _, c := range certs[1:] {
+		if v.staleCA == nil && outside(c, now) {
+			v.staleCA = c
 		}
 	}
 	if err := leaf.VerifyHostname(host); err != nil {
@@ -85,9 +77,56 @@ func inspect(host string, certs []*x509.Certificate, roots *x509.CertPool, now t
 	return v
 }
 
+// verifyChain checks that certs chain up to a trusted root at now. Go stops at a leaf
+// outside its window, and no other single moment will do: a CA certificate re-issued
+// after the leaf expired (same name and key, as CAs renew their intermediates) was never
+// valid at the same time as the leaf. So for such a leaf the chain is verified from the
+// leaf's issuer up, at now, once the issuer's signature on the leaf checks out; the
+// leaf's expiry is its own finding, and an expired leaf and a broken chain are two fixes
+// the operator should hear of both. Only when the issuer was not sent is the leaf
+// verified inside its own window, which is where an incomplete chain shows.
+func verifyChain(certs []*x509.Certificate, roots *x509.CertPool, now time.Time) error {
+	leaf := certs[0]
+	inter := x509.NewCertPool()
+	for _, c := range certs[1:] {
+		inter.AddCert(c)
+	}
+	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	if !outside(leaf, now) {
+		_, err := leaf.Verify(opts)
+		return err
+	}
+	for _, c := range certs[1:] {
+		if leaf.CheckSignatureFrom(c) == nil {
+			_, err := c.Verify(opts)
+			return err
+		}
+	}
+	opts.CurrentTime = leaf.NotAfter.Add(-time.Second)
+	if now.Before(leaf.NotBefore) {
+		opts.CurrentTime = leaf.NotBefore.Add(time.Second)
+	}
+	_, err := leaf.Verify(opts)
+	return err
+}
+
+// outside says whether c is outside its validity window at now.
+func outside(c *x509.Certificate, now time.Time) bool {
+	return now.Before(c.NotBefore) || now.After(c.NotAfter)
+}
+
+// caRole is what a CA certificate in a chain is called: a root signs itself, anything
+// else is an intermediate.
+func caRole(c *x509.Certificate) string {
+	if selfSigned(c) {
+		return "root"
+	}
+	return "intermediate"
+}
+
 // classify turns a verification error into the fault it is. A SHA-1 signature makes Go
 // report an unknown authority; the weak signature is the fault then, not the chain.
-func (v *verdict) classify(err error, certs []*x509.Certificate) {
+func (v *verdict) classify(err error, certs []*x509.Certificate, now time.Time) {
 	var (
 		unknown x509.UnknownAuthorityError
 		invalid x509.CertificateInvalidError
@@ -118,7 +157,14 @@ func (v *verdict) classify(err error, certs []*x509.Certificate) {
 		v.missingIssuer = nameOf(last.Issuer.CommonName, last.Issuer.String())
 		v.aia = last.IssuingCertificateURL
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired && invalid.Cert != nil && invalid.Cert != certs[0]:
-		v.interExpired = nameOf(invalid.Cert.Subject.CommonName, invalid.Cert.Subject.String())
+		// A CA certificate out of its window now is the chain's fault. One that is valid
+		// now failed only because a leaf outside its own window had to be verified at an
+		// earlier moment; the leaf's finding says what there is to fix.
+		if outside(invalid.Cert, now) {
+			v.staleCA = invalid.Cert
+		} else {
+			v.verifyErr = "" // Go's words would call a valid CA certificate invalid
+		}
 	case errors.As(err, &invalid):
 		v.untrusted = invalidReason(invalid)
 	case errors.As(err, &noRoots):
