@@ -24,11 +24,13 @@ type authority struct {
 	now       time.Time
 	root      *x509.Certificate
 	rootDER   []byte
+	rootKey   crypto.Signer
 	inter     *x509.Certificate
 	interDER  []byte
 	interKey  crypto.Signer
-	leafKey   crypto.Signer           // one P-256 key for every ECDSA leaf: keys are not what the lab tests
-	rsaKeys   map[int]*rsa.PrivateKey // RSA keys by size, generated on first use (they are slow)
+	reissued  map[time.Duration][]byte // the intermediate re-issued at an offset from now, by offset
+	leafKey   crypto.Signer            // one P-256 key for every ECDSA leaf: keys are not what the lab tests
+	rsaKeys   map[int]*rsa.PrivateKey  // RSA keys by size, generated on first use (they are slow)
 	serialMax *big.Int
 }
 
@@ -36,11 +38,12 @@ type authority struct {
 // All ECDSA P-256: a few hundred microseconds in all, so the demo starts at
 // once.
 func newAuthority(now time.Time) (*authority, error) {
-	a := &authority{now: now, rsaKeys: map[int]*rsa.PrivateKey{}, serialMax: new(big.Int).Lsh(big.NewInt(1), 127)}
+	a := &authority{now: now, rsaKeys: map[int]*rsa.PrivateKey{}, reissued: map[time.Duration][]byte{}, serialMax: new(big.Int).Lsh(big.NewInt(1), 127)}
 	rootKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
+	a.rootKey = rootKey
 	a.interKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -61,9 +64,18 @@ func newAuthority(now time.Time) (*authority, error) {
 	if a.root, a.rootDER, err = a.sign(rootTmpl, rootTmpl, rootKey.Public(), rootKey); err != nil {
 		return nil, fmt.Errorf("root CA: %w", err)
 	}
-	interTmpl := &x509.Certificate{
-		Subject:               pkix.Name{Organization: org, CommonName: "Lab R1"},
-		NotBefore:             now.Add(-365 * 24 * time.Hour),
+	if a.inter, a.interDER, err = a.sign(interTemplate(now.Add(-365*24*time.Hour), now), a.root, a.interKey.Public(), rootKey); err != nil {
+		return nil, fmt.Errorf("intermediate CA: %w", err)
+	}
+	return a, nil
+}
+
+// interTemplate is the lab intermediate, "Lab R1", valid from notBefore for five years
+// from now.
+func interTemplate(notBefore, now time.Time) *x509.Certificate {
+	return &x509.Certificate{
+		Subject:               pkix.Name{Organization: []string{"Launch Ready Lab"}, CommonName: "Lab R1"},
+		NotBefore:             notBefore,
 		NotAfter:              now.Add(5 * 365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
@@ -71,10 +83,22 @@ func newAuthority(now time.Time) (*authority, error) {
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}
-	if a.inter, a.interDER, err = a.sign(interTmpl, a.root, a.interKey.Public(), rootKey); err != nil {
-		return nil, fmt.Errorf("intermediate CA: %w", err)
+}
+
+// reissuedInter is the intermediate as the root re-issued it at offset from now: the
+// same name and key, so everything the first one signed chains to it too, but a younger
+// certificate, as CAs renew their intermediates. A leaf that expired before the re-issue
+// was never valid at the same time as the CA certificate it is served with.
+func (a *authority) reissuedInter(offset time.Duration) ([]byte, error) {
+	if der, ok := a.reissued[offset]; ok {
+		return der, nil
 	}
-	return a, nil
+	_, der, err := a.sign(interTemplate(a.now.Add(offset), a.now), a.root, a.interKey.Public(), a.rootKey)
+	if err != nil {
+		return nil, fmt.Errorf("re-issued intermediate CA: %w", err)
+	}
+	a.reissued[offset] = der
+	return der, nil
 }
 
 // rootPEM is the content of Lab.CAFile.
@@ -134,7 +158,14 @@ func (a *authority) leaf(host string, spec CertSpec) (tls.Certificate, error) {
 		return tls.Certificate{}, fmt.Errorf("certificate for %s: %w", host, err)
 	}
 	chain := [][]byte{der}
-	if !spec.SelfSigned && !spec.OmitIntermediate {
+	switch {
+	case spec.ReissuedIntermediate != 0:
+		inter, err := a.reissuedInter(spec.ReissuedIntermediate)
+		if err != nil {
+			return tls.Certificate{}, err
+		}
+		chain = append(chain, inter)
+	case !spec.SelfSigned && !spec.OmitIntermediate:
 		chain = append(chain, a.interDER)
 	}
 	return tls.Certificate{Certificate: chain, PrivateKey: key, Leaf: cert}, nil

@@ -37,6 +37,7 @@ func certScenario() Scenario {
 			site("sha1", CertSpec{SHA1: true}),
 			site("tls12", CertSpec{MaxTLS: tls.VersionTLS12}),
 			site("tls13", CertSpec{MinTLS: tls.VersionTLS13}),
+			site("reissued", CertSpec{NotBefore: -110 * day, NotAfter: -20 * day, ReissuedIntermediate: -10 * day}),
 		},
 	}
 }
@@ -182,6 +183,29 @@ func TestCertSpecs(t *testing.T) {
 			t.Errorf("signature %v, want ECDSA-SHA1", alg)
 		}
 	})
+	t.Run("reissued serves a younger intermediate that still signs the leaf", func(t *testing.T) {
+		t.Parallel()
+		st, err := handshake(t, l, "reissued.certs.example", &tls.Config{InsecureSkipVerify: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		good, err := handshake(t, l, "good.certs.example", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaf, inter, orig := st.PeerCertificates[0], st.PeerCertificates[1], good.PeerCertificates[1]
+		if len(st.PeerCertificates) != 2 || inter.Subject.CommonName != "Lab R1" || !inter.NotBefore.Equal(certNow.Add(-10*24*time.Hour)) ||
+			!inter.NotBefore.After(leaf.NotAfter) || inter.Equal(orig) {
+			t.Errorf("want leaf + Lab R1 re-issued 10 days ago, after the leaf expired: leaf until %v, intermediate from %v", leaf.NotAfter, inter.NotBefore)
+		}
+		if err := leaf.CheckSignatureFrom(inter); err != nil {
+			t.Errorf("the re-issued intermediate must carry the original's key: %v", err)
+		}
+		// Valid now, and chains to the root: only the leaf is at fault.
+		if _, err := inter.Verify(x509.VerifyOptions{Roots: labRoots(t, l), CurrentTime: certNow}); err != nil {
+			t.Errorf("re-issued intermediate: %v", err)
+		}
+	})
 	t.Run("nointermediate verifies once the intermediate is known", func(t *testing.T) {
 		t.Parallel()
 		st, err := handshake(t, l, "nointermediate.certs.example", &tls.Config{InsecureSkipVerify: true})
@@ -216,6 +240,8 @@ func TestCertSpecErrors(t *testing.T) {
 		{"window reversed", CertSpec{NotBefore: time.Hour, NotAfter: time.Minute}},
 		{"TLS min above max", CertSpec{MinTLS: tls.VersionTLS13, MaxTLS: tls.VersionTLS12}},
 		{"TLS version unknown", CertSpec{MaxTLS: 0x0305}},
+		{"re-issue in the future", CertSpec{ReissuedIntermediate: time.Hour}},
+		{"re-issue of no intermediate", CertSpec{ReissuedIntermediate: -time.Hour, OmitIntermediate: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sc := Scenario{Name: "bad", Domain: "x.example", Sites: []Site{{Host: "x.example", Cert: tc.spec}}}

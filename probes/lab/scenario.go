@@ -138,6 +138,12 @@ type CertSpec struct {
 	RSABits int
 	// SHA1 signs the certificate with SHA-1, which clients reject.
 	SHA1 bool
+	// ReissuedIntermediate, when set (negative: in the past), serves the lab
+	// intermediate as re-issued at that offset from Scenario.Now instead of the
+	// original: the same name and key, a younger certificate, as CAs renew
+	// their intermediates. With an expired leaf it stages a chain whose CA
+	// certificate is younger than the leaf's expiry: only the leaf is at fault.
+	ReissuedIntermediate time.Duration
 	// MaxTLS and MinTLS bound the TLS versions the listener speaks
 	// (tls.VersionTLS10 ... tls.VersionTLS13); zero means Go's defaults.
 	MaxTLS, MinTLS uint16
@@ -238,6 +244,12 @@ func (c CertSpec) validate() error {
 	nb, na := c.window()
 	if na <= nb {
 		return fmt.Errorf("%w: NotAfter (%v) is not after NotBefore (%v)", ErrBadCert, na, nb)
+	}
+	switch {
+	case c.ReissuedIntermediate > 0:
+		return fmt.Errorf("%w: ReissuedIntermediate %v is in the future: give a negative offset (a re-issue in the past)", ErrBadCert, c.ReissuedIntermediate)
+	case c.ReissuedIntermediate != 0 && (c.SelfSigned || c.OmitIntermediate):
+		return fmt.Errorf("%w: ReissuedIntermediate with SelfSigned or OmitIntermediate: no intermediate is served, so there is none to re-issue", ErrBadCert)
 	}
 	for _, v := range []uint16{c.MinTLS, c.MaxTLS} {
 		if v != 0 && (v < tls.VersionTLS10 || v > tls.VersionTLS13) {
