@@ -1,10 +1,13 @@
 package netx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"io"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,4 +102,153 @@ func TestTruncatedThenGarbageOverTCP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzTCPReply feeds arbitrary bytes as the TCP stream of a resolver that truncated its
+// UDP answer (the length prefix included, so short and overlong prefixes are explored
+// too), through a real loopback listener and the whole Query path. Whatever the bytes,
+// the query either fails with an error that names the resolver and says it is broken
+// (IsResolverDown: "could not run"), or returns a message that parses whole and answers
+// the query with an rcode that has a name. With fixID, the stream's message id is set
+// to the query's, so the fuzzer gets past the id check.
+func FuzzTCPReply(f *testing.F) {
+	q := new(dns.Msg)
+	q.SetQuestion("app.acme.example.", dns.TypeA)
+	framed := func(p []byte) []byte { return binary.BigEndian.AppendUint16(nil, uint16(len(p))) }
+	for _, g := range tcpGarbage {
+		p := g.make(q)
+		f.Add(true, append(framed(p), p...))
+	}
+	for _, rc := range []int{dns.RcodeSuccess, dns.RcodeNameError, dns.RcodeServerFailure, dns.RcodeRefused} {
+		p := garbageReply(q, func(m *dns.Msg) { m.Rcode, m.Truncated = rc, false })
+		f.Add(true, append(framed(p), p...))
+		f.Add(false, append(framed(p), p...))
+	}
+	f.Add(true, []byte{})
+	f.Add(true, []byte{0})
+	f.Add(true, []byte{0, 0})
+	f.Add(true, []byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
+
+	srv := startTCPStream(f)
+	n := newNet(f, Config{Resolvers: []string{srv.addr}, DNSTimeout: 2 * time.Second})
+	f.Fuzz(func(t *testing.T, fixID bool, stream []byte) {
+		srv.set(stream, fixID)
+		a, err := n.Query(t.Context(), "app.acme.example", dns.TypeA)
+		if err != nil {
+			var se *ServerError
+			if !errors.As(err, &se) || se.Server != srv.addr {
+				t.Fatalf("error %q does not name the resolver %s as broken", err, srv.addr)
+			}
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, dns.ErrId) && !errors.Is(err, ErrWrongQuestion) {
+				t.Fatalf("error %q is not garbage (ErrMalformed, a wrong id or question): a broken stream must fail at once", err)
+			}
+			return
+		}
+		id, sent := srv.last()
+		m := a.Msg
+		if !a.Truncated || !m.Response || m.Id != id || m.Opcode != dns.OpcodeQuery {
+			t.Fatalf("accepted a reply that does not answer the query (id %d):\n%v", id, m)
+		}
+		if dns.RcodeToString[m.Rcode] == "" || !queryRcode(m.Rcode) {
+			t.Fatalf("accepted rcode %d (%q):\n%v", m.Rcode, dns.RcodeToString[m.Rcode], m)
+		}
+		if len(m.Question) > 0 && (m.Question[0].Qtype != dns.TypeA || !sameName(m.Question[0].Name, "app.acme.example.")) {
+			t.Fatalf("accepted an answer to another question:\n%v", m)
+		}
+		if err := new(dns.Msg).Unpack(sent); err != nil {
+			t.Fatalf("accepted a message that does not parse whole (%v):\n%v", err, m)
+		}
+		if counts := [4]int{len(m.Question), len(m.Answer), len(m.Ns), len(m.Extra)}; counts != headerCounts(sent) {
+			t.Fatalf("accepted a message holding %v records where its header promises %v:\n%v", counts, headerCounts(sent), m)
+		}
+	})
+}
+
+// tcpStream is a resolver for FuzzTCPReply: over UDP it answers every query with TC set;
+// over TCP it writes the stream set last, then closes the connection.
+type tcpStream struct {
+	addr   string
+	mu     sync.Mutex
+	stream []byte
+	fixID  bool
+	id     uint16 // the id of the last TCP query
+	sent   []byte // the message the last stream framed, after fixID
+}
+
+func (s *tcpStream) set(stream []byte, fixID bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stream, s.fixID, s.sent = stream, fixID, nil
+}
+
+func (s *tcpStream) last() (uint16, []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.id, s.sent
+}
+
+func startTCPStream(t testing.TB) *tcpStream {
+	t.Helper()
+	s := &tcpStream{}
+	s.addr = startUDP(t, func(p []byte) []byte {
+		q := new(dns.Msg)
+		if q.Unpack(p) != nil {
+			return nil
+		}
+		m := new(dns.Msg)
+		m.SetReply(q)
+		m.Truncated = true
+		out, _ := m.Pack()
+		return out
+	})
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		t.Skipf("the UDP port %s is taken for TCP: %v", s.addr, err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c)
+		}
+	}()
+	return s
+}
+
+func (s *tcpStream) serve(c net.Conn) {
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	var l [2]byte
+	if _, err := io.ReadFull(c, l[:]); err != nil {
+		return
+	}
+	q := make([]byte, binary.BigEndian.Uint16(l[:]))
+	if _, err := io.ReadFull(c, q); err != nil || len(q) < 2 {
+		return
+	}
+	s.mu.Lock()
+	out := bytes.Clone(s.stream)
+	if s.fixID && len(out) >= 4 {
+		copy(out[2:4], q[:2])
+	}
+	s.id = binary.BigEndian.Uint16(q)
+	if len(out) >= 2 {
+		s.sent = out[2:min(len(out), 2+int(binary.BigEndian.Uint16(out)))]
+	}
+	s.mu.Unlock()
+	_, _ = c.Write(out)
+}
+
+// headerCounts are the section counts a packed message's header promises.
+func headerCounts(p []byte) [4]int {
+	var c [4]int
+	for i := range c {
+		if off := 4 + 2*i; off+2 <= len(p) {
+			c[i] = int(binary.BigEndian.Uint16(p[off:]))
+		}
+	}
+	return c
 }

@@ -291,7 +291,7 @@ func readTCP(conn net.Conn, wire []byte, m *dns.Msg, fail func(kind, err error) 
 	}
 	var l [2]byte
 	if _, err := io.ReadFull(conn, l[:]); err != nil {
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fail(ErrMalformed, errors.New("the server closed the TCP connection without answering"))
 		}
 		return nil, classify(err)
