@@ -84,7 +84,7 @@ func TestTruncatedThenGarbageOverTCP(t *testing.T) {
 			if took := time.Since(start); took > time.Second {
 				t.Errorf("took %s: garbage over TCP must fail at once, not time out", took)
 			}
-			if !errors.Is(err, ErrMalformed) || !IsResolverDown(err) {
+			if !errors.Is(err, ErrMalformed) || !IsResolverDown(err) || !IsGarbage(err) {
 				t.Errorf("error %q is not ErrMalformed from the resolver", err)
 			}
 			mustContain(t, err, server, "over TCP", "not valid DNS", tt.says, "Check network.resolvers or --resolver")

@@ -298,7 +298,7 @@ func readTCP(conn net.Conn, wire []byte, m *dns.Msg, fail func(kind, err error) 
 	}
 	p := make([]byte, binary.BigEndian.Uint16(l[:]))
 	if _, err := io.ReadFull(conn, p); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fail(ErrMalformed, fmt.Errorf("the TCP answer ended early (%d bytes announced)", len(p)))
 		}
 		return nil, classify(err)
