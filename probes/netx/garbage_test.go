@@ -16,8 +16,8 @@ import (
 
 // tcpGarbage are the malformed TCP answers a resolver that truncated its UDP answer
 // sends; each must end in ErrMalformed (the resolver is broken), never in an answer
-// whose made-up rcode or missing records read as a broken site. Exported to the other
-// tests of the package through garbageReply.
+// whose made-up rcode or missing records read as a broken site. FuzzTCPReply starts
+// from them too.
 var tcpGarbage = []struct {
 	name string
 	make func(q *dns.Msg) []byte
