@@ -151,6 +151,14 @@ func (s *testDNS) hasBelow(name string) bool {
 // start serves UDP and TCP on one 127.0.0.1 port until the test ends.
 func (s *testDNS) start(t testing.TB) *testDNS {
 	t.Helper()
+	s.Addr = serveDNS(t, s)
+	return s
+}
+
+// serveDNS runs h on one 127.0.0.1 port, UDP and TCP, until the test ends, and returns
+// the address.
+func serveDNS(t testing.TB, h dns.Handler) string {
+	t.Helper()
 	for range 20 {
 		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 		if err != nil {
@@ -161,8 +169,7 @@ func (s *testDNS) start(t testing.TB) *testDNS {
 			pc.Close()
 			continue
 		}
-		s.Addr = pc.LocalAddr().String()
-		for _, srv := range []*dns.Server{{PacketConn: pc, Handler: s}, {Listener: ln, Handler: s}} {
+		for _, srv := range []*dns.Server{{PacketConn: pc, Handler: h}, {Listener: ln, Handler: h}} {
 			started := make(chan struct{})
 			srv.NotifyStartedFunc = func() { close(started) }
 			go func() { _ = srv.ActivateAndServe() }()
@@ -173,10 +180,10 @@ func (s *testDNS) start(t testing.TB) *testDNS {
 				_ = srv.ShutdownContext(ctx)
 			})
 		}
-		return s
+		return pc.LocalAddr().String()
 	}
 	t.Fatal("no loopback port free for UDP and TCP")
-	return nil
+	return ""
 }
 
 // net returns a netx.Net that asks only this server, with a short timeout so TIMEOUT

@@ -95,7 +95,14 @@ func (c *check) checkSPF(ctx context.Context, p *part) *SPFReport {
 	}
 	p.metric("spf_record_bytes", float64(len(rep.Record)))
 
-	walk := WalkSPF(ctx, c.net, d, SPFWalkOptions{})
+	// A lookup deep in the tree that fails is a temperror receivers will meet too, unless
+	// it failed because our own resolver answered garbage: then the check could not run.
+	watch := &resolverWatch{Resolver: c.net}
+	walk := WalkSPF(ctx, watch, d, SPFWalkOptions{})
+	if err := watch.broken(); err != nil {
+		p.fatal = fmt.Errorf("could not walk the SPF record of %s: %w", d, err)
+		return rep
+	}
 	rep.Walk = walk
 	p.metric("spf_lookups", float64(walk.Lookups))
 	p.metric("spf_void_lookups", float64(walk.VoidLookups))
@@ -146,7 +153,7 @@ func (c *check) checkSPF(ctx context.Context, p *part) *SPFReport {
 	if rec != nil {
 		c.checkApproved(d, rec, walk, p)
 	}
-	rep.Verdicts = c.checkIPs(ctx, d, walk, p)
+	rep.Verdicts = c.checkIPs(ctx, watch, d, walk, p)
 	return rep
 }
 
@@ -220,15 +227,19 @@ func (c *check) checkApproved(d string, rec *SPFRecord, walk *SPFWalk, p *part) 
 }
 
 // checkIPs asks the reference evaluator for each configured sending IP.
-func (c *check) checkIPs(ctx context.Context, d string, walk *SPFWalk, p *part) []SPFVerdict {
+func (c *check) checkIPs(ctx context.Context, watch *resolverWatch, d string, walk *SPFWalk, p *part) []SPFVerdict {
 	var out []SPFVerdict
 	for _, s := range c.cfg.SendingIPs {
 		ip, err := netip.ParseAddr(s)
 		if err != nil {
 			continue // config validation refused it
 		}
-		v := EvaluateSPF(ctx, c.net, ip, d, "postmaster@"+d)
+		v := EvaluateSPF(ctx, watch, ip, d, "postmaster@"+d)
 		out = append(out, v)
+		if err := watch.broken(); err != nil {
+			p.fatal = fmt.Errorf("could not evaluate the SPF record of %s for %s: %w", d, s, err)
+			return out
+		}
 		if v.Result == SPFPass {
 			continue
 		}

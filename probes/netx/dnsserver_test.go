@@ -269,3 +269,20 @@ func mustContain(t testing.TB, err error, parts ...string) {
 		}
 	}
 }
+
+// startTCGarbage is a resolver that answers every query over UDP with TC set, so the
+// client asks again over TCP, and over TCP with the bytes tcp makes of the query
+// (length-prefixed by the server): the audit's "truncated, then garbage" resolver.
+func startTCGarbage(t testing.TB, tcp func(q *dns.Msg) []byte) string {
+	t.Helper()
+	return startDNS(t, dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
+		if _, overUDP := w.RemoteAddr().(*net.UDPAddr); overUDP {
+			m := new(dns.Msg)
+			m.SetReply(r)
+			m.Truncated = true
+			_ = w.WriteMsg(m)
+			return
+		}
+		_, _ = w.Write(tcp(r))
+	}))
+}

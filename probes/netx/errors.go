@@ -253,3 +253,14 @@ func IsResolverDown(err error) bool {
 	var se *ServerError
 	return errors.As(err, &se)
 }
+
+// IsGarbage says whether err is a DNS server answering with something that is not a
+// usable answer: bytes that are not DNS, a half or unsound message, a wrong id or
+// question. Unlike a timeout, which can be a resolver still waiting on a slow
+// authoritative server, garbage is always the server's (or a middlebox's) own fault: a
+// resolver that gets garbage from upstream answers SERVFAIL, it does not pass it on. So a
+// probe that reports a timeout deep in a walk (an SPF include) as a finding must still
+// report garbage as "could not run".
+func IsGarbage(err error) bool {
+	return errors.Is(err, ErrMalformed) || errors.Is(err, dns.ErrId) || errors.Is(err, ErrWrongQuestion)
+}

@@ -270,7 +270,7 @@ func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, 
 			}
 			return nil, classify(err)
 		}
-		resp, bad := check(buf[:nr], m, fail)
+		resp, bad := check(buf[:nr], m, true, fail)
 		if bad == nil {
 			return resp, nil
 		}
@@ -291,32 +291,35 @@ func readTCP(conn net.Conn, wire []byte, m *dns.Msg, fail func(kind, err error) 
 	}
 	var l [2]byte
 	if _, err := io.ReadFull(conn, l[:]); err != nil {
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fail(ErrMalformed, errors.New("the server closed the TCP connection without answering"))
 		}
 		return nil, classify(err)
 	}
 	p := make([]byte, binary.BigEndian.Uint16(l[:]))
 	if _, err := io.ReadFull(conn, p); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fail(ErrMalformed, fmt.Errorf("the TCP answer ended early (%d bytes announced)", len(p)))
 		}
 		return nil, classify(err)
 	}
-	resp, bad := check(p, m, fail)
+	resp, bad := check(p, m, false, fail)
 	if bad != nil {
 		return nil, bad
 	}
 	return resp, nil
 }
 
-// check parses a reply and makes sure it answers m. A truncated reply that
-// does not parse to the end is still accepted when its header matches,
-// since the caller will retry over TCP.
-func check(p []byte, m *dns.Msg, fail func(kind, err error) *ServerError) (*dns.Msg, *ServerError) {
+// check parses a reply and makes sure it answers m. Over UDP, a truncated reply is
+// accepted once its header matches, even when it does not parse to the end: the caller
+// only reads its TC bit and asks again over TCP. Over TCP nothing comes after, so the
+// reply must be whole and sound (see sound): a half-parsed message carries whatever
+// rcode its garbled header held and none of the records it promised, and the probes
+// would report a broken resolver as a site that does not resolve.
+func check(p []byte, m *dns.Msg, overUDP bool, fail func(kind, err error) *ServerError) (*dns.Msg, *ServerError) {
 	resp := new(dns.Msg)
 	if err := resp.Unpack(p); err != nil {
-		if len(p) >= 12 && resp.Id == m.Id && resp.Response && resp.Truncated {
+		if overUDP && len(p) >= 12 && resp.Id == m.Id && resp.Response && resp.Truncated {
 			return resp, nil
 		}
 		return nil, fail(ErrMalformed, err)
@@ -337,7 +340,51 @@ func check(p []byte, m *dns.Msg, fail func(kind, err error) *ServerError) (*dns.
 			return nil, se
 		}
 	}
+	if overUDP && resp.Truncated {
+		return resp, nil // only its TC bit is used: the TCP answer is judged on its own
+	}
+	if err := sound(p, resp, m); err != nil {
+		return nil, fail(ErrMalformed, err)
+	}
 	return resp, nil
+}
+
+// sound checks what Unpack lets through but no server sends in answer to a query: an
+// opcode other than the query's, an rcode that does not answer a query (11 DSOTYPENI
+// belongs to DSO sessions, 12 to 15 are unassigned, the TSIG and TKEY codes need a TSIG
+// we never send), and a header whose counts promise records the message does not hold
+// (Unpack accepts a bare header whatever its counts say). Such a reply is garbage from
+// the resolver, not news about the name.
+func sound(p []byte, resp, m *dns.Msg) error {
+	if resp.Opcode != m.Opcode {
+		return fmt.Errorf("its opcode %s is not the query's %s", opcodeName(resp.Opcode), opcodeName(m.Opcode))
+	}
+	if !queryRcode(resp.Rcode) {
+		if name := dns.RcodeToString[resp.Rcode]; name != "" {
+			return fmt.Errorf("rcode %d (%s) is not an answer to a query", resp.Rcode, name)
+		}
+		return fmt.Errorf("rcode %d is not a DNS rcode", resp.Rcode)
+	}
+	want := [4]int{int(binary.BigEndian.Uint16(p[4:])), int(binary.BigEndian.Uint16(p[6:])), int(binary.BigEndian.Uint16(p[8:])), int(binary.BigEndian.Uint16(p[10:]))}
+	got := [4]int{len(resp.Question), len(resp.Answer), len(resp.Ns), len(resp.Extra)}
+	if want != got {
+		return fmt.Errorf("the header promises %d question, %d answer, %d authority and %d additional records; the message holds %d, %d, %d and %d",
+			want[0], want[1], want[2], want[3], got[0], got[1], got[2], got[3])
+	}
+	return nil
+}
+
+// queryRcode says whether rc is an rcode a server may answer a query with: the RFC 1035
+// and 2136 codes (0 to 10), BADVERS (16, RFC 6891) and BADCOOKIE (23, RFC 7873).
+func queryRcode(rc int) bool {
+	return rc >= dns.RcodeSuccess && rc <= dns.RcodeNotZone || rc == dns.RcodeBadVers || rc == dns.RcodeBadCookie
+}
+
+func opcodeName(op int) string {
+	if s, ok := dns.OpcodeToString[op]; ok {
+		return s
+	}
+	return fmt.Sprint(op)
 }
 
 // sameName compares two names as DNS does: case-insensitively, on the wire. The

@@ -205,6 +205,11 @@ func TestQueryFailures(t *testing.T) {
 				t.Errorf("error %#v does not name server %s", err, tt.server)
 			}
 			mustContain(t, err, tt.says...)
+			// A server that did not answer may be waiting on a slow upstream; one that
+			// answered nonsense is broken itself.
+			if garbage := tt.kind != ErrDNSTimeout && tt.kind != ErrDNSUnreachable; IsGarbage(err) != garbage {
+				t.Errorf("IsGarbage(%q) = %t, want %t", err, !garbage, garbage)
+			}
 			t.Log(err) // read these: they are what an operator sees
 		})
 	}
