@@ -61,14 +61,14 @@ func (c *check) Run(ctx context.Context) probes.Result {
 	}
 	res.Data = rec
 	res.Findings = c.findings(rec)
-	res.Metrics = map[string]float64{"transfer_lock": b2f(rec.TransferLocked()), "dnssec": b2f(rec.DNSSEC)}
+	res.Metrics = map[string]float64{"transfer_lock": b2f(rec.TransferLocked()), "delegation_signed": b2f(rec.DNSSEC)}
 	parts := []string{}
 	if rec.Registrar != "" {
 		parts = append(parts, rec.Registrar)
 	}
 	if !rec.Expires.IsZero() {
 		days := daysLeft(rec.Expires, c.now())
-		res.Metrics["days_left"] = float64(days)
+		res.Metrics["registration_days_left"] = float64(days)
 		parts = append(parts, fmt.Sprintf("expires %s (%d days)", rec.Expires.Format("2006-01-02"), days))
 	} else {
 		parts = append(parts, "no expiry published")

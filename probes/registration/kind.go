@@ -10,7 +10,8 @@
 //     registered domains of hosts outside it, and registration.domains).
 //     Findings: registration.expired, registration.expiring, registration.no-transfer-lock,
 //     registration.registrar-mismatch.
-//     Metrics: days_left, transfer_lock (1 locked), dnssec (1 signed delegation).
+//     Metrics: registration_days_left (whole days, negative once lapsed), transfer_lock (1
+//     locked), delegation_signed (1 when the registry publishes DS records).
 //     Data: Record.
 //
 // The registry's RDAP server comes from IANA's bootstrap file shipped in the binary

@@ -63,7 +63,7 @@ func TestHealthyLabRegistrationsAreQuiet(t *testing.T) {
 func TestDemoLabRegistrationFaults(t *testing.T) {
 	t.Parallel()
 	rs := sweepLab(t, "demo")
-	if got := ids(rs["acme.example"].Findings); got != "registration.expiring/critical" || rs["acme.example"].Metrics["days_left"] != 5 {
+	if got := ids(rs["acme.example"].Findings); got != "registration.expiring/critical" || rs["acme.example"].Metrics["registration_days_left"] != 5 {
 		t.Errorf("acme.example: %s, metrics %v, err %q", got, rs["acme.example"].Metrics, rs["acme.example"].Err)
 	}
 	if got := ids(rs["acme-links.example"].Findings); got != "registration.no-transfer-lock/low" {

@@ -107,7 +107,7 @@ func TestRegistrationFindings(t *testing.T) {
 				t.Errorf("summary %q lacks %q", r.Summary, tc.summary)
 			}
 			rec := r.Data.(Record)
-			if rec.Registrar != tc.registrar || !rec.DNSSEC || r.Metrics["dnssec"] != 1 {
+			if rec.Registrar != tc.registrar || !rec.DNSSEC || r.Metrics["delegation_signed"] != 1 {
 				t.Errorf("record %+v metrics %v", rec, r.Metrics)
 			}
 			for _, f := range r.Findings {
