@@ -65,6 +65,9 @@ func fixture() []fixtureCheck {
 	return []fixtureCheck{
 		{info: ci("dns", probes.PaneDNS, "app.acme.example", "app.acme.example"),
 			summary: "A 203.0.113.10 · TTL 5m · 2 NS agree", metrics: map[string]float64{"records": 1, "ttl_s": 300, "cname_hops": 0, "ns_agree": 1, "proxied": 1}},
+		{info: ci("registration", probes.PaneDNS, "acme.example", "acme.example"),
+			summary: "Example Registrar, Inc. · expires 2028-01-02 (400 days) · transfer locked", metrics: map[string]float64{"registration_days_left": 400, "transfer_lock": 1},
+			failSum: "Example Registrar, Inc. · expires 2026-12-23 (25 days) · transfer locked", failMet: map[string]float64{"registration_days_left": 25, "transfer_lock": 1}},
 		{info: ci("dns", probes.PaneDNS, "admin.acme.example", "admin.acme.example"),
 			summary: "CNAME acme-admin.herokudns.com · TTL 5m", metrics: map[string]float64{"records": 1, "ttl_s": 300, "cname_hops": 1, "ns_agree": 1, "proxied": 0},
 			failSum: "CNAME ghost-app.herokudns.com: NXDOMAIN", failMet: map[string]float64{"records": 1, "ttl_s": 300, "cname_hops": 1, "ns_agree": 1, "proxied": 0},

@@ -19,6 +19,10 @@ type tile struct {
 	who    string // whose figure it is, shown where a box has room: "api"
 	status probes.Status
 	spark  []float64
+	// quiet tiles are left out of the dashboard while unknown, and of the compact (narrow
+	// terminal) form while ok too: a figure that changes once a year should not cost a risk
+	// row at 80x24.
+	quiet bool
 }
 
 const notChecked = "not checked yet"
@@ -35,7 +39,7 @@ func tiles(b *board) []tile {
 			email = append(email, &res[i])
 		}
 	}
-	return []tile{
+	ts := []tile{
 		uptimeTile(b, eps),
 		p95Tile(b, eps),
 		sumTile("Errors/min", "errors/min", "errors_per_min", res, b, func(v float64) (string, probes.Status) {
@@ -49,8 +53,12 @@ func tiles(b *board) []tile {
 		}),
 		webhookTile(res),
 		certTile(res),
+		domainTile(res),
 		emailTile(email),
 	}
+	// A quiet tile with nothing to show (no registration the registry answered for: a
+	// reserved test domain, a TLD without RDAP) gives its width to the others.
+	return slices.DeleteFunc(ts, func(t tile) bool { return t.quiet && t.status == probes.StatusUnknown })
 }
 
 func levels(v, warn, fail float64) probes.Status {
@@ -218,6 +226,37 @@ func certTile(res []probes.Result) tile {
 	return t
 }
 
+// domainTile is the registration nearest its expiry (the registration kind's
+// registration_days_left): a lapsed domain takes the site and its mail down together, so it
+// sits beside the certificates. Red in the last week, amber within 30 days, as its findings.
+func domainTile(res []probes.Result) tile {
+	t := empty("Domain expiry", "domain")
+	t.quiet = true
+	days, domain := math.Inf(1), ""
+	for _, r := range res {
+		if v, ok := r.Metrics["registration_days_left"]; ok && v < days {
+			days, domain = v, r.Target
+		}
+	}
+	if domain == "" {
+		return t
+	}
+	t.who, _, _ = strings.Cut(domain, ".") // "acme", as the cert tile says "app"
+	t.value = fmt.Sprintf("%d days", int(days))
+	switch {
+	case days <= 0:
+		t.value, t.status = "lapsed", probes.StatusFail
+	case days < 7:
+		t.status = probes.StatusFail
+	case days < 30:
+		t.status = probes.StatusWarn
+	default:
+		t.status = probes.StatusOK
+	}
+	t.note = "now"
+	return t
+}
+
 func emailTile(res []*probes.Result) tile {
 	t := empty("Email auth", "email")
 	if len(res) == 0 {
@@ -333,6 +372,9 @@ func compactLines(ts []tile, st *styles, w int, named bool) []string {
 	var lines []string
 	cur, curW := " ", 1
 	for _, t := range ts {
+		if t.quiet && (t.status == probes.StatusOK || t.status == probes.StatusUnknown) {
+			continue
+		}
 		val := st.dim.Render("—")
 		if t.status != probes.StatusUnknown {
 			if named && t.who != "" {

@@ -36,3 +36,55 @@ func TestCompactTilesNameTheWorstCheckWhenItFits(t *testing.T) {
 		t.Errorf("%d columns: %q, want [%q]", w, got, bare)
 	}
 }
+
+// TestDomainTile: the registration nearest expiry, red in its last week, amber within 30
+// days; absent from the dashboard when no registry answered (a reserved test domain), and
+// from the narrow dashboard while all is well, so it costs a risk row only when it matters.
+func TestDomainTile(t *testing.T) {
+	reg := func(domain string, days float64) probes.Result {
+		return probes.Result{Check: "registration " + domain, Kind: "registration", Pane: probes.PaneDNS, Target: domain,
+			Metrics: map[string]float64{"registration_days_left": days}}
+	}
+	cert := probes.Result{Kind: "tls", Pane: probes.PaneTLS, Target: "app.acme.example:443", Metrics: map[string]float64{"days_left": 2}}
+	for _, tc := range []struct {
+		res    []probes.Result
+		value  string
+		status probes.Status
+	}{
+		{[]probes.Result{cert}, "—", probes.StatusUnknown},
+		{[]probes.Result{cert, reg("acme.com", 400), reg("acme-links.io", 12)}, "acme-links: 12 days", probes.StatusWarn},
+		{[]probes.Result{reg("acme.com", 5)}, "acme: 5 days", probes.StatusFail},
+		{[]probes.Result{reg("acme.com", -2)}, "acme: lapsed", probes.StatusFail},
+		{[]probes.Result{reg("acme.com", 31)}, "acme: 31 days", probes.StatusOK},
+	} {
+		d := domainTile(tc.res)
+		got := d.value
+		if d.who != "" {
+			got = d.who + ": " + got
+		}
+		if got != tc.value || d.status != tc.status {
+			t.Errorf("%v: %q %s, want %q %s", tc.res, got, d.status, tc.value, tc.status)
+		}
+	}
+	// The certificate tile is not fooled by the registration's figure, nor the other way.
+	if c := certTile([]probes.Result{reg("acme.com", 1)}); c.status != probes.StatusUnknown {
+		t.Errorf("cert tile read a registration: %+v", c)
+	}
+
+	st := newStyles(true)
+	line := func(ts []tile) string {
+		var s string
+		for _, l := range compactTiles(ts, st, 200) {
+			s += ansi.Strip(l)
+		}
+		return s
+	}
+	ok := domainTile([]probes.Result{reg("acme.com", 300)})
+	bad := domainTile([]probes.Result{reg("acme.com", 3)})
+	if got := line([]tile{ok}); got != " " {
+		t.Errorf("a healthy domain took room on the narrow dashboard: %q", got)
+	}
+	if got := line([]tile{bad}); got != " domain ✖ acme: 3 days" {
+		t.Errorf("an expiring domain on the narrow dashboard: %q", got)
+	}
+}

@@ -72,6 +72,9 @@ type Network struct {
 	Resolvers []string          `yaml:"resolvers"`
 	ConnectTo map[string]string `yaml:"connect_to"`
 	CAFile    string            `yaml:"ca_file"`
+	// RDAPURL is the RDAP server the registration check asks instead of the registry IANA's
+	// bootstrap names: the lab's, a staging mock, or a private TLD's.
+	RDAPURL string `yaml:"rdap_url"`
 }
 
 // Checks holds the runner's defaults; a check of any kind may set its own.
@@ -121,7 +124,7 @@ var Roles = []string{"app", "api", "admin", "www", "marketing", "mail", "status"
 
 // SectionNames are the sections a config may have that their owners decode: the pane
 // sections, and alerts (internal/alert, claimed by the "alert" probe kind).
-var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts"}
+var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration"}
 
 // Section returns the named pane section, or nil when the config has none.
 func (c *Config) Section(name string) *Section { return c.sections[name] }

@@ -173,6 +173,11 @@ func (c *Config) validateNetwork() Errors {
 			add("network.ca_file", fmt.Sprintf("cannot read %s", p), "give the path to a PEM file of extra trusted CA certificates, relative to this config file or absolute")
 		}
 	}
+	if r := c.Network.RDAPURL; r != "" {
+		if u, err := url.Parse(r); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+			add("network.rdap_url", fmt.Sprintf("%q is not an RDAP base URL", r), "write the registry's RDAP base URL, e.g. https://rdap.example-registry.net/ (the part before /domain/...)")
+		}
+	}
 	return errs
 }
 

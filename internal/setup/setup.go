@@ -180,7 +180,7 @@ func (s *Session) startLab(name string) error {
 		s.Notes = append(s.Notes, fmt.Sprintf("the lab serves %s but the config is for %s: most checks will not reach the lab", l.Domain, s.Config.Domain))
 	}
 	// The lab is the network: its DNS answers, its sites on loopback, its CA trusted.
-	s.Config.Network = config.Network{Resolvers: []string{l.DNSAddr}, ConnectTo: l.ConnectTo, CAFile: l.CAFile}
+	s.Config.Network = config.Network{Resolvers: []string{l.DNSAddr}, ConnectTo: l.ConnectTo, CAFile: l.CAFile, RDAPURL: l.RDAPURL}
 	s.Config.Environment = config.Lab
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/httpcheck"
 	"github.com/launchready/launchready/probes/mailauth"
+	"github.com/launchready/launchready/probes/registration"
 	"github.com/launchready/launchready/probes/tlscheck"
 )
 
@@ -19,6 +20,7 @@ func Registry() *probes.Registry {
 		httpcheck.Kind,
 		tlscheck.Kind,
 		dnscheck.Kind,
+		registration.Kind,
 		mailauth.Kind,
 		endpoint.Kind,
 		errlog.Kind,

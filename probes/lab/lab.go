@@ -48,6 +48,9 @@ type Lab struct {
 	// to DNSAddr, so a probe that asks a zone's authoritative servers directly
 	// reaches the lab's DNS, which is authoritative for all of them.
 	ConnectTo map[string]string
+	// RDAPURL is the lab registry's RDAP base URL (https://RDAPHost/), "" when the
+	// scenario has no Registrations: network.rdap_url under --lab.
+	RDAPURL string
 	// LogFile is the application log the errors pane tails.
 	LogFile string
 	// Dir holds the lab's files.
@@ -131,7 +134,12 @@ func Start(sc Scenario, dir string) (*Lab, error) {
 	for _, ns := range zones.nameservers() {
 		l.ConnectTo[net.JoinHostPort(ns, "53")] = l.DNSAddr
 	}
-	for _, s := range sc.Sites {
+	sites := sc.Sites
+	if len(sc.Registrations) > 0 {
+		sites = append(slices.Clip(sites), rdapSite(sc.Registrations, now))
+		l.RDAPURL = "https://" + RDAPHost + "/"
+	}
+	for _, s := range sites {
 		if err := l.startSite(ca, s); err != nil {
 			l.Close()
 			return nil, fmt.Errorf("lab: scenario %q: site %s: %w", sc.Name, s.Host, err)

@@ -40,6 +40,9 @@ type Scenario struct {
 	// resolve under `--lab` with nothing exported. Names start with EnvPrefix.
 	// They are public test values, printed in this file, never real secrets.
 	Env map[string]string
+	// Registrations are what the lab's registry answers over RDAP (RDAPHost); empty
+	// means no RDAP server is started.
+	Registrations []Registration
 	// Now is the moment certificate validity windows are relative to; zero
 	// means time.Now() at Start. Tests with a frozen clock set it so "expires
 	// in 5 days" reads the same on every run.

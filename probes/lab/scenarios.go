@@ -116,9 +116,10 @@ func healthy() Scenario {
 			},
 			mtaSTSSite(), // email pane (issue 5)
 		},
-		LogLines: calmLog(),
-		Users:    labUsers(),
-		Env:      labEnv(),
+		LogLines:      calmLog(),
+		Users:         labUsers(),
+		Env:           labEnv(),
+		Registrations: healthyRegistrations(),
 	}
 }
 
@@ -141,7 +142,7 @@ func demo() Scenario {
 		"(7) the SPF record of acme.example adds a newsletter and a helpdesk tool whose nested includes " +
 		"bring evaluation to 12 DNS lookups (limit 10: permerror), and neither is an approved sender; " +
 		"(8) DMARC is p=none with no rua (no enforcement, no reports). " +
-		endpointFaultsDescription +
+		endpointFaultsDescription + registrationFaultsDescription +
 		"Everything else is as in healthy."
 
 	// (1) API health failing.
@@ -183,6 +184,8 @@ func demo() Scenario {
 	// (9)-(13) Endpoints pane faults; see endpointFaults.
 	sc.endpointFaults()
 	sc.expiredLeafUnderYoungerCA() // Certificates: an expired leaf under a younger CA
+	// Registration faults (issue 16): see registrationFaults.
+	sc.registrationFaults()
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
