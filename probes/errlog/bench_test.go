@@ -172,3 +172,25 @@ func letters(n int) string {
 		}
 	}
 }
+
+// BenchmarkFingerprint is the fingerprint alone, over the error messages of mixedLog and
+// messages that carry ids of every shape (the work isID adds).
+func BenchmarkFingerprint(b *testing.B) {
+	msgs := []string{
+		"login failed: user lookup", "pq: too many connections for role \"acme\"",
+		"stripe webhook rejected signature mismatch event=evt_1a2b3c4d5e6f7a8b token=[REDACTED]",
+		"upstream GET https://api.example.com/v1/members/4312?api_key=[REDACTED] failed: timeout after 12s",
+		"java.lang.IllegalStateException: Subscription not found: sub_9f8e7d6c5b4a3f2e",
+		"Cannot read properties of undefined (reading 'id')",
+		"payment webhook failed for customer cus_NffrFeUfNVaHib: signature mismatch",
+		"order 550e8400-e29b-41d4-a716-446655440000 of user_2NNEqL2nrIRdJ194ndJqAHwEfxC not found",
+		"NullPointerException in PaymentIntentCreationFailedHandler.getUserById for V1StGXR8_Z5jdHi6B-myT",
+	}
+	var norm []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, m := range msgs {
+			_, norm = fingerprint(m, "connection pool exhausted after 30s", "", norm)
+		}
+	}
+}

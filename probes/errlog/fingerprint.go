@@ -6,8 +6,9 @@ import (
 )
 
 // A fingerprint says "same error" across occurrences that differ only in their data:
-// numbers, ids (cus_9fA3..., req_7f3a91), hex addresses, uuids, quoted values, e-mail
-// addresses, and what redaction removed. It hashes the normalised message and error and
+// numbers, ids (cus_9fA3..., req_7f3a91, and ids without a digit such as
+// cus_NffrFeUfNVaHib, recognised by shape: see isID), hex addresses, uuids, quoted
+// values, e-mail addresses, and what redaction removed. It hashes the normalised message and error and
 // the top frames of the stack (function names, not line numbers, so a deploy that moves
 // code does not split every group).
 
@@ -80,15 +81,33 @@ func normalise(dst []byte, s string, max int) []byte {
 			for i < len(s) && (isAlnumByte(s[i]) || s[i] == '.' || s[i] == '-') {
 				i++
 			}
-		case isAlnumByte(c) || c == '_':
-			j, digit := i, false
+		case isAlnumByte(c) || c == '_' || c == '-' && i+1 < len(s) && isAlnumByte(s[i+1]) && (i == 0 || !isIDByte(s[i-1])):
+			// a word, a number or an id; one that starts with '-' is a Firebase push id or
+			// nothing (then the '-' is written as it is)
+			j, digit, ascii := i, false, true
 			for j < len(s) && (isAlnumByte(s[j]) || s[j] == '_') {
 				digit = digit || isDigitByte(s[j])
+				ascii = ascii && s[j] < 0x80
 				j++
 			}
-			if digit {
+			// An id may go on with '-' (uuid, nanoid, base64url); it is judged whole, where
+			// it starts, so one id is one '#' however its dashes fall.
+			k := j
+			for k < len(s) && isIDByte(s[k]) {
+				k++
+			}
+			if k-i >= 8 && (i == 0 || !isIDByte(s[i-1])) && (k == len(s) || s[k] < 0x80) && !(digit && k == j) && ascii && isID(s[i:k]) {
 				dst = append(dst, '#')
-			} else {
+				i = k
+				continue
+			}
+			switch {
+			case c == '-':
+				dst = append(dst, c)
+				j = i + 1
+			case digit:
+				dst = append(dst, '#')
+			default:
 				dst = append(dst, s[i:j]...)
 			}
 			i = j

@@ -77,3 +77,45 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFingerprint feeds arbitrary messages through normalise, with and without an id of a
+// fixed shape planted in them. Nothing may panic; the normal form holds no digit, no line
+// break and stays within a token of its bound; and two ids of one shape (a uuid, an
+// ObjectId, a prefixed id with a digit, a Firebase push id) planted in the same place
+// give the same normal form, so they group together.
+func FuzzFingerprint(f *testing.F) {
+	for _, s := range []string{
+		"payment webhook failed for customer cus_NffrFeUfNVaHib: signature mismatch",
+		"NullPointerException in getUserById (ECONNREFUSED)",
+		"order 550e8400-e29b-41d4-a716-446655440000 of user_2NNEqL2nrIRdJ194ndJqAHwEfxC",
+		"x-request-id V1StGXR8_Z5jdHi6B-myT -MxYz3AbCdEfGhIjKlMn",
+		"'quoted' \"double\" `back` [REDACTED] a@b.example \xff\xfe caf\xc3\xa9",
+	} {
+		f.Add(s, uint8(len(s)/2))
+	}
+	f.Fuzz(func(t *testing.T, msg string, at uint8) {
+		n := normalise(nil, msg, 240)
+		if strings.ContainsAny(string(n), "0123456789\n\r") {
+			t.Fatalf("normal form %q holds a digit or a line break", n)
+		}
+		if len(n) > 240+len(msg) {
+			t.Fatalf("normal form of %d bytes for a bound of 240", len(n))
+		}
+		if !utf8.ValidString(msg) || strings.ContainsAny(msg, "\n\r\"'`@[") {
+			return // planting below assumes a plain line
+		}
+		cut := int(at) % (len(msg) + 1)
+		for _, ids := range [][2]string{
+			{"550e8400-e29b-41d4-a716-446655440000", "deadbeef-cafe-4bad-beef-facadefacade"},
+			{"507f1f77bcf86cd799439011", "deadbeefcafebabefacedbad"},
+			{"cus_9s8d7f6g5h4j3k", "pi_3MtwBwLkdIwHu7ix28a3tqPa"},
+			{"-MxYz3AbCdEfGhIjKlMn", "-Nq9vTrBnMkLpHsDfGjY"},
+		} {
+			a := normalise(nil, msg[:cut]+" "+ids[0]+" "+msg[cut:], 1<<20)
+			b := normalise(nil, msg[:cut]+" "+ids[1]+" "+msg[cut:], 1<<20)
+			if string(a) != string(b) {
+				t.Fatalf("%s and %s in %q normalise apart: %q, %q", ids[0], ids[1], msg, a, b)
+			}
+		}
+	})
+}

@@ -186,6 +186,7 @@ func demo() Scenario {
 	sc.expiredLeafUnderYoungerCA() // Certificates: an expired leaf under a younger CA
 	// Registration faults (issue 16): see registrationFaults.
 	sc.registrationFaults()
+	plantCustomerWebhookFailures(&sc)
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
