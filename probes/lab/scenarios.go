@@ -182,6 +182,7 @@ func demo() Scenario {
 	demoEmailFaults(&sc)
 	// (9)-(13) Endpoints pane faults; see endpointFaults.
 	sc.endpointFaults()
+	sc.metricOn503() // the failed-jobs metrics answer 503 with the numbers in the body
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
