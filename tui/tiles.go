@@ -23,6 +23,22 @@ type tile struct {
 	// terminal) form while ok too: a figure that changes once a year should not cost a risk
 	// row at 80x24.
 	quiet bool
+	// answered is the HTTP status of a non-2xx answer the value was read from (a
+	// readiness endpoint's 503), said beside the value; 0 when there is none.
+	answered int
+}
+
+// shown is the value with the answer's status beside it, "17 failed (HTTP 503)", or
+// "17 failed (503)" when room (in cells) is short: the status must not be clipped away.
+func (t tile) shown(room int) string {
+	if t.answered == 0 {
+		return t.value
+	}
+	full := fmt.Sprintf("%s (HTTP %d)", t.value, t.answered)
+	if widthOf(full) <= room {
+		return full
+	}
+	return fmt.Sprintf("%s (%d)", t.value, t.answered)
 }
 
 const notChecked = "not checked yet"
@@ -174,9 +190,27 @@ func sumTile(title, short, metric string, res []probes.Result, b *board, show fu
 		return t
 	}
 	t.value, t.status = show(sum)
+	t.answered = answerStatus(res, metric)
 	t.note = "now"
 	t.spark = b.history.Series(first, metric, 16)
 	return t
+}
+
+// answerStatus is the status (503) when a metric check read the tile's number from an answer
+// that was not 2xx: a readiness endpoint answers 503 with failed_jobs in its body, and
+// the operator must see both the number and that the app called itself unavailable. Only
+// metric checks count: another check's status is that of what it judges, not the
+// source of the number.
+func answerStatus(res []probes.Result, metric string) int {
+	for _, r := range res {
+		if _, ok := r.Metrics[metric]; !ok || r.Kind != "metric" {
+			continue
+		}
+		if st, ok := r.Metrics["status"]; ok && st != 0 && (st < 200 || st >= 300) {
+			return int(st)
+		}
+	}
+	return 0
 }
 
 func webhookTile(res []probes.Result) tile {
@@ -332,8 +366,9 @@ func boxedTiles(ts []tile, st *styles, w int) []string {
 		fill := max(0, inner-2-widthOf(name))
 		top = append(top, st.tileBorder.Render("┌ ")+st.tileTitle.Render(name)+st.tileBorder.Render(" "+strings.Repeat("─", fill)+"┐"))
 		v := t
+		v.value, v.answered = t.shown(inner-3), 0 // 3: " ✖ " before the value
 		if t.who != "" && t.status != probes.StatusUnknown {
-			v.value = t.who + ": " + t.value
+			v.value = t.who + ": " + v.value
 			if widthOf(v.value)+widthOf(v.note)+4 > inner {
 				v.note = strings.TrimPrefix(v.note, "last ") // "api: 97.92% 24h"
 			}
@@ -380,6 +415,7 @@ func compactLines(ts []tile, st *styles, w int, named bool) []string {
 			if named && t.who != "" {
 				t.value = t.who + ": " + t.value
 			}
+			t.value, t.answered = t.shown(w), 0
 			val = tileValue(t, st)
 			if strings.HasPrefix(t.note, "since") {
 				val += st.dim.Render(" " + t.note)

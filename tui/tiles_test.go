@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -86,5 +88,38 @@ func TestDomainTile(t *testing.T) {
 	}
 	if got := line([]tile{bad}); got != " domain ✖ acme: 3 days" {
 		t.Errorf("an expiring domain on the narrow dashboard: %q", got)
+	}
+}
+
+// TestFailedJobsTileSaysTheAnswerStatus: a metric check that read failed_jobs from a 503
+// (a readiness endpoint reporting itself degraded) puts the number on the tile with the
+// status beside it; from a 200, the number alone.
+func TestFailedJobsTileSaysTheAnswerStatus(t *testing.T) {
+	for status, want := range map[float64]string{503: "17 failed (HTTP 503)", 200: "17 failed"} {
+		b := newBoard(nil, time.Minute, time.Now, NewMemHistory(8), nil)
+		b.apply(probes.Result{Check: "failed jobs", Kind: "metric", Pane: probes.PaneEndpoints, Status: probes.StatusFail,
+			Summary: "17 failed jobs", Metrics: map[string]float64{"status": status, "up": 1, "failed_jobs": 17}})
+		var got tile
+		for _, tl := range tiles(b) {
+			if tl.title == "Failed jobs" {
+				got = tl
+			}
+		}
+		if got.shown(80) != want || got.status != probes.StatusFail {
+			t.Errorf("HTTP %v: tile %q (%s), want %q", status, got.shown(80), got.status, want)
+		}
+	}
+	// In a boxed tile of a 160-column screen the status stays whole, in its short form.
+	b := newBoard(nil, time.Minute, time.Now, NewMemHistory(8), nil)
+	b.apply(probes.Result{Check: "failed jobs", Kind: "metric", Pane: probes.PaneEndpoints,
+		Metrics: map[string]float64{"status": 503, "up": 1, "failed_jobs": 17}})
+	ts := tiles(b)
+	box := ansi.Strip(boxedTiles(ts, newStyles(true), 160)[1])
+	if !strings.Contains(box, "│ ✖ 17 failed (503)") {
+		t.Errorf("160 columns: %q", box)
+	}
+	line := ansi.Strip(strings.Join(compactTiles(ts, newStyles(true), 80), "\n"))
+	if !strings.Contains(line, "failed jobs ✖ 17 failed (HTTP 503)") {
+		t.Errorf("80 columns: %q", line)
 	}
 }

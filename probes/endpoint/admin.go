@@ -102,7 +102,7 @@ func (c *adminCheck) run(ctx context.Context) probes.Result {
 		if v := view(c.admin.name, "admin", adminEx); !v.Opened {
 			observed := adminEx.summary()
 			if adminEx.err == nil && c.marker != "" && adminEx.status >= 200 && adminEx.status < 300 {
-				observed += fmt.Sprintf(", without %q", c.marker)
+				observed += fmt.Sprintf(", without %q", c.marker) + adminEx.cutNote()
 			}
 			findings = append(findings, c.finding("endpoint.admin-unavailable", probes.High, probes.Support,
 				fmt.Sprintf("Admin page does not open for an admin (%s)", strings.SplitN(observed, " ·", 2)[0]),

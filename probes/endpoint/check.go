@@ -227,10 +227,13 @@ func (c *endpointCheck) conditions(ex *exchange) []Condition {
 	var out []Condition
 	out = append(out, Condition{Name: "status", Hard: true, OK: e.status.has(ex.status),
 		Observed: fmt.Sprint(ex.status), Expected: e.status.String()})
-	body := string(ex.body)
+	// Conditions that judge the content of a body cut at bodyLimit say so in Observed: a
+	// marker missing from the first MiB may be further down. A forbidden string found in
+	// the part read is found, so "does not contain" needs no note.
+	body, cut := string(ex.body), ex.cutNote()
 	for _, s := range e.bodyContains {
 		out = append(out, Condition{Name: "body contains", Hard: true, OK: strings.Contains(body, s),
-			Observed: bodyExcerpt(ex.body, ex.truncated), Expected: fmt.Sprintf("contains %q", s)})
+			Observed: bodyExcerpt(ex.body, ex.truncated) + cut, Expected: fmt.Sprintf("contains %q", s)})
 	}
 	for _, s := range e.bodyNotContains {
 		out = append(out, Condition{Name: "body does not contain", Hard: true, OK: !strings.Contains(body, s),
@@ -238,14 +241,14 @@ func (c *endpointCheck) conditions(ex *exchange) []Condition {
 	}
 	if e.bodyRegex != nil {
 		out = append(out, Condition{Name: "body matches", Hard: true, OK: e.bodyRegex.Match(ex.body),
-			Observed: bodyExcerpt(ex.body, ex.truncated), Expected: "matches " + e.bodyRegex.String()})
+			Observed: bodyExcerpt(ex.body, ex.truncated) + cut, Expected: "matches " + e.bodyRegex.String()})
 	}
 	if len(e.json) > 0 {
 		out = append(out, c.jsonConditions(ex)...)
 	}
 	if c.memberMarker != "" {
 		out = append(out, Condition{Name: "member content", Hard: true, OK: strings.Contains(body, c.memberMarker),
-			Observed: bodyExcerpt(ex.body, ex.truncated), Expected: fmt.Sprintf("contains the member marker %q", c.memberMarker)})
+			Observed: bodyExcerpt(ex.body, ex.truncated) + cut, Expected: fmt.Sprintf("contains the member marker %q", c.memberMarker)})
 	}
 	for name, hc := range e.headers {
 		out = append(out, headerCondition(ex.header, name, hc))
@@ -264,7 +267,7 @@ func (c *endpointCheck) jsonConditions(ex *exchange) []Condition {
 		cd := Condition{Name: "json " + path, Hard: true, Expected: fmt.Sprintf("%s = %s", path, want)}
 		switch {
 		case err != nil:
-			cd.Observed = "the body is not JSON: " + clip(err.Error(), 100)
+			cd.Observed = "the body is not JSON: " + clip(err.Error(), 100) + ex.cutNote()
 		default:
 			v, ok := c.expect.jsonPaths[path].lookup(doc)
 			switch {
@@ -377,16 +380,16 @@ func (c *endpointCheck) conditionFinding(ex *exchange, cd Condition) probes.Find
 	var title string
 	switch cd.Name {
 	case "body contains":
-		title = fmt.Sprintf("%s lacks %s", c.title(), strings.TrimPrefix(cd.Expected, "contains "))
+		title = fmt.Sprintf("%s lacks %s%s", c.title(), strings.TrimPrefix(cd.Expected, "contains "), ex.cutNote())
 	case "body does not contain":
 		title = fmt.Sprintf("%s %s", c.title(), cd.Observed)
 	case "member content":
-		title = fmt.Sprintf("%s lacks the member marker %q: the session is not signed in", c.title(), c.memberMarker)
+		title = fmt.Sprintf("%s lacks the member marker %q: the session is not signed in%s", c.title(), c.memberMarker, ex.cutNote())
 	default:
-		title = fmt.Sprintf("%s does not match %s", c.title(), strings.TrimPrefix(cd.Expected, "matches "))
+		title = fmt.Sprintf("%s does not match %s%s", c.title(), strings.TrimPrefix(cd.Expected, "matches "), ex.cutNote())
 	}
 	return c.finding("endpoint.body", sev, c.impact, title,
-		where+fmt.Sprintf(" but its body fails the condition: expected %s.", cd.Expected), cd.Observed, cd.Expected,
+		where+fmt.Sprintf(" but its body fails the condition: expected %s%s.", cd.Expected, ex.cutNote()), cd.Observed, cd.Expected,
 		"Open the page and compare: an error page served with 200, a maintenance page or a wrong deploy are the usual causes.", ex.ev)
 }
 

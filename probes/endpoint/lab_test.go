@@ -3,6 +3,7 @@ package endpoint
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,5 +96,33 @@ func TestExampleAgainstDemoLab(t *testing.T) {
 	}
 	if len(res) != len(want) {
 		t.Errorf("the example has %d endpoint checks, this test knows %d: add the new ones", len(res), len(want))
+	}
+}
+
+// TestDemoMetricOn503: the demo's metrics endpoint answers 503 with the numbers in its
+// JSON body; the example's metric checks read them, as `launchready demo` shows, and say
+// the status beside them instead of "metric unavailable".
+func TestDemoMetricOn503(t *testing.T) {
+	t.Parallel()
+	res := sweepExample(t, "demo")
+	for name, want := range map[string]struct {
+		metric, summary string
+		value           float64
+	}{
+		"failed jobs":      {"failed_jobs", "17 failed jobs (HTTP 503)", 17},
+		"webhook failures": {"webhook_failures", "23 webhook failures (HTTP 503)", 23},
+	} {
+		r := res[name]
+		d, ok := r.Data.(MetricDetail)
+		if !ok || d.Value == nil || *d.Value != want.value || d.Status != 503 {
+			t.Errorf("%s: %+v (%s %s): the number in the 503's body must be read", name, r.Data, r.Summary, r.Err)
+			continue
+		}
+		if r.Summary != want.summary || r.Metrics[want.metric] != want.value || r.Metrics["status"] != 503 {
+			t.Errorf("%s: summary %q, metrics %v; want %q", name, r.Summary, r.Metrics, want.summary)
+		}
+		if len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Observed, "(HTTP 503)") {
+			t.Errorf("%s: the finding must say the number came with a 503: %+v", name, r.Findings)
+		}
 	}
 }

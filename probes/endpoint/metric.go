@@ -38,10 +38,14 @@ type metricCheck struct {
 
 // MetricDetail is a metric check's Result.Data.
 type MetricDetail struct {
-	URL      string   `json:"url"`
-	Path     string   `json:"path"`
-	Metric   string   `json:"metric"`
-	Value    *float64 `json:"value,omitempty"` // nil when it could not be read
+	URL    string   `json:"url"`
+	Path   string   `json:"path"`
+	Metric string   `json:"metric"`
+	Value  *float64 `json:"value,omitempty"` // nil when it could not be read
+	// Status is the HTTP status the value came with (0: no answer). A readiness endpoint
+	// may answer 503 with its numbers in the body; the value is still read and this says
+	// beside it that the answer was not 2xx.
+	Status   int      `json:"status,omitempty"`
 	Warn     *float64 `json:"warn,omitempty"`
 	Critical *float64 `json:"critical,omitempty"`
 	Below    bool     `json:"below,omitempty"`
@@ -62,7 +66,7 @@ func (c *metricCheck) run(ctx context.Context) probes.Result {
 		}
 	}
 	ex := do(ctx, cl, c.req, extra)
-	d := MetricDetail{URL: c.req.url, Path: c.path.String(), Metric: c.metric, Warn: c.warn, Critical: c.critical, Below: c.below}
+	d := MetricDetail{URL: c.req.url, Path: c.path.String(), Metric: c.metric, Warn: c.warn, Critical: c.critical, Below: c.below, Status: ex.status}
 	res := probes.Result{Latency: ex.total, Data: d, Metrics: map[string]float64{"status": float64(ex.status), "latency_ms": httpdiag.Ms(ex.total), "up": 0}}
 	v, why := c.read(ex)
 	if why != "" {
@@ -70,7 +74,7 @@ func (c *metricCheck) run(ctx context.Context) probes.Result {
 		res.Findings = []probes.Finding{c.finding("endpoint.metric-unavailable", probes.Medium, probes.Support,
 			fmt.Sprintf("%s metric unavailable: %s", capitalize(c.name), why),
 			fmt.Sprintf("Reading %s from %s: %s. Failures the app records there go unseen until it is fixed.", c.path, c.req.url, why),
-			why, fmt.Sprintf("HTTP 200 with a number at %s", c.path),
+			why, fmt.Sprintf("a JSON body with a number at %s", c.path),
 			"Check the metrics endpoint by hand (curl it with the same session or token); if the field was renamed, update path: in the config.", ex.ev)}
 		return res
 	}
@@ -78,7 +82,7 @@ func (c *metricCheck) run(ctx context.Context) probes.Result {
 	res.Data = d
 	res.Metrics["up"] = 1
 	res.Metrics[c.metric] = v
-	res.Summary = fmt.Sprintf("%s %s", formatNumber(v), strings.ReplaceAll(c.metric, "_", " "))
+	res.Summary = fmt.Sprintf("%s %s%s", formatNumber(v), strings.ReplaceAll(c.metric, "_", " "), ex.notOK())
 	var sev probes.Severity
 	var limit float64
 	var which string
@@ -96,8 +100,8 @@ func (c *metricCheck) run(ctx context.Context) probes.Result {
 	}
 	res.Findings = []probes.Finding{c.finding("endpoint.metric-"+which, sev, c.impact,
 		fmt.Sprintf("%s at %s (%s at %s)", capitalize(c.name), formatNumber(v), which, formatNumber(limit)),
-		fmt.Sprintf("%s reports %s = %s, %s the %s threshold of %s.", c.req.url, c.path, formatNumber(v), cmp, which, formatNumber(limit)),
-		fmt.Sprintf("%s = %s", c.path, formatNumber(v)), fmt.Sprintf("%s under %s", c.path, formatNumber(limit)),
+		fmt.Sprintf("%s reports %s = %s%s, %s the %s threshold of %s.", c.req.url, c.path, formatNumber(v), ex.notOK(), cmp, which, formatNumber(limit)),
+		fmt.Sprintf("%s = %s%s", c.path, formatNumber(v), ex.notOK()), fmt.Sprintf("%s under %s", c.path, formatNumber(limit)),
 		c.fixText(), ex.ev)}
 	return res
 }
@@ -120,27 +124,32 @@ func (c *metricCheck) fixText() string {
 	return "Find what drives the number in the app's logs (the Errors pane) and fix the cause; adjust warn:/critical: only if the thresholds are wrong."
 }
 
-// read finds the number in a metrics answer, or says why it cannot.
+// read finds the number in a metrics answer, or says why it cannot. The status does not
+// decide: a readiness endpoint answering 503 {"status":"degraded","failed_jobs":17} still
+// holds the number, and it is the number the check is for. The status only names the
+// answer when the number is not in it, and a body cut at the read cap is said to be cut.
 func (c *metricCheck) read(ex *exchange) (float64, string) {
 	switch {
 	case ex.err != nil:
 		return 0, httpdiag.Describe(ex.err)
 	case ex.readErr != nil:
 		return 0, "the answer stalls: " + httpdiag.Describe(ex.readErr)
-	case ex.status != http.StatusOK:
-		return 0, "answered " + ex.statusLine()
+	}
+	answered := ""
+	if !ex.ok() {
+		answered = "it answered " + ex.statusLine() + " and "
 	}
 	doc, err := decodeJSON(ex.body)
 	if err != nil {
-		return 0, "the answer is not JSON"
+		return 0, answered + "the body is not JSON" + ex.cutNote()
 	}
 	raw, ok := c.path.lookup(doc)
 	if !ok {
-		return 0, c.path.String() + " is missing"
+		return 0, answered + c.path.String() + " is not in the body" + ex.cutNote()
 	}
 	v, ok := number(raw)
 	if !ok {
-		return 0, fmt.Sprintf("%s is %s, not a number", c.path, clip(scalarText(raw), 40))
+		return 0, fmt.Sprintf("%s%s is %s, not a number", answered, c.path, clip(scalarText(raw), 40))
 	}
 	return v, ""
 }

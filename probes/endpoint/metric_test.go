@@ -76,3 +76,71 @@ func TestMetricThresholds(t *testing.T) {
 		})
 	}
 }
+
+// TestMetricReadsTheBodyWhateverTheStatus: a readiness endpoint that answers 503 with its
+// numbers in the JSON body still gives the number, with the status said beside it; only
+// a body without the path is "unavailable", and then the status and a cut body are named.
+func TestMetricReadsTheBodyWhateverTheStatus(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ready":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(503)
+			fmt.Fprint(w, `{"status":"degraded","failed_jobs":17}`)
+		case "/ready-ok":
+			w.WriteHeader(503)
+			fmt.Fprint(w, `{"status":"degraded","failed_jobs":0}`)
+		case "/gone":
+			w.WriteHeader(503)
+			fmt.Fprint(w, `{"status":"down"}`)
+		case "/huge":
+			// A valid JSON document holding the path, but past the read cap: what was read is
+			// cut mid-string, and the finding must say so.
+			fmt.Fprintf(w, `{"padding":"%s","failed_jobs":3}`, strings.Repeat("x", bodyLimit))
+		}
+	}))
+	cases := []struct {
+		path, want, summary string
+		value               float64 // -1: unavailable
+		status              int
+		says                []string // in the finding's title, detail and observed
+	}{
+		{"/ready", "endpoint.metric-critical/high", "17 failed jobs (HTTP 503)", 17, 503,
+			[]string{"failed_jobs = 17 (HTTP 503)"}},
+		{"/ready-ok", "", "0 failed jobs (HTTP 503)", 0, 503, nil},
+		{"/gone", "endpoint.metric-unavailable/medium", "unavailable: it answered 503 Service Unavailable and failed_jobs is not in the body", -1, 503,
+			[]string{"503 Service Unavailable", "failed_jobs is not in the body"}},
+		{"/huge", "endpoint.metric-unavailable/medium", "", -1, 200,
+			[]string{"the body is not JSON; only the first 1 MiB of the body was read"}},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			t.Parallel()
+			cs := setup(t, cfgText("  metrics:\n    - {name: failed jobs, url: %s%s, path: failed_jobs, metric: failed_jobs, warn: 1, critical: 10}\n", srv.URL, c.path), srv.net, nil)
+			res := run(t, cs["failed jobs"])
+			if got := ids(res); got != c.want {
+				t.Fatalf("findings %q, want %q (%s)", got, c.want, res.Summary)
+			}
+			d := res.Data.(MetricDetail)
+			if d.Status != c.status || res.Metrics["status"] != float64(c.status) {
+				t.Errorf("status %d (metric %v), want %d", d.Status, res.Metrics["status"], c.status)
+			}
+			if c.value >= 0 && (d.Value == nil || *d.Value != c.value || res.Metrics["failed_jobs"] != c.value || res.Metrics["up"] != 1) {
+				t.Errorf("value %v, metrics %v: the number in a %d body must be read", d.Value, res.Metrics, c.status)
+			}
+			if c.value < 0 && d.Value != nil {
+				t.Errorf("value %v from a body without it", *d.Value)
+			}
+			if c.summary != "" && res.Summary != c.summary {
+				t.Errorf("summary %q, want %q", res.Summary, c.summary)
+			}
+			for _, s := range c.says {
+				f := res.Findings[0]
+				if all := f.Title + "\n" + f.Detail + "\n" + f.Observed; !strings.Contains(all, s) {
+					t.Errorf("the finding does not say %q:\n%s", s, all)
+				}
+			}
+		})
+	}
+}

@@ -67,7 +67,7 @@ func (c *endpointCheck) anonymousLeak(ctx context.Context, member *exchange) (pr
 	case c.memberMarker != "" && bytes.Contains(anon.body, []byte(c.memberMarker)):
 		why = fmt.Sprintf("contains the member marker %q", c.memberMarker)
 	case c.memberMarker == "" && len(member.body) > 0 && bytes.Equal(anon.body, member.body):
-		why = "is byte for byte the page the member got"
+		why = "is byte for byte the page the member got" + anon.cutNote() // the same first MiB, when cut
 	default:
 		return probes.Finding{}, false
 	}

@@ -148,6 +148,28 @@ func (ex *exchange) statusLine() string {
 	return fmt.Sprintf("%d %s", ex.status, http.StatusText(ex.status))
 }
 
+// ok says whether the answer was 2xx.
+func (ex *exchange) ok() bool { return ex.status >= 200 && ex.status < 300 }
+
+// notOK is " (HTTP 503)" for an answer that was not 2xx, said beside a value read from
+// it; "" otherwise.
+func (ex *exchange) notOK() string {
+	if ex.err != nil || ex.ok() {
+		return ""
+	}
+	return fmt.Sprintf(" (HTTP %d)", ex.status)
+}
+
+// cutNote is "; only the first 1 MiB of the body was read" when the body was cut at
+// bodyLimit, for every judgement of the body's content: a marker missing from the first
+// MiB may be further down, and JSON cut in the middle is not JSON.
+func (ex *exchange) cutNote() string {
+	if !ex.truncated {
+		return ""
+	}
+	return "; " + netx.CutNote(bodyLimit)
+}
+
 // summary is the pane's one line for an exchange.
 func (ex *exchange) summary() string {
 	if ex.err != nil {

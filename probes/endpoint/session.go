@@ -222,7 +222,7 @@ func judgeLogin(lg *login, ex *exchange, jar http.CookieJar) loginOutcome {
 	case len(out.Cookies) == 0:
 		out.Reason = fmt.Sprintf("answered %d but set no cookie, so there is no session", ex.status)
 	case lg.contains != "" && !strings.Contains(string(ex.body), lg.contains):
-		out.Reason = fmt.Sprintf("answered %d without %q", ex.status, lg.contains)
+		out.Reason = fmt.Sprintf("answered %d without %q", ex.status, lg.contains) + ex.cutNote()
 	default:
 		out.OK = true
 	}

@@ -187,6 +187,7 @@ func demo() Scenario {
 	// Registration faults (issue 16): see registrationFaults.
 	sc.registrationFaults()
 	plantCustomerWebhookFailures(&sc)
+	sc.metricOn503() // the failed-jobs metrics answer 503 with the numbers in the body
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10

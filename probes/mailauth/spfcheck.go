@@ -261,7 +261,13 @@ func (c *check) checkIPs(ctx context.Context, watch *resolverWatch, d string, wa
 }
 
 // rawStrings fetches the SPF record's character-strings, for the split checks, and the
-// size of the whole TXT answer as it travels (without EDNS padding).
+// size of the TXT answer: the DNS response for the domain's TXT records as it arrived
+// (header, question, every TXT record at the name, as the server compressed them),
+// less the OPT record our EDNS query made the server add. That is the message a classic
+// client without EDNS receives, the one RFC 7208 3.4 wants within 512 bytes so it fits
+// a UDP packet. It is the measured size (netx.Answer.Size), not Msg.Len(): an unpacked
+// message has Compress unset, so Len() counts each record's owner name in full, 12 or
+// 13 bytes too many per record (a 1,000-record answer of 59,053 bytes came out 71,065).
 func (c *check) rawStrings(ctx context.Context, d string) ([]string, int) {
 	a, err := c.net.Query(ctx, d, dns.TypeTXT)
 	if err != nil {
@@ -273,9 +279,11 @@ func (c *check) rawStrings(ctx context.Context, d string) ([]string, int) {
 			strs = t.Txt
 		}
 	}
-	m := a.Msg.Copy()
-	m.Extra = nil // the OPT record is ours to ask for, not part of the record's size
-	return strs, m.Len()
+	size := a.Size
+	if opt := a.Msg.IsEdns0(); opt != nil {
+		size -= dns.Len(opt)
+	}
+	return strs, size
 }
 
 // checkSplit finds the two ways a record over 255 bytes goes wrong: strings joined so

@@ -42,3 +42,19 @@ func TestReadLimited(t *testing.T) {
 		t.Error("a negative limit gave no error")
 	}
 }
+
+func TestCutNote(t *testing.T) {
+	t.Parallel()
+	for limit, want := range map[int64]string{
+		1 << 20:   "only the first 1 MiB of the body was read",
+		2 << 20:   "only the first 2 MiB of the body was read",
+		64 << 10:  "only the first 64 KiB of the body was read",
+		1500:      "only the first 1500 bytes of the body were read",
+		1:         "only the first 1 byte of the body was read",
+		3<<20 + 1: "only the first 3145729 bytes of the body were read",
+	} {
+		if got := CutNote(limit); got != want {
+			t.Errorf("CutNote(%d) = %q, want %q", limit, got, want)
+		}
+	}
+}

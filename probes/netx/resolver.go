@@ -27,6 +27,12 @@ type Answer struct {
 	// full answer from the retry over TCP. Large TXT sets (SPF, DKIM keys)
 	// do this; a server that cannot do TCP breaks them for some clients.
 	Truncated bool
+	// Size is the length in bytes of Msg as it arrived: the UDP datagram, or the TCP
+	// message (without its two-byte length prefix) after a truncated UDP answer. It is
+	// measured, not recomputed: Msg.Len() of an unpacked message counts every name
+	// uncompressed (dns.Msg.Compress is false after Unpack), which overstates an answer
+	// of many records by the names the server compressed.
+	Size int
 }
 
 // QueryOption adjusts a query before it is sent.
@@ -185,14 +191,14 @@ func fqdn(name string) (string, error) {
 // truncated.
 func (n *Net) ask(ctx context.Context, server string, m *dns.Msg, hint string) (*Answer, error) {
 	start := time.Now()
-	resp, err := n.exchange(ctx, "udp", server, m, hint)
+	resp, size, err := n.exchange(ctx, "udp", server, m, hint)
 	if err != nil {
 		return nil, err
 	}
-	a := &Answer{Name: m.Question[0].Name, Qtype: m.Question[0].Qtype, Server: server, Msg: resp}
+	a := &Answer{Name: m.Question[0].Name, Qtype: m.Question[0].Qtype, Server: server, Msg: resp, Size: size}
 	if resp.Truncated {
 		a.Truncated = true
-		a.Msg, err = n.exchange(ctx, "tcp", server, m, hint)
+		a.Msg, a.Size, err = n.exchange(ctx, "tcp", server, m, hint)
 		if err != nil {
 			return nil, fmt.Errorf("the UDP answer was truncated, so we asked again over TCP: %w", err)
 		}
@@ -206,7 +212,8 @@ func (n *Net) ask(ctx context.Context, server string, m *dns.Msg, hint string) (
 // UDP replies with the wrong id and so reports a plain timeout; it obeys
 // only the context's deadline, not its cancellation; and it cannot tell an
 // operator which of timeout, refusal or garbage happened.
-func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, hint string) (*dns.Msg, error) {
+// It returns the answer and its size on the wire.
+func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, hint string) (*dns.Msg, int, error) {
 	within := n.dnsTimeout
 	deadline := time.Now().Add(within)
 	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
@@ -238,12 +245,12 @@ func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, 
 	m.Id = dns.Id()
 	wire, err := m.Pack()
 	if err != nil {
-		return nil, fmt.Errorf("could not build the DNS query %q: %w", questionString(m), err)
+		return nil, 0, fmt.Errorf("could not build the DNS query %q: %w", questionString(m), err)
 	}
 	var d net.Dialer
 	conn, err := d.DialContext(actx, network, server)
 	if err != nil {
-		return nil, classify(err)
+		return nil, 0, classify(err)
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(deadline)
@@ -255,7 +262,7 @@ func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, 
 		return readTCP(conn, wire, m, fail, classify)
 	}
 	if _, err := conn.Write(wire); err != nil {
-		return nil, classify(err)
+		return nil, 0, classify(err)
 	}
 	// Over UDP anyone can send us a packet. Like Go's own resolver we skip
 	// what does not match and keep listening until the deadline; but we
@@ -266,13 +273,13 @@ func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, 
 		nr, err := conn.Read(buf)
 		if err != nil {
 			if rejected != nil && !errors.Is(ctx.Err(), context.Canceled) {
-				return nil, rejected
+				return nil, 0, rejected
 			}
-			return nil, classify(err)
+			return nil, 0, classify(err)
 		}
 		resp, bad := check(buf[:nr], m, true, fail)
 		if bad == nil {
-			return resp, nil
+			return resp, nr, nil
 		}
 		if rejected == nil {
 			rejected = bad
@@ -282,32 +289,32 @@ func (n *Net) exchange(ctx context.Context, network, server string, m *dns.Msg, 
 
 // readTCP sends and reads one length-prefixed message. On a TCP
 // connection only the server can answer, so a wrong id is an error at once.
-func readTCP(conn net.Conn, wire []byte, m *dns.Msg, fail func(kind, err error) *ServerError, classify func(error) *ServerError) (*dns.Msg, error) {
+func readTCP(conn net.Conn, wire []byte, m *dns.Msg, fail func(kind, err error) *ServerError, classify func(error) *ServerError) (*dns.Msg, int, error) {
 	out := make([]byte, 2+len(wire))
 	binary.BigEndian.PutUint16(out, uint16(len(wire)))
 	copy(out[2:], wire)
 	if _, err := conn.Write(out); err != nil {
-		return nil, classify(err)
+		return nil, 0, classify(err)
 	}
 	var l [2]byte
 	if _, err := io.ReadFull(conn, l[:]); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fail(ErrMalformed, errors.New("the server closed the TCP connection without answering"))
+			return nil, 0, fail(ErrMalformed, errors.New("the server closed the TCP connection without answering"))
 		}
-		return nil, classify(err)
+		return nil, 0, classify(err)
 	}
 	p := make([]byte, binary.BigEndian.Uint16(l[:]))
 	if _, err := io.ReadFull(conn, p); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fail(ErrMalformed, fmt.Errorf("the TCP answer ended early (%d bytes announced)", len(p)))
+			return nil, 0, fail(ErrMalformed, fmt.Errorf("the TCP answer ended early (%d bytes announced)", len(p)))
 		}
-		return nil, classify(err)
+		return nil, 0, classify(err)
 	}
 	resp, bad := check(p, m, false, fail)
 	if bad != nil {
-		return nil, bad
+		return nil, 0, bad
 	}
-	return resp, nil
+	return resp, len(p), nil
 }
 
 // check parses a reply and makes sure it answers m. Over UDP, a truncated reply is

@@ -112,6 +112,8 @@ func TestMixedContentPages(t *testing.T) {
 		{"/tohttp", []lab.Route{{Path: "/tohttp", Status: 301, Location: "http://app.mixed.example/plain"}}, "tls.page-insecure/high"},
 		{"/json", []lab.Route{{Path: "/json", Body: `{"src":"http://x.example/a.js"}`}}, ""},
 		{"/clean", []lab.Route{{Path: "/clean", Body: `<script src="/a.js"></script><a href="http://x.example/">x</a>`, Headers: html}}, ""},
+		{"/huge", []lab.Route{{Path: "/huge", Body: `<script src="http://cdn.example/a.js"></script>` + strings.Repeat("<p>launch week</p>\n", PageLimit/19+1000) + `<img src="http://x.example/a.png">`, Headers: html}},
+			"tls.mixed-active/high,tls.page-too-large/low"},
 	}
 	site := lab.Site{Host: "app.mixed.example", HTTP: []lab.Route{{Path: "/plain", Body: "<p>plain</p>", Headers: html}}}
 	var pages strings.Builder
@@ -139,6 +141,12 @@ func TestMixedContentPages(t *testing.T) {
 	form, _ := findingByID(every, "tls.mixed-form")
 	if form.Impact != probes.DataExposure || !strings.Contains(strings.Join(form.Evidence, "\n"), `line 14: <form action="http://shop.example/subscribe">`) {
 		t.Errorf("form finding: %s %q", form.Impact, form.Evidence)
+	}
+	// A page cut at the read cap: what was found is found, and the finding says the rest
+	// was not read (the image past the cap is not counted, and the operator must know).
+	huge, _ := findingByID(res["mixed-content https://app.mixed.example/huge"], "tls.mixed-active")
+	if !strings.Contains(huge.Detail, "only the first 2 MiB of the body was read") {
+		t.Errorf("mixed content on a cut page does not say it was cut: %q", huge.Detail)
 	}
 	moved := res["mixed-content https://app.mixed.example/moved"].Data.(*Page)
 	if moved.Final != "https://app.mixed.example/script" || moved.Status != 200 {

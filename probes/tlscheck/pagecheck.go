@@ -100,6 +100,9 @@ func (c *pageCheck) Run(ctx context.Context) probes.Result {
 	res.Metrics["mixed_passive"] = float64(count[classPassive])
 	if len(items) == 0 {
 		res.Summary = fmt.Sprintf("%d · %d KiB · no mixed content", d.Status, (d.Bytes+1023)/1024)
+		if d.Truncated {
+			res.Summary += " in the part read"
+		}
 	} else {
 		res.Summary = fmt.Sprintf("%d · %d active, %d forms, %d passive over http", d.Status, count[classActive], count[classForm], count[classPassive])
 	}
@@ -141,6 +144,10 @@ func (c *pageCheck) mixedFindings(d *Page, role string) []probes.Finding {
 	note := ""
 	if d.Upgrades {
 		note = " The page sends Content-Security-Policy: upgrade-insecure-requests, so current browsers fetch these over https instead; older ones and other clients do not."
+	}
+	if d.Truncated {
+		// The count is of the part read: a page cut at the cap may hold more further down.
+		note += " Note: " + netx.CutNote(PageLimit) + ", so the page may hold more further down."
 	}
 	fix := func(what string) string {
 		return fmt.Sprintf("Change each %s below to https:// (or a relative //host/ or /path URL) in the page's template; if the other host has no https, self-host the file. As a safety net, send Content-Security-Policy: upgrade-insecure-requests.", what)
