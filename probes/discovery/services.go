@@ -41,14 +41,17 @@ func recognise(rep *Report) []Service {
 		if n.Wildcard {
 			continue // says nothing about what was set up on purpose
 		}
+		// One piece of evidence per name and service is enough: a CNAME to the service
+		// says more than the address it ends at.
+		seen := map[string]bool{}
 		owner := n.Name
 		for _, t := range n.CNAME {
 			if r, ok := recogniseName("cname", t); ok {
+				seen[r.service] = true
 				add(r.kind, r.service, owner+" CNAME "+t)
 			}
 			owner = t
 		}
-		seen := map[string]bool{} // one address per name and service is evidence enough
 		for _, ip := range slices.Concat(n.A, n.AAAA) {
 			typ := "A"
 			if ip.Is6() {

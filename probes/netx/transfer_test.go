@@ -29,11 +29,20 @@ func (z axfrZone) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	done := make(chan error, 1)
 	go func() { done <- tr.Out(w, r, ch) }()
 	all := append(append([]dns.RR{}, z.rrs...), z.rrs[0])
-	for i := 0; i < len(all); i += 100 {
-		ch <- &dns.Envelope{RR: all[i:min(i+100, len(all))]}
+	// Stop feeding when the client hangs up (a transfer cut at its limit): Out then
+	// returns, and a send nobody reads would block forever.
+	sent := true
+	for i := 0; i < len(all) && sent; i += 100 {
+		select {
+		case ch <- &dns.Envelope{RR: all[i:min(i+100, len(all))]}:
+		case <-done:
+			sent = false
+		}
 	}
 	close(ch)
-	<-done
+	if sent {
+		<-done
+	}
 	w.Hijack()
 	_ = w.Close()
 }
