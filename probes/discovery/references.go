@@ -64,8 +64,12 @@ type pointer struct {
 // would reject for one bad term still names the senders worth finding. Domains with
 // macros ("%{d}") are skipped: they name no one in particular.
 func spfPointers(record string) []pointer {
+	terms := strings.Fields(record)
+	if len(terms) == 0 {
+		return nil // callers check mailauth.IsSPF first, but the record is anyone's
+	}
 	var out []pointer
-	for _, term := range strings.Fields(record)[1:] {
+	for _, term := range terms[1:] {
 		t := strings.ToLower(strings.TrimLeft(term, "+-~?"))
 		var domain string
 		var types []uint16
@@ -82,8 +86,8 @@ func spfPointers(record string) []pointer {
 			continue
 		}
 		domain, _, _ = strings.Cut(domain, "/") // a:host/24
-		if domain == "" || strings.Contains(domain, "%") {
-			continue
+		if !hostLike(domain) {
+			continue // empty, or a macro such as %{d}
 		}
 		out = append(out, pointer{term: term, domain: domain, types: types})
 	}
@@ -110,12 +114,22 @@ func dmarcPointers(record string) []pointer {
 				continue
 			}
 			addr, _, _ = strings.Cut(addr, "!") // size limit, "!10m"
-			if addr != "" {
+			if hostLike(addr) {
 				out = append(out, pointer{term: k + "=" + uri, domain: strings.ToLower(addr), types: mailTypes})
 			}
 		}
 	}
 	return out
+}
+
+// hostLike says whether s looks like a host name worth asking: letters, digits, '-',
+// '_' and dots, and a valid DNS name. Policy records are anyone's text.
+func hostLike(s string) bool {
+	if s == "" || strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
+		return false
+	}
+	_, ok := dns.IsDomainName(s)
+	return ok
 }
 
 // mailTypes are asked of a domain that receives mail: its MX, then its addresses.
@@ -141,8 +155,14 @@ func iodefHost(value string) (host string, mail bool) {
 		if !ok {
 			return "", false
 		}
+		if !hostLike(d) {
+			return "", false
+		}
 		return strings.ToLower(d), true
 	case "http", "https":
+		if !hostLike(u.Hostname()) {
+			return "", false
+		}
 		return strings.ToLower(u.Hostname()), false
 	}
 	return "", false
