@@ -62,3 +62,8 @@ func isCloudflare(ip netip.Addr) bool {
 	}
 	return false
 }
+
+// IsCloudflare reports whether ip is in Cloudflare's published ranges. Exported for
+// discovery, which names a proxied host's service from the same list the DNS pane
+// checks intended proxying with, so the two never disagree.
+func IsCloudflare(ip netip.Addr) bool { return isCloudflare(ip) }
