@@ -14,17 +14,24 @@ const (
 	PaneEmail     Pane = "email"
 	PaneEndpoints Pane = "endpoints"
 	PaneErrors    Pane = "errors"
+	// PaneExposure is secrets in bundles and files left public (issue 20); PanePerformance
+	// is edge caching, page budgets and load (issue 21). The console shows a pane only once
+	// a kind of this build reports into it.
+	PaneExposure    Pane = "exposure"
+	PanePerformance Pane = "performance"
 )
 
 // Panes is every pane in display order.
-var Panes = []Pane{PaneDNS, PaneTLS, PaneEmail, PaneEndpoints, PaneErrors}
+var Panes = []Pane{PaneDNS, PaneTLS, PaneEmail, PaneEndpoints, PaneErrors, PaneExposure, PanePerformance}
 
 var paneTitles = map[Pane]string{
-	PaneDNS:       "DNS",
-	PaneTLS:       "Certificates",
-	PaneEmail:     "Email",
-	PaneEndpoints: "Endpoints",
-	PaneErrors:    "Errors",
+	PaneDNS:         "DNS",
+	PaneTLS:         "Certificates",
+	PaneEmail:       "Email",
+	PaneEndpoints:   "Endpoints",
+	PaneErrors:      "Errors",
+	PaneExposure:    "Exposure",
+	PanePerformance: "Performance",
 }
 
 // Title is the pane's name in headings.

@@ -109,7 +109,7 @@ func spread(parts []string, w int) (string, bool) {
 // checks when there is room.
 func (m *Model) tabs() string {
 	st := m.sh.st
-	build := func(badges, short bool) string {
+	build := func(badges, short, numbers bool) string {
 		var b strings.Builder
 		b.WriteByte(' ')
 		for i, p := range m.panes {
@@ -117,7 +117,10 @@ func (m *Model) tabs() string {
 			if short && name == "Certificates" {
 				name = "Certs"
 			}
-			label := fmt.Sprintf("%d %s", i+1, name)
+			label := fmt.Sprintf("%d %s", (i+1)%10, name)
+			if numbers && i != m.active {
+				label = fmt.Sprintf("%d", (i+1)%10) // the active pane keeps its name
+			}
 			badge := ""
 			if badges {
 				if rp, ok := p.(*runbookPane); ok {
@@ -138,10 +141,10 @@ func (m *Model) tabs() string {
 		}
 		return b.String()
 	}
-	for _, v := range []struct{ badges, short bool }{{true, false}, {false, false}, {false, true}} {
-		if s := build(v.badges, v.short); widthOf(s) <= m.width {
+	for _, v := range []struct{ badges, short, numbers bool }{{true, false, false}, {false, false, false}, {false, true, false}, {false, true, true}} {
+		if s := build(v.badges, v.short, v.numbers); widthOf(s) <= m.width {
 			return s
 		}
 	}
-	return clipLine(build(false, true), m.width)
+	return clipLine(build(false, true, true), m.width)
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -114,10 +116,23 @@ func New(o Options) *Model {
 	m := &Model{opts: o, sh: sh, spin: sp, helpView: help.New()}
 	m.panes = append(m.panes, newOverview(sh))
 	for _, p := range probes.Panes {
-		m.panes = append(m.panes, newCheckPane(sh, p))
+		if slices.Contains(firstPanes, p) {
+			m.panes = append(m.panes, newCheckPane(sh, p))
+		}
 	}
 	m.rb = newRunbookPane(sh, o.Runbooks, o.ErrorGroupsSince)
 	m.panes = append(m.panes, m.rb)
+	// Check panes added after the first five come after the Runbooks pane, so the keys
+	// people learned (2 DNS ... 7 Runbooks) keep their meaning as panes are added; a pane
+	// whose kinds this build does not register is not shown.
+	for _, p := range probes.Panes {
+		if !slices.Contains(firstPanes, p) && kinds[p] {
+			m.panes = append(m.panes, newCheckPane(sh, p))
+		}
+	}
+	if n := len(m.panes); n < 10 {
+		sh.keys.GoTab.SetHelp(fmt.Sprintf("1-%d", n), "go to pane")
+	}
 	m.filters = make([]string, len(m.panes))
 	m.input = textinput.New()
 	m.input.Prompt = "/"
@@ -131,6 +146,9 @@ func New(o Options) *Model {
 	m.applyStyles()
 	return m
 }
+
+// firstPanes are the check panes keys 2 to 6 have always gone to.
+var firstPanes = []probes.Pane{probes.PaneDNS, probes.PaneTLS, probes.PaneEmail, probes.PaneEndpoints, probes.PaneErrors}
 
 // Init starts the clock, asks the terminal for its background (light or dark palette),
 // starts the spinner for the first sweep and reads the runbooks.

@@ -76,7 +76,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevTab):
 		return m.switchTo((m.active + len(m.panes) - 1) % len(m.panes))
 	case key.Matches(msg, k.GoTab):
-		return m.switchTo(int(msg.Code - '1'))
+		return m.switchTo(tabIndex(msg.Code))
 	case key.Matches(msg, k.Filter):
 		return m.startFilter()
 	case key.Matches(msg, k.Back):
@@ -96,6 +96,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // switchTo puts pane i on screen; a pane with something to do on coming on screen
 // (the Runbooks pane reads its folder again) says so.
+// tabIndex is the pane a number key goes to: 1 the first, 9 the ninth, 0 the tenth, as on
+// a keyboard's number row.
+func tabIndex(r rune) int {
+	if r == '0' {
+		return 9
+	}
+	return int(r - '1')
+}
+
 func (m *Model) switchTo(i int) tea.Cmd {
 	if i < 0 || i >= len(m.panes) || i == m.active {
 		return nil
