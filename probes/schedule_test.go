@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -238,6 +239,9 @@ func TestRunHundredChecksKeepTheirCadence(t *testing.T) {
 			}
 			if gap := at[1] - at[0]; gap < 10*time.Second || gap >= 20*time.Second {
 				t.Errorf("%s: second run %s after the first, want one to two intervals (the phase is spread after the first sweep)", c.name, gap)
+			}
+			if i, _ := strconv.Atoi(strings.TrimPrefix(c.name, "site")); at[1] != 10*time.Second+10*time.Second/7*time.Duration(i/16) {
+				t.Errorf("%s: second run at %s, want its wave's (%d of 7 waves of 16)", c.name, at[1], i/16)
 			}
 			for k := 2; k < len(at); k++ {
 				if gap := at[k] - at[k-1]; gap != 10*time.Second {
