@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,11 @@ type Runner struct {
 	wakeup map[string]chan struct{}
 	// poke tells a running Run's scheduler that some wakeup channel holds a trigger.
 	poke chan struct{}
+	// index is each check's position in checks, by name.
+	index map[string]int
+	// skipped counts, per check, the slots Run skipped because the check's previous run
+	// was not over; written by Run's scheduler, read by Skipped (at a metrics scrape).
+	skipped []atomic.Uint64
 }
 
 // RunnerOptions are the runner's defaults; zero values take the config defaults.
@@ -44,7 +50,8 @@ type RunnerOptions struct {
 // NewRunner makes a runner for checks.
 func NewRunner(checks []Check, o RunnerOptions) *Runner {
 	r := &Runner{checks: checks, concurrency: o.Concurrency, interval: o.Interval, timeout: o.Timeout,
-		grace: o.Grace, now: o.Now, log: o.Logger, wakeup: map[string]chan struct{}{}, poke: make(chan struct{}, 1)}
+		grace: o.Grace, now: o.Now, log: o.Logger, wakeup: map[string]chan struct{}{}, poke: make(chan struct{}, 1),
+		index: make(map[string]int, len(checks)), skipped: make([]atomic.Uint64, len(checks))}
 	if r.concurrency <= 0 {
 		r.concurrency = 16
 	}
@@ -64,8 +71,10 @@ func NewRunner(checks []Check, o RunnerOptions) *Runner {
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	r.sem = make(chan struct{}, r.concurrency)
-	for _, c := range checks {
-		r.wakeup[c.Info().Name] = make(chan struct{}, 1)
+	for i, c := range checks {
+		name := c.Info().Name
+		r.wakeup[name] = make(chan struct{}, 1)
+		r.index[name] = i
 	}
 	return r
 }

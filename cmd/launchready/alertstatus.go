@@ -15,16 +15,41 @@ import (
 	"github.com/launchready/launchready/internal/watch"
 )
 
-// alertStatus is what `alert status --json` prints (schema launchready.alertstatus/v1).
+// alertStatusSchema names the --json output. v2: an alert's notified and last_sent say
+// whether and when a channel accepted a message about it (v1 said one was queued, so an
+// alert whose only channel was down read as told), and delivery says where it stands on
+// each channel.
+const alertStatusSchema = "launchready.alertstatus/v2"
+
+// alertStatus is what `alert status --json` prints.
 type alertStatus struct {
 	Schema   string         `json:"schema"`
 	State    string         `json:"state_dir"`
 	Watch    *watch.Holder  `json:"watch,omitempty"` // nil: no watch holds the folder
-	Firing   []alert.Alert  `json:"firing"`
-	Pending  []alert.Alert  `json:"pending"` // failing, not firing yet
+	Firing   []statusAlert  `json:"firing"`
+	Pending  []statusAlert  `json:"pending"` // failing, not firing yet
 	Channels []alert.Health `json:"channels"`
 	Queued   map[string]int `json:"queued"`
 	Windows  []alert.Span   `json:"maintenance"`
+}
+
+// statusAlert is an open alert as alert status reports it. Its Notified and LastSent
+// hide the journal's fields of the same JSON names, which mean "queued" (what the engine
+// needs to not queue a message twice): here they mean "delivered", told.
+type statusAlert struct {
+	alert.Alert
+	Notified bool             `json:"notified"`           // a channel accepted a message about it
+	LastSent time.Time        `json:"last_sent,omitzero"` // the latest time one did
+	Delivery []alert.Delivery `json:"delivery"`           // per channel: delivered, queued, failed
+}
+
+func newStatusAlert(a alert.Alert, ds []alert.Delivery) statusAlert {
+	sa := statusAlert{Alert: a, Delivery: ds}
+	if sa.Delivery == nil {
+		sa.Delivery = []alert.Delivery{}
+	}
+	sa.Notified, sa.LastSent = alert.Told(ds)
+	return sa
 }
 
 // newAlertStatusCmd answers "is anything firing, is a channel down, is something holding
@@ -36,9 +61,10 @@ func newAlertStatusCmd(g *globalFlags) *cobra.Command {
 		Use:   "status",
 		Short: "What watch is alerting on now: firing alerts, channel health, queued messages, maintenance windows",
 		Long: `Read the state folder launchready watch keeps (alert journal, channel health, maintenance
-windows, its lock) and say what is firing, what is failing but not firing yet, which
-channels are down or have messages queued, and which maintenance windows hold alerts
-now. It only reads: safe while watch runs.
+windows, its lock) and say what is firing and who was told (a channel accepted the
+message), or, per channel, what is still queued and why the last attempt failed; what is
+failing but not firing yet; which channels are down or have messages queued; and which
+maintenance windows hold alerts now. It only reads: safe while watch runs.
 
 Exit codes: 0 nothing firing and every channel up, 1 something firing or a channel down,
 2 usage, config or state folder error.`,
@@ -59,17 +85,17 @@ Exit codes: 0 nothing firing and every channel up, 1 something firing or a chann
 			if err != nil {
 				return &exitError{exitUsage, fmt.Errorf("launchready alert status: %v", err)}
 			}
-			out := alertStatus{Schema: "launchready.alertstatus/v1", State: s.StateDir, Queued: st.Queued,
-				Firing: []alert.Alert{}, Pending: []alert.Alert{}, Channels: []alert.Health{}, Windows: []alert.Span{}}
+			out := alertStatus{Schema: alertStatusSchema, State: s.StateDir, Queued: st.Queued,
+				Firing: []statusAlert{}, Pending: []statusAlert{}, Channels: []alert.Health{}, Windows: []alert.Span{}}
 			if h, ok := watch.Held(s.StateDir); ok {
 				out.Watch = &h
 			}
 			for _, a := range st.Alerts {
 				switch {
 				case a.Firing:
-					out.Firing = append(out.Firing, a)
+					out.Firing = append(out.Firing, newStatusAlert(a, st.Delivery[a.Key]))
 				case a.Fails > 0:
-					out.Pending = append(out.Pending, a)
+					out.Pending = append(out.Pending, newStatusAlert(a, st.Delivery[a.Key]))
 				}
 			}
 			hs, err := alert.ReadHealth(s.StateDir)
@@ -100,7 +126,7 @@ Exit codes: 0 nothing firing and every channel up, 1 something firing or a chann
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (schema launchready.alertstatus/v1)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (schema "+alertStatusSchema+")")
 	return cmd
 }
 
@@ -115,12 +141,11 @@ func writeAlertStatus(w io.Writer, st alertStatus, now time.Time) {
 		fmt.Fprintln(w, "  ✔ nothing")
 	}
 	for _, a := range st.Firing {
-		told := "told " + strings.Join(a.Owners, ", ")
-		if !a.Notified {
-			told = "not sent yet (grouping, a maintenance window or a queued channel)"
-		}
 		fmt.Fprintf(w, "  %s %-8s %s: %s\n      since %s (%s) · %s\n", a.Severity.Icon(), a.Severity, a.Check, a.Title,
-			a.FiredAt.Local().Format("Jan 2 15:04"), ago(now, a.FiredAt), told)
+			a.FiredAt.Local().Format("Jan 2 15:04"), ago(now, a.FiredAt), told(a))
+		for _, d := range a.Delivery {
+			fmt.Fprintf(w, "      → %s: %s\n", d.Channel, deliveryLine(d, now))
+		}
 	}
 	if len(st.Pending) > 0 {
 		fmt.Fprintf(w, "\nfailing, not firing yet (%d)\n", len(st.Pending))
@@ -152,6 +177,38 @@ func writeAlertStatus(w io.Writer, st alertStatus, now time.Time) {
 			fmt.Fprintf(w, "  ○ %s until %s: %s%s\n", sp.What(), sp.Until.Local().Format("Jan 2 15:04"), sp.Reason, by)
 		}
 	}
+}
+
+// told says who was told about a firing alert: its owners once a channel accepted a
+// message, else why no one is yet.
+func told(a statusAlert) string {
+	if a.Notified {
+		return "told " + strings.Join(a.Owners, ", ")
+	}
+	for _, d := range a.Delivery {
+		if d.Queued > 0 {
+			return "not told yet: nothing delivered, messages queued"
+		}
+	}
+	return "not told: nothing delivered or queued (a maintenance window holds it, or it was given up after retry.give_up)"
+}
+
+// deliveryLine is where an alert stands on one channel, for the text output.
+func deliveryLine(d alert.Delivery, now time.Time) string {
+	var parts []string
+	if !d.Delivered.IsZero() {
+		parts = append(parts, fmt.Sprintf("delivered %s (%s)", d.Delivered.Local().Format("Jan 2 15:04"), ago(now, d.Delivered)))
+	}
+	if d.Queued > 0 {
+		parts = append(parts, fmt.Sprintf("%d queued since %s (%s)", d.Queued, d.QueuedSince.Local().Format("15:04"), ago(now, d.QueuedSince)))
+	}
+	if d.Failed != "" {
+		parts = append(parts, fmt.Sprintf("last attempt failed %s: %s", ago(now, d.FailedAt), d.Failed))
+	}
+	if len(parts) == 0 {
+		return "nothing delivered or queued"
+	}
+	return strings.Join(parts, " · ")
 }
 
 func ago(now, t time.Time) string {

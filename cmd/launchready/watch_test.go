@@ -110,6 +110,17 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The hook has the message; "told" waits for watch to journal that it was accepted.
+	for told := false; !told; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the delivery was never journaled; stderr:\n%s", stderr.String())
+		}
+		if st, err := alert.ReadState(state); err == nil {
+			for _, ds := range st.Delivery {
+				told, _ = alert.Told(ds)
+			}
+		}
+	}
 	var p alert.WebhookPayload
 	if err := json.Unmarshal(hook.received()[0], &p); err != nil || len(p.Alerts) != 1 ||
 		p.Alerts[0].Finding != "http.server-error" || p.Alerts[0].Check != "http api.acme.example" || p.Product != "Acme Community" {
@@ -149,7 +160,7 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
 		Firing []alert.Alert      `json:"firing"`
 		Watch  *struct{ PID int } `json:"watch"`
 	}
-	if err := json.Unmarshal([]byte(jsonOut), &st); err != nil || st.Schema != "launchready.alertstatus/v1" || len(st.Firing) == 0 || st.Watch == nil || st.Watch.PID != cmd.Process.Pid {
+	if err := json.Unmarshal([]byte(jsonOut), &st); err != nil || st.Schema != alertStatusSchema || len(st.Firing) == 0 || st.Watch == nil || st.Watch.PID != cmd.Process.Pid {
 		t.Errorf("alert status --json: %v\n%s", err, jsonOut)
 	}
 
@@ -201,6 +212,135 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
 	if !strings.Contains(string(log), "alert delivered") || !strings.Contains(string(log), "watch stopped") || !strings.Contains(string(log), "gomaxprocs=1") {
 		t.Errorf("tool log:\n%s", log)
 	}
+}
+
+// TestAlertStatusToldMeansDelivered is the audit's case: the only channel down, two
+// messages queued. alert status must not say anyone was told (v1 printed "notified":
+// true and last_sent); it says what is queued where and why it failed, and once the hook
+// takes the messages, who was told and when.
+func TestAlertStatusToldMeansDelivered(t *testing.T) {
+	t.Parallel()
+	hook := newHook(t, 500)
+	cfg := labConfig(t, `alerts:
+  fire_after: 1
+  group_wait: 0s
+  down_after: 1
+  retry: {initial: 200ms, max: 400ms}
+  channels:
+    - name: ops-hook
+      webhook: {url: env:HOOK_URL}
+  rules:
+    - {owner: ops@acme.example, severity: critical, checks: ["http api.*", "dns admin.*"], channels: [ops-hook]}
+`)
+	state := t.TempDir()
+	env := []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "HOOK_URL=" + hook.URL + "/hook"}
+	cmd := exec.Command(binary, "watch", "--lab", "--config", cfg, "--state", state, "--listen", "")
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+
+	type delivery struct {
+		Channel     string
+		Delivered   *time.Time
+		Queued      int
+		QueuedSince *time.Time `json:"queued_since"`
+		Failed      string
+	}
+	type firing struct {
+		Check    string
+		Notified *bool
+		LastSent *time.Time `json:"last_sent"`
+		Delivery []delivery
+	}
+	var st struct {
+		Schema string
+		Firing []firing
+		Queued map[string]int
+	}
+	status := func() (string, int) {
+		out, errOut, code := launch(t, env[1:], "alert", "status", "--json", "--config", cfg, "--state", state)
+		st.Firing, st.Queued = nil, nil
+		if err := json.Unmarshal([]byte(out), &st); err != nil {
+			t.Fatalf("alert status --json: %v\n%s%s", err, out, errOut)
+		}
+		return out, code
+	}
+	wait := func(what string, cond func() bool) string {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			out, _ := status()
+			if cond() {
+				return out
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("alert status never showed %s:\n%s\nwatch stderr:\n%s", what, out, stderr.String())
+			}
+		}
+	}
+
+	out := wait("two messages queued on the down channel", func() bool {
+		if len(st.Firing) != 2 || st.Queued["ops-hook"] != 2 {
+			return false
+		}
+		for _, a := range st.Firing {
+			if len(a.Delivery) != 1 || a.Delivery[0].Failed == "" {
+				return false
+			}
+		}
+		return true
+	})
+	if _, code := status(); code != exitFindings || st.Schema != "launchready.alertstatus/v2" {
+		t.Errorf("exit %d, schema %q; want 1 and v2", code, st.Schema)
+	}
+	for _, a := range st.Firing {
+		if a.Notified == nil || *a.Notified || a.LastSent != nil {
+			t.Errorf("%s: notified %v, last_sent %v with its only channel down; want false and absent:\n%s", a.Check, a.Notified, a.LastSent, out)
+		}
+		if len(a.Delivery) != 1 {
+			t.Errorf("%s: delivery %+v, want one entry, for ops-hook", a.Check, a.Delivery)
+			continue
+		}
+		if d := a.Delivery[0]; d.Channel != "ops-hook" || d.Queued != 1 || d.QueuedSince == nil || d.Delivered != nil || !strings.Contains(d.Failed, "HTTP 500") {
+			t.Errorf("%s: delivery %+v, want 1 queued on ops-hook, the 500, nothing delivered", a.Check, d)
+		}
+	}
+	text, _, _ := launch(t, env[1:], "alert", "status", "--config", cfg, "--state", state)
+	t.Logf("alert status, the channel down:\n%s", text)
+	if strings.Contains(text, "told ops@acme.example") || strings.Count(text, "not told yet") != 2 ||
+		strings.Count(text, "→ ops-hook: 1 queued since") != 2 || !strings.Contains(text, "last attempt failed") {
+		t.Errorf("alert status with the channel down:\n%s", text)
+	}
+
+	hook.mu.Lock()
+	hook.status = 200
+	hook.mu.Unlock()
+	wait("both delivered", func() bool {
+		if len(st.Firing) != 2 || st.Queued["ops-hook"] != 0 {
+			return false
+		}
+		for _, a := range st.Firing {
+			if len(a.Delivery) != 1 || a.Delivery[0].Delivered == nil {
+				return false
+			}
+		}
+		return true
+	})
+	for _, a := range st.Firing {
+		d := a.Delivery[0]
+		if a.Notified == nil || !*a.Notified || a.LastSent == nil || !a.LastSent.Equal(*d.Delivered) || d.Queued != 0 || d.Failed != "" {
+			t.Errorf("%s after the hook came back: notified %v, last_sent %v, delivery %+v", a.Check, a.Notified, a.LastSent, d)
+		}
+	}
+	text, _, _ = launch(t, env[1:], "alert", "status", "--config", cfg, "--state", state)
+	if strings.Count(text, "told ops@acme.example") != 2 || strings.Count(text, "→ ops-hook: delivered") != 2 || strings.Contains(text, "not told") {
+		t.Errorf("alert status after delivery:\n%s", text)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
 }
 
 func TestAlertTest(t *testing.T) {

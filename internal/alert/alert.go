@@ -47,7 +47,9 @@ type Alert struct {
 	Fails int `json:"fails"`
 	Oks   int `json:"oks"`
 	// Firing is set after FireAfter failures; Notified once a firing notification is
-	// queued (a window can keep a firing alert quiet).
+	// queued (a window can keep a firing alert quiet), and LastSent when the latest was
+	// queued: they say what the engine owes, not that anyone was told. Whether and when
+	// a channel accepted a message is in the store's deliveries (State.Delivery).
 	Firing     bool      `json:"firing"`
 	Notified   bool      `json:"notified"`
 	Since      time.Time `json:"since"`

@@ -199,7 +199,7 @@ func (d *Dispatcher) attempt(ch Channel) {
 			ids[i] = n.ID
 		}
 		d.store.mu.Lock()
-		err := d.store.commitLocked([]record{{Op: "done", Channel: ch.Name, IDs: ids}}, true)
+		err := d.store.commitLocked([]record{{Op: "done", Channel: ch.Name, IDs: ids, At: d.now()}}, true)
 		d.store.mu.Unlock()
 		if err != nil {
 			d.log.Error("alert journal: a delivered notification could not be marked done; it may be sent again after a restart", "channel", ch.Name, "error", err)

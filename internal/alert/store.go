@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/launchready/launchready/internal/redact"
 )
@@ -32,13 +33,16 @@ const maxLine = 1 << 20
 
 // record is one journal line. Replaying the lines in order rebuilds the state.
 type record struct {
-	Op      string        `json:"op"` // alert, drop, queue, done, health
+	Op      string        `json:"op"` // alert, drop, queue, done, delivered, health
 	Alert   *Alert        `json:"alert,omitempty"`
 	Key     string        `json:"key,omitempty"`
 	Note    *Notification `json:"note,omitempty"`
 	Channel string        `json:"channel,omitempty"`
 	IDs     []string      `json:"ids,omitempty"`
 	Health  *Health       `json:"health,omitempty"`
+	// At is when the channel accepted the notifications a "done" record removes (zero
+	// when they were given up on), or the time a "delivered" record restores.
+	At time.Time `json:"at,omitzero"`
 }
 
 // Store is the alert state and the delivery queue, kept in memory and journaled to one
@@ -62,8 +66,11 @@ type Store struct {
 	alerts map[string]*Alert
 	queue  map[string][]Notification // per channel, oldest first
 	health map[string]*Health
-	buf    bytes.Buffer
-	enc    *json.Encoder
+	// delivered is, per open alert (by key) and channel, when the channel last accepted
+	// a message about it: "told" for alert status, which the queue alone cannot say.
+	delivered map[string]map[string]time.Time
+	buf       bytes.Buffer
+	enc       *json.Encoder
 	// onHealth is called (outside the lock) when a channel's health changes, to write
 	// the snapshot other processes read.
 	onHealth func()
@@ -93,7 +100,8 @@ func OpenStore(dir string, red *redact.Redactor, log *slog.Logger) (*Store, erro
 // newStore is a Store over dir's journal, empty until replayed.
 func newStore(dir string, red *redact.Redactor, log *slog.Logger) *Store {
 	return &Store{dir: dir, path: filepath.Join(dir, JournalName), red: red, log: log,
-		alerts: map[string]*Alert{}, queue: map[string][]Notification{}, health: map[string]*Health{}}
+		alerts: map[string]*Alert{}, queue: map[string][]Notification{}, health: map[string]*Health{},
+		delivered: map[string]map[string]time.Time{}}
 }
 
 func (s *Store) replay() error {
@@ -161,6 +169,7 @@ func (s *Store) apply(rec record) {
 		}
 	case "drop":
 		delete(s.alerts, rec.Key)
+		delete(s.delivered, rec.Key)
 	case "queue":
 		if n := rec.Note; n != nil {
 			q := s.queue[n.Channel]
@@ -169,15 +178,39 @@ func (s *Store) apply(rec record) {
 			}
 		}
 	case "done":
-		s.queue[rec.Channel] = slices.DeleteFunc(s.queue[rec.Channel], func(n Notification) bool { return slices.Contains(rec.IDs, n.ID) })
+		s.queue[rec.Channel] = slices.DeleteFunc(s.queue[rec.Channel], func(n Notification) bool {
+			done := slices.Contains(rec.IDs, n.ID)
+			if done && !rec.At.IsZero() {
+				s.markDelivered(n.Alert.Key, rec.Channel, rec.At)
+			}
+			return done
+		})
 		if len(s.queue[rec.Channel]) == 0 {
 			delete(s.queue, rec.Channel)
 		}
+	case "delivered":
+		s.markDelivered(rec.Key, rec.Channel, rec.At)
 	case "health":
 		if rec.Health != nil {
 			h := *rec.Health
 			s.health[h.Channel] = &h
 		}
+	}
+}
+
+// markDelivered notes that channel accepted a message about the open alert key at t; a
+// message about an alert already dropped (a resolution) leaves nothing to note.
+func (s *Store) markDelivered(key, channel string, t time.Time) {
+	if s.alerts[key] == nil || t.IsZero() {
+		return
+	}
+	m := s.delivered[key]
+	if m == nil {
+		m = map[string]time.Time{}
+		s.delivered[key] = m
+	}
+	if t.After(m[channel]) {
+		m[channel] = t
 	}
 }
 
@@ -251,6 +284,11 @@ func (s *Store) compactLocked() error {
 	s.buf.Reset()
 	for _, k := range sortedKeys(s.alerts) {
 		_ = s.enc.Encode(s.clean(record{Op: "alert", Alert: s.alerts[k]}))
+	}
+	for _, k := range sortedKeys(s.delivered) {
+		for _, ch := range sortedKeys(s.delivered[k]) {
+			_ = s.enc.Encode(record{Op: "delivered", Key: k, Channel: ch, At: s.delivered[k][ch]})
+		}
 	}
 	for _, ch := range sortedKeys(s.queue) {
 		for i := range s.queue[ch] {

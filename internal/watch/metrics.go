@@ -81,8 +81,11 @@ type Metrics struct {
 	// channels and alerts are read at scrape time; nil when alerting is off.
 	channels func() []alert.Health
 	alerts   func() []alert.Alert
-	version  string
-	descs    map[string]*prometheus.Desc
+	// skipped is the runner's count of a check's skipped runs (probes.Runner.Skipped),
+	// read at scrape time; nil reports none.
+	skipped func(check string) uint64
+	version string
+	descs   map[string]*prometheus.Desc
 }
 
 // NewMetrics makes a collector for the given checks (in config order).
@@ -103,6 +106,7 @@ func NewMetrics(checks []probes.Check, version string) *Metrics {
 	d("probe_findings", "Findings of the last run by severity.", "severity")
 	d("probe_last_run_timestamp_seconds", "When the last run started (Unix time).")
 	d("probe_runs_total", "Runs of the check since watch started, by status.", "status")
+	d("probe_skipped_total", "Scheduled runs skipped since watch started because the check's previous run was still going (or still waiting for a worker) when the next was due.")
 	d("probe_ssl_earliest_cert_expiry", "When the certificate expires (Unix time), as blackbox_exporter's probe_ssl_earliest_cert_expiry.")
 	d("probe_metric", "A probe figure with no dedicated name (name is the Result.Metrics key).", "name")
 	seen := map[string]bool{}
@@ -184,6 +188,9 @@ func (m *Metrics) Collect(out chan<- prometheus.Metric) {
 				v = 1
 			}
 			g("probe_status", v, with(string(st))...)
+		}
+		if m.skipped != nil {
+			c("probe_skipped_total", float64(m.skipped(name)), l...)
 		}
 		if cs.status == probes.StatusUnknown {
 			continue // not run yet: no success, duration or findings to speak of

@@ -67,6 +67,7 @@ func Run(ctx context.Context, o Options) error {
 
 	checks := o.Runner.Checks()
 	metrics := NewMetrics(checks, o.Version)
+	metrics.skipped = o.Runner.Skipped
 	hl := &health{started: o.Now(), now: o.Now, checks: len(checks), stale: o.Stale}
 	if hl.stale == 0 {
 		hl.stale = 2*longestInterval(checks, o.Interval) + time.Minute

@@ -340,3 +340,37 @@ func mustRedactor(t testing.TB, values []string) *redact.Redactor {
 	}
 	return r
 }
+
+// slowCheck takes longer than its interval, so the runner skips slots.
+type slowCheck struct{ info probes.CheckInfo }
+
+func (c slowCheck) Info() probes.CheckInfo { return c.info }
+func (c slowCheck) Run(ctx context.Context) probes.Result {
+	select {
+	case <-time.After(3 * c.info.Interval):
+	case <-ctx.Done():
+	}
+	return probes.Result{Summary: "slow but fine"}
+}
+
+// TestMetricsCountSkippedRuns: a check slower than its interval shows its skipped runs as
+// launchready_probe_skipped_total, a counter; a quick one shows 0.
+func TestMetricsCountSkippedRuns(t *testing.T) {
+	t.Parallel()
+	slowL := map[string]string{"check": "http slow", "kind": "http", "pane": "endpoints", "target": "https://slow.acme.example/"}
+	quickL := map[string]string{"check": "http quick", "kind": "http", "pane": "endpoints", "target": "https://quick.acme.example/"}
+	slow := slowCheck{probes.CheckInfo{Name: slowL["check"], Kind: "http", Pane: probes.PaneEndpoints, Target: slowL["target"], Interval: 20 * time.Millisecond}}
+	quick := &fakeCheck{info: probes.CheckInfo{Name: quickL["check"], Kind: "http", Pane: probes.PaneEndpoints, Target: quickL["target"], Interval: time.Hour}}
+	w := start(t, t.TempDir(), []probes.Check{slow, quick}, nil, nil)
+	waitFor(t, "a skipped run in /metrics", func() bool {
+		v, _ := value(t, scrape(t, w.addr), "launchready_probe_skipped_total", slowL)
+		return v >= 2
+	})
+	fams := scrape(t, w.addr)
+	if f := fams["launchready_probe_skipped_total"]; f.GetType() != dto.MetricType_COUNTER {
+		t.Errorf("launchready_probe_skipped_total is a %v, want a counter", f.GetType())
+	}
+	if v, ok := value(t, fams, "launchready_probe_skipped_total", quickL); !ok || v != 0 {
+		t.Errorf("quick check: skipped %v (present %v), want 0", v, ok)
+	}
+}
