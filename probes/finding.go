@@ -96,6 +96,11 @@ type Finding struct {
 	// Evidence is the raw material behind the finding: records, headers, chains. Each item
 	// is one line or block a user can paste into a support thread.
 	Evidence []string `json:"evidence"`
+	// RaisedBy names every check that reported this finding in a sweep, Check first. Only
+	// RiskList sets it: two sending domains that inherit one DMARC record both report
+	// email.dmarc-no-rua at _dmarc.acme.example, and the risk list shows that problem once,
+	// saying who saw it. A check's own result leaves it empty.
+	RaisedBy []string `json:"raised_by,omitempty"`
 }
 
 // Key identifies the same problem across sweeps (id and target), so the console can keep a

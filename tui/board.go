@@ -59,22 +59,14 @@ func (b *board) derive() *derived {
 		return d
 	}
 	d.results = d.results[:0]
-	var ptrs []*probes.Finding
 	for _, c := range b.checks {
 		if r, ok := b.latest[c.Name]; ok {
 			d.results = append(d.results, r)
-			for i := range r.Findings {
-				ptrs = append(ptrs, &r.Findings[i])
-			}
 		}
 	}
-	// Rank pointers, not the findings themselves: moving a few hundred large structs
-	// around a stable sort costs more than the rest of a frame.
-	slices.SortStableFunc(ptrs, func(a, b *probes.Finding) int { return probes.Rank(*a, *b) })
-	d.findings = make([]probes.Finding, len(ptrs))
-	for i, p := range ptrs {
-		d.findings[i] = *p
-	}
+	// The risk list as the check report has it: one finding per problem, whichever checks
+	// report it.
+	d.findings = probes.RiskList(d.results)
 	d.state = probes.Overall(d.results)
 	d.panes = map[probes.Pane]map[probes.Status]int{}
 	d.last, d.next, d.unrun = time.Time{}, time.Time{}, 0
@@ -135,7 +127,7 @@ func (b *board) apply(r probes.Result) {
 	now := b.now()
 	if old, ok := b.latest[r.Check]; ok {
 		for _, f := range old.Findings {
-			if !slices.ContainsFunc(r.Findings, func(n probes.Finding) bool { return n.Key() == f.Key() }) {
+			if !slices.ContainsFunc(r.Findings, func(n probes.Finding) bool { return n.Key() == f.Key() }) && !b.raisedElsewhere(r.Check, f.Key()) {
 				delete(b.firstSeen, f.Key())
 			}
 		}
@@ -155,6 +147,17 @@ func (b *board) apply(r probes.Result) {
 		}
 	}
 	b.version++
+}
+
+// raisedElsewhere says whether a check other than this one still reports the finding: a
+// problem two checks see keeps its age until neither does.
+func (b *board) raisedElsewhere(check, key string) bool {
+	for name, r := range b.latest {
+		if name != check && slices.ContainsFunc(r.Findings, func(f probes.Finding) bool { return f.Key() == key }) {
+			return true
+		}
+	}
+	return false
 }
 
 // trigger marks checks as asked for; they show a spinner until their result lands.
@@ -185,7 +188,8 @@ func (b *board) checksIn(p probes.Pane) []probes.CheckInfo {
 	return out
 }
 
-// findings are every current finding, ranked by probes.Rank; not to be changed.
+// findings are the current risk list (probes.RiskList): one per problem, ranked; not to
+// be changed.
 func (b *board) findings() []probes.Finding { return b.derive().findings }
 
 // failedRuns are the checks that could not run, in config order.

@@ -36,14 +36,14 @@ func newDetail(sh *shared, sel selection, w, h int, logPath string) *detail {
 // refresh rebuilds the text at a new size or after a new result, keeping the scroll.
 func (d *detail) refresh(w, h int) {
 	if d.sel.finding != nil {
-		if r, ok := d.sh.board.result(d.sel.check); ok {
-			i := slices.IndexFunc(r.Findings, func(f probes.Finding) bool { return f.Key() == d.sel.finding.Key() })
-			if i >= 0 {
-				f := r.Findings[i]
-				d.sel.finding, d.resolved = &f, ""
-			} else if d.resolved == "" {
-				d.resolved = clock(r.Started)
-			}
+		// From the risk list, not the check's result: a problem several checks report is
+		// one entry there, naming them all.
+		fs, k := d.sh.board.findings(), d.sel.finding.Key()
+		if i := slices.IndexFunc(fs, func(f probes.Finding) bool { return f.Key() == k }); i >= 0 {
+			f := fs[i]
+			d.sel.finding, d.resolved = &f, ""
+		} else if r, ok := d.sh.board.result(d.sel.check); ok && d.resolved == "" {
+			d.resolved = clock(r.Started)
 		}
 	}
 	lines := d.lines(w)
@@ -137,7 +137,11 @@ func (d *detail) findingLines(f probes.Finding, w int) []string {
 	out = append(out, "")
 	out = append(out, findingBody(st, f, w)...)
 	out = append(out, "")
-	out = append(out, dimWrap(st, fmt.Sprintf("id %s · check %s · first seen %s ago", f.ID, f.Check, ageWords(b.age(f))), w)...)
+	raised := "check " + f.Check
+	if len(f.RaisedBy) > 1 {
+		raised = "raised by " + strings.Join(f.RaisedBy, ", ")
+	}
+	out = append(out, dimWrap(st, fmt.Sprintf("id %s · %s · first seen %s ago", f.ID, raised, ageWords(b.age(f))), w)...)
 	if r, ok := b.result(f.Check); ok {
 		out = append(out, dimWrap(st, fmt.Sprintf("last run %s · took %s · verify: launchready check --only %s", clock(r.Started), msText(float64(r.Latency.Microseconds())/1000), f.Pane), w)...)
 	}

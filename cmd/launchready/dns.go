@@ -73,8 +73,9 @@ func newDNSExportCmd(g *globalFlags) *cobra.Command {
 		Short: "Write the live zone's records (the documented DNS map) to a file or stdout",
 		Long: `Read every known name of the zone from its first authoritative server, asked
 directly: the apex, www, app, api, admin, mail, status, every host in launchready.yaml,
-_dmarc, _mta-sts, mta-sts, _smtp._tls, dns.names (DKIM selectors), and the zone's MX and
-NS targets. Every record of type A, AAAA, CNAME, MX, TXT, CAA, NS, SOA and SRV is
+dns.names, and for every sending domain in email.domains the domain itself (SPF, MX), its
+DKIM selectors (configured, and seen by 'email verify'), _dmarc, _mta-sts, mta-sts and
+_smtp._tls; the return-path domain; and the MX and NS targets inside the zone. Every record of type A, AAAA, CNAME, MX, TXT, CAA, NS, SOA and SRV is
 written, sorted, with its TTL. Review the file, commit it, and set dns.map_file.`,
 		Example: `  launchready dns export -o dns-map.yaml
   launchready dns export --format zone > acme.example.zone

@@ -11,14 +11,15 @@ import (
 )
 
 // Export then diff with no change is no drift, in both formats; the demo lab against a
-// map of the healthy one is drift, exit 1, in text and JSON.
+// map of the healthy one is drift, exit 1, in text and JSON. The healthy map has the
+// sending subdomain news.acme.example's SPF, MX, DKIM, MTA-STS and TLS-RPT names.
 func TestDNSExportThenDiff(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for _, format := range []string{"yaml", "zone"} {
 		file := filepath.Join(dir, "dns-map."+format)
 		_, stderr, code := launch(t, nil, "dns", "export", "--lab=healthy", "--format", format, "-o", file)
-		if code != exitOK || !strings.Contains(stderr, "wrote 18 records at 13 names of acme.example to "+file) {
+		if code != exitOK || !strings.Contains(stderr, "wrote 24 records at 18 names of acme.example to "+file) {
 			t.Fatalf("export %s: exit %d\n%s", format, code, stderr)
 		}
 		out, stderr, code := launch(t, nil, "dns", "diff", file, "--lab=healthy")
@@ -38,6 +39,15 @@ func TestDNSExportThenDiff(t *testing.T) {
 			if !strings.Contains(out, want) {
 				t.Errorf("diff %s text lacks %q:\n%s", format, want, out)
 			}
+		}
+	}
+	doc, err := os.ReadFile(filepath.Join(dir, "dns-map.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"'news.acme.example':", "'lr1._domainkey.news.acme.example':", "'_mta-sts.news.acme.example':", "'_smtp._tls.news.acme.example':"} {
+		if !strings.Contains(string(doc), name) {
+			t.Errorf("the exported map lacks %s, a name the email pane reads:\n%s", name, doc)
 		}
 	}
 	out, _, code := launch(t, nil, "dns", "diff", filepath.Join(dir, "dns-map.yaml"), "--lab", "--json")

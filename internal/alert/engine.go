@@ -242,12 +242,34 @@ func (e *Engine) due(a *Alert, now time.Time) Kind {
 		return ""
 	}
 	switch {
+	case !a.Notified && e.toldByTwin(a):
+		return ""
 	case !a.Notified:
 		return KindFiring
 	case e.cfg.repeat > 0 && now.Sub(a.LastSent) >= e.cfg.repeat:
 		return KindRepeat
 	}
 	return ""
+}
+
+// toldByTwin says whether another check's alert about the same problem (finding and
+// target: two sending domains inheriting one DMARC record) already told every channel
+// this one would tell. Then this one stays quiet: no firing, no repeats, and, never
+// having been sent, no resolution; the twin speaks for both, as the risk list shows one
+// finding raised by both checks. If the twin resolves first and this one still fails, it
+// fires on its own next result. A check that could not run is its own problem. The
+// caller holds the store's lock.
+func (e *Engine) toldByTwin(a *Alert) bool {
+	if a.Finding == CheckErrorID {
+		return false
+	}
+	for _, t := range e.store.alerts {
+		if t.Check != a.Check && t.Finding == a.Finding && t.Target == a.Target && t.Firing && t.Notified &&
+			!slices.ContainsFunc(a.Channels, func(ch string) bool { return !slices.Contains(t.Channels, ch) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // notes makes one notification per channel of the alert.

@@ -54,15 +54,16 @@ type Check struct {
 	Data any `json:"data,omitempty"`
 }
 
-// New builds a report from a sweep's results.
+// New builds a report from a sweep's results. Its findings are the risk list, one per
+// problem (probes.RiskList): a problem several checks report is listed and counted once,
+// its raised_by naming them all.
 func New(product, domain string, started time.Time, took time.Duration, results []probes.Result) *Report {
 	r := &Report{
 		Schema: Schema, Product: product, Domain: domain, State: probes.Overall(results),
 		Started: started.UTC(), DurationMs: msOf(took),
-		Findings: []probes.Finding{}, Checks: make([]Check, 0, len(results)),
+		Findings: probes.RiskList(results), Checks: make([]Check, 0, len(results)),
 	}
 	for _, res := range results {
-		r.Findings = append(r.Findings, res.Findings...)
 		r.Checks = append(r.Checks, Check{
 			Check: res.Check, Kind: res.Kind, Pane: res.Pane, Target: res.Target, Status: res.Status,
 			Summary: res.Summary, LatencyMs: msOf(res.Latency), Error: res.Err, Findings: len(res.Findings), Metrics: res.Metrics, Data: res.Data,
@@ -76,7 +77,6 @@ func New(product, domain string, started time.Time, took time.Duration, results 
 			r.Findings[i].Evidence = []string{}
 		}
 	}
-	probes.SortFindings(r.Findings)
 	c := probes.Counts(r.Findings)
 	r.Counts.Critical, r.Counts.High, r.Counts.Medium = c[probes.Critical], c[probes.High], c[probes.Medium]
 	r.Counts.Low, r.Counts.Info, r.Counts.Checks = c[probes.Low], c[probes.Info], len(results)

@@ -93,3 +93,47 @@ func TestTextColourFollowsTheProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestOneFindingPerProblem: two sending domains inheriting one DMARC record report the
+// same finding; the report lists and counts it once, and says which checks raised it, in
+// the JSON (raised_by) and in the text.
+func TestOneFindingPerProblem(t *testing.T) {
+	t.Parallel()
+	noRUA := func(check string) probes.Finding {
+		return probes.Finding{ID: "email.dmarc-no-rua", Pane: probes.PaneEmail, Check: check, Target: "_dmarc.acme.example",
+			Severity: probes.Medium, Impact: probes.Onboarding, Title: "DMARC has no rua: no reports, so failures go unseen"}
+	}
+	results := []probes.Result{
+		{Check: "email acme.example", Kind: "email", Pane: probes.PaneEmail, Status: probes.StatusWarn, Findings: []probes.Finding{noRUA("email acme.example")}},
+		{Check: "email news.acme.example", Kind: "email", Pane: probes.PaneEmail, Status: probes.StatusWarn, Findings: []probes.Finding{noRUA("email news.acme.example")}},
+	}
+	r := New("Acme", "acme.example", time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC), time.Second, results)
+	if len(r.Findings) != 1 || r.Counts.Medium != 1 || r.AtOrAbove(probes.Medium) != 1 {
+		t.Fatalf("%d findings, %d medium: want the one problem once", len(r.Findings), r.Counts.Medium)
+	}
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Findings []struct {
+			RaisedBy []string `json:"raised_by"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Findings[0].RaisedBy; len(got) != 2 || got[0] != "email acme.example" || got[1] != "email news.acme.example" {
+		t.Errorf("raised_by %v", got)
+	}
+	b.Reset()
+	if err := r.WriteText(&colorprofile.Writer{Forward: &b, Profile: colorprofile.NoTTY}, false, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "DMARC has no rua"); n != 2 { // the risk line and the email section
+		t.Errorf("the title appears %d times, want 2 (risk list, email pane):\n%s", n, b.String())
+	}
+	if !strings.Contains(b.String(), "raised by email acme.example, email news.acme.example") {
+		t.Errorf("text does not say which checks raised it:\n%s", b.String())
+	}
+}

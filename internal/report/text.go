@@ -92,6 +92,9 @@ func (r *Report) WriteText(w io.Writer, verbose bool, width int) error {
 func writeFinding(b *strings.Builder, f probes.Finding, width int) {
 	fmt.Fprintf(b, "  %s %s\n", sevLabel(f.Severity), bold.Render(f.Title))
 	fmt.Fprintf(b, "    %s · %s · %s\n", f.Impact.Label(), f.Target, dim.Render(f.ID))
+	if len(f.RaisedBy) > 1 {
+		fmt.Fprintf(b, "    %s\n", dim.Render("raised by "+strings.Join(f.RaisedBy, ", ")))
+	}
 	if f.Detail != "" {
 		b.WriteString(indent(f.Detail, "    ", width))
 	}

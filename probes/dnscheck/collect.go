@@ -66,10 +66,11 @@ func Collect(ctx context.Context, n *netx.Net, domain string, names []string, no
 	if err := c.read(ctx, inZone); err != nil {
 		return nil, err
 	}
-	// MX and NS targets inside the zone are names of the zone too (their glue matters).
+	// MX and NS targets inside the zone are names of the zone too (their glue matters):
+	// the apex's, and the MX of every other name read (a sending subdomain's mail host).
 	var more []string
 	for _, r := range c.m.Records {
-		if r.Name != d.zone || (r.Type != "MX" && r.Type != "NS") {
+		if r.Type != "MX" && r.Type != "NS" {
 			continue
 		}
 		rr, err := dns.NewRR(r.String())

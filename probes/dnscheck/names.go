@@ -13,10 +13,12 @@ import (
 var usualNames = []string{"", "www", "app", "api", "admin", "mail", "status", "_dmarc", "_mta-sts", "mta-sts", "_smtp._tls"}
 
 // KnownNames are the names `dns export` and `dns diff` read: the apex and the usual
-// names under the config's domain, every host, the mail policy names (_dmarc, _mta-sts,
-// _smtp._tls) and dns.names (DKIM selectors and the like), and the DKIM selectors
-// `email verify` recorded in stateDir ("" for none). The zone's MX and NS targets inside
-// it are added when the apex is read. Fully qualified, each once.
+// names under the config's domain, every host, dns.names (DKIM selectors and the like),
+// the email pane's names for every sending domain in email.domains (the domain itself
+// for SPF and MX, its DKIM selectors, _dmarc, _mta-sts, mta-sts, _smtp._tls) and the
+// return-path domain, and the DKIM selectors `email verify` recorded in stateDir ("" for
+// none). MX and NS targets inside the zone are added when the names are read. Fully
+// qualified, each once.
 func KnownNames(cfg *config.Config, st Settings, stateDir string) []string {
 	var out []string
 	add := func(n string) {
@@ -37,7 +39,7 @@ func KnownNames(cfg *config.Config, st Settings, stateDir string) []string {
 	for _, n := range st.Names {
 		add(n)
 	}
-	// The email pane's names: DKIM selectors from email.dkim_selectors, per sending domain.
+	// The email pane's names, per sending domain (email.domains).
 	for _, n := range mailauth.DNSNames(cfg) {
 		add(fqdn(n))
 	}

@@ -36,7 +36,7 @@ const hstsValue = "max-age=31536000; includeSubDomains"
 // healthy is Acme Community the week before launch with everything right:
 // the baseline every fault scenario starts from.
 func healthy() Scenario {
-	return Scenario{
+	sc := Scenario{
 		Name: "healthy",
 		Description: acmeProduct + " (acme.example) with nothing wrong: apex and www redirect to app, " +
 			"app, api, admin and status serve HTTPS with valid certificates and HSTS, every plain-HTTP port " +
@@ -121,6 +121,8 @@ func healthy() Scenario {
 		Env:           labEnv(),
 		Registrations: healthyRegistrations(),
 	}
+	sc.newsDomain() // a second sending domain that inherits acme.example's DMARC record
+	return sc
 }
 
 // demo is what `launchready demo` shows a newcomer: the healthy world with a
@@ -181,6 +183,7 @@ func demo() Scenario {
 	sc.setRecordsOfType(acmeDomain, "@", "CAA", `@ 3600 IN CAA 0 issue "pki.goog"`)
 	// (7) and (8): email faults (issue 5).
 	demoEmailFaults(&sc)
+	sc.Description += newsInheritsDemoFaults // news.acme.example inherits (8); see newsDomain
 	// (9)-(13) Endpoints pane faults; see endpointFaults.
 	sc.endpointFaults()
 	sc.expiredLeafUnderYoungerCA() // Certificates: an expired leaf under a younger CA

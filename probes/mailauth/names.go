@@ -1,11 +1,17 @@
 package mailauth
 
-import "github.com/launchready/launchready/internal/config"
+import (
+	"slices"
 
-// DNSNames are the mail names the email pane reads for every sending domain (each DKIM
-// selector, _dmarc, the MTA-STS and TLS-RPT names), so `dns export` and `dns diff` keep
-// them documented too. A config whose email section does not decode gives none: the
-// email pane reports that error itself.
+	"github.com/launchready/launchready/internal/config"
+)
+
+// DNSNames are the names the email pane reads for every sending domain: the domain
+// itself (its SPF TXT and MX), each DKIM selector, _dmarc, the MTA-STS and TLS-RPT
+// names; and the return-path domain, whose SPF receivers check for bounces. `dns export`
+// and `dns diff` read them, so a sending subdomain (news.acme.example) is documented as
+// fully as the apex. A config whose email section does not decode gives none: the email
+// pane reports that error itself.
 func DNSNames(cfg *config.Config) []string {
 	c, err := decodeConfig(cfg)
 	if err != nil {
@@ -14,10 +20,14 @@ func DNSNames(cfg *config.Config) []string {
 	var out []string
 	for _, d := range c.Domains {
 		d = normDomain(d)
+		out = append(out, d+".")
 		for _, s := range c.DKIMSelectors {
 			out = append(out, s+"._domainkey."+d+".")
 		}
 		out = append(out, "_dmarc."+d+".", "_mta-sts."+d+".", "mta-sts."+d+".", "_smtp._tls."+d+".")
+	}
+	if rp := normDomain(c.ReturnPathDomain) + "."; rp != "." && !slices.Contains(out, rp) {
+		out = append(out, rp)
 	}
 	return out
 }
