@@ -36,7 +36,7 @@ const hstsValue = "max-age=31536000; includeSubDomains"
 // healthy is Acme Community the week before launch with everything right:
 // the baseline every fault scenario starts from.
 func healthy() Scenario {
-	return Scenario{
+	sc := Scenario{
 		Name: "healthy",
 		Description: acmeProduct + " (acme.example) with nothing wrong: apex and www redirect to app, " +
 			"app, api, admin and status serve HTTPS with valid certificates and HSTS, every plain-HTTP port " +
@@ -121,6 +121,8 @@ func healthy() Scenario {
 		Env:           labEnv(),
 		Registrations: healthyRegistrations(),
 	}
+	sc.undocumentedNames() // names outside the config's hosts, healthy ones (issue 16)
+	return sc
 }
 
 // demo is what `launchready demo` shows a newcomer: the healthy world with a
@@ -188,6 +190,7 @@ func demo() Scenario {
 	sc.registrationFaults()
 	plantCustomerWebhookFailures(&sc)
 	sc.metricOn503() // the failed-jobs metrics answer 503 with the numbers in the body
+	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
