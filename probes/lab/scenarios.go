@@ -189,7 +189,7 @@ func demo() Scenario {
 	// Registration faults (issue 16): see registrationFaults.
 	sc.registrationFaults()
 	plantCustomerWebhookFailures(&sc)
-	sc.metricOn503() // the failed-jobs metrics answer 503 with the numbers in the body
+	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
 	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
 
 	// Later faults go here, each a data edit plus a line in Description:
