@@ -262,7 +262,7 @@ func TestSettings(t *testing.T) {
 		t.Errorf("settings %+v", st)
 	}
 	checks, err := Kind.Build(e)
-	if err != nil || len(checks) != 3 || checks[2].Info().Name != "dns map" {
+	if err != nil || len(checks) != 4 || checks[2].Info().Name != "dns map" || checks[3].Info().Name != "dns undocumented acme.example" {
 		t.Errorf("build: %d checks, %v", len(checks), err)
 	}
 	// Defaults without a section: the zone check and one check per host, no map check.

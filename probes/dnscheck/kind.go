@@ -74,6 +74,22 @@ type Section struct {
 	// CAAIssuers are the CAs the certificates come from ("letsencrypt.org"); when the zone
 	// has CAA records they must allow each of them.
 	CAAIssuers []string `yaml:"caa_issuers"`
+	// Discover is the hourly look at names nobody wrote into hosts: (see undocumented.go).
+	Discover DiscoverSection `yaml:"discover"`
+}
+
+// DiscoverSection is dns.discover: which undocumented names the pane asks, and how often.
+// Everything is optional; the defaults ask the dictionary hourly.
+type DiscoverSection struct {
+	// Names are more names to watch besides the dictionary and what discovery kept in the
+	// state folder (discovered.json): old environments, names only a transfer showed.
+	Names []string `yaml:"names"`
+	// Dictionary asks the built-in list of common subdomains (about 150 names); default
+	// true. false leaves only Names and discovered.json.
+	Dictionary *bool `yaml:"dictionary"`
+	// Every is how often; default 1h, at least a minute. off in YAML is not a duration:
+	// write dictionary: false and no names to ask nothing but discovered.json.
+	Every time.Duration `yaml:"every"`
 }
 
 // Settings is the dns section with defaults applied and names canonical (lower-case,
@@ -87,7 +103,24 @@ type Settings struct {
 	CAAIssuers   []string
 	Production   bool
 	Staging      bool
+	// Discover is dns.discover with defaults applied.
+	Discover Discover
 }
+
+// Discover is what the undocumented-names check asks, and how often.
+type Discover struct {
+	Names      []string // fully qualified, in the zone
+	Dictionary bool
+	Every      time.Duration
+}
+
+// Defaults of dns.discover. An hour keeps it off watch's hot path: about 160 names through
+// the resolvers is a few hundred small queries an hour, while a forgotten record is found
+// the same day.
+const (
+	DefaultDiscoverEvery = time.Hour
+	minDiscoverEvery     = time.Minute
+)
 
 // LoadSettings decodes and checks the dns section (nil: defaults). Errors carry the
 // section's file:line:column. `dns export` and `dns diff` read it too.
@@ -122,6 +155,9 @@ func LoadSettings(cfg *config.Config) (Settings, error) {
 		var out []string
 		for i, n := range names {
 			p := fmt.Sprintf("dns.%s[%d]", key, i)
+			if strings.Contains(key, "[") {
+				p = "dns." + key // one name, its index in the key already
+			}
 			fq := fqdn(n)
 			if _, ok := dns.IsDomainName(n); !ok || n == "" || strings.ContainsAny(n, " /:@") {
 				bad(p, fmt.Sprintf("%q is not a DNS name", n), "write the bare name, e.g. lr1._domainkey.acme.example")
@@ -139,6 +175,23 @@ func LoadSettings(cfg *config.Config) (Settings, error) {
 	}
 	st.Stable = checkNames("stable", sec.Stable, true)
 	st.Names = checkNames("names", sec.Names, false)
+	st.Discover = Discover{Dictionary: sec.Discover.Dictionary == nil || *sec.Discover.Dictionary, Every: sec.Discover.Every}
+	if st.Discover.Every == 0 {
+		st.Discover.Every = DefaultDiscoverEvery
+	} else if st.Discover.Every < minDiscoverEvery {
+		bad("dns.discover.every", fmt.Sprintf("%s is too often: each run asks about 160 names", sec.Discover.Every), "write 1h (the default), or at least 1m")
+	}
+	for i, n := range sec.Discover.Names {
+		key := fmt.Sprintf("discover.names[%d]", i)
+		got := checkNames(key, []string{n}, false) // one name: the index is in the key
+		switch {
+		case len(got) == 0:
+		case !dns.IsSubDomain(st.Zone, got[0]):
+			bad("dns."+key, fmt.Sprintf("%s is not under %s (domain:)", bare(got[0]), bare(st.Zone)), "list names in the product's zone, e.g. old."+bare(st.Zone))
+		case !slices.Contains(st.Discover.Names, got[0]):
+			st.Discover.Names = append(st.Discover.Names, got[0])
+		}
+	}
 	for i, ca := range sec.CAAIssuers {
 		if _, ok := dns.IsDomainName(ca); !ok || ca == "" || strings.ContainsAny(ca, " /:;@\"") {
 			bad(fmt.Sprintf("dns.caa_issuers[%d]", i), fmt.Sprintf("%q is not a CA's CAA domain", ca), "write the domain a CA publishes for CAA, e.g. letsencrypt.org, pki.goog, digicert.com, sectigo.com")
@@ -165,6 +218,7 @@ func build(env probes.Env) ([]probes.Check, error) {
 	if st.MapFile != "" {
 		out = append(out, newMapCheck(env, st))
 	}
+	out = append(out, newUndocumentedCheck(env, st))
 	return out, nil
 }
 

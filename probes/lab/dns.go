@@ -26,6 +26,8 @@ type zone struct {
 	soa    *dns.SOA
 	names  map[string][]dns.RR // owner -> records, in scenario order
 	exists map[string]bool     // owners and their ancestors up to origin (empty non-terminals)
+	// transfer says whether the zone is handed out over AXFR (Zone.AllowTransfer).
+	transfer bool
 }
 
 // zoneSet is every zone the lab serves. It is built once by Start and never
@@ -56,7 +58,7 @@ func parseZone(z Zone) (*zone, error) {
 	if _, ok := dns.IsDomainName(origin); !ok || origin == "." {
 		return nil, errors.New("Origin is not a domain name")
 	}
-	pz := &zone{origin: origin, names: map[string][]dns.RR{}, exists: map[string]bool{}}
+	pz := &zone{origin: origin, names: map[string][]dns.RR{}, exists: map[string]bool{}, transfer: z.AllowTransfer}
 	for i, line := range z.Records {
 		zp := dns.NewZoneParser(strings.NewReader(line), origin, "")
 		zp.SetDefaultTTL(3600)
@@ -148,6 +150,30 @@ func (z *zone) has(owner string, t uint16) bool {
 	return false
 }
 
+// wildcard synthesises the records of a name that does not exist from the wildcard at
+// its closest encloser (RFC 4592: "*.preview" answers pr-1.preview but not a.b.preview
+// when b.preview exists), owned by the name asked; nil when no wildcard covers it.
+func (z *zone) wildcard(name string) []dns.RR {
+	ce := name
+	for ce != z.origin {
+		i, _ := dns.NextLabel(ce, 0)
+		ce = ce[i:]
+		if z.exists[ce] {
+			break
+		}
+	}
+	src := z.names["*."+ce]
+	if len(src) == 0 {
+		return nil
+	}
+	out := make([]dns.RR, len(src))
+	for i, rr := range src {
+		out[i] = dns.Copy(rr)
+		out[i].Header().Name = name
+	}
+	return out
+}
+
 // negative is the authority section of an NXDOMAIN or NODATA answer: the
 // zone's SOA with the negative-caching TTL of RFC 2308 section 3.
 func (z *zone) negative() []dns.RR {
@@ -208,7 +234,9 @@ func (s zoneSet) resolve(qname string, qtype uint16) (answer, authority []dns.RR
 		}
 		rrs := z.names[name]
 		if !z.exists[name] {
-			return answer, z.negative(), dns.RcodeNameError
+			if rrs = z.wildcard(name); rrs == nil {
+				return answer, z.negative(), dns.RcodeNameError
+			}
 		}
 		if qtype != dns.TypeCNAME && qtype != dns.TypeANY && len(rrs) == 1 && rrs[0].Header().Rrtype == dns.TypeCNAME {
 			if hop == maxChain {
@@ -245,6 +273,9 @@ func (s zoneSet) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		resp.Rcode = dns.RcodeFormatError
 	case req.Question[0].Qclass != dns.ClassINET && req.Question[0].Qclass != dns.ClassANY:
 		resp.Rcode = dns.RcodeNotImplemented
+	case req.Question[0].Qtype == dns.TypeAXFR || req.Question[0].Qtype == dns.TypeIXFR:
+		resp.Answer, resp.Rcode = s.transfer(req.Question[0].Name, w.RemoteAddr())
+		resp.Authoritative = resp.Rcode == dns.RcodeSuccess
 	default:
 		q := req.Question[0]
 		resp.Answer, resp.Ns, resp.Rcode = s.resolve(q.Name, q.Qtype)

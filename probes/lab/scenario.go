@@ -63,6 +63,10 @@ type Zone struct {
 	// given in Records too, so a scenario can bump it without rewriting the
 	// line.
 	Serial uint32
+	// AllowTransfer makes the lab's nameserver hand the whole zone to anyone who asks
+	// (AXFR over TCP), as a misconfigured server does; otherwise a transfer request is
+	// REFUSED, as a well-run server answers. Discovery's transfer path needs both.
+	AllowTransfer bool
 }
 
 // Site is one web host as the internet sees it: a certificate, routes on

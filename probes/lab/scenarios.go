@@ -122,6 +122,7 @@ func healthy() Scenario {
 		Registrations: healthyRegistrations(),
 	}
 	sc.newsDomain() // a second sending domain that inherits acme.example's DMARC record
+	sc.undocumentedNames() // names outside the config's hosts, healthy ones (issue 16)
 	return sc
 }
 
@@ -190,7 +191,8 @@ func demo() Scenario {
 	// Registration faults (issue 16): see registrationFaults.
 	sc.registrationFaults()
 	plantCustomerWebhookFailures(&sc)
-	sc.metricOn503() // the failed-jobs metrics answer 503 with the numbers in the body
+	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
+	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10

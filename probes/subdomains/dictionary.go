@@ -1,4 +1,4 @@
-package discovery
+package subdomains
 
 import (
 	_ "embed"
@@ -40,7 +40,7 @@ func WellKnown() []Label { return slices.Clone(labelTables()[1]) }
 func mustLabels(file, text string, typed bool) []Label {
 	ls, err := parseLabels(text, typed)
 	if err != nil {
-		panic(fmt.Sprintf("discovery: the embedded %s is broken: %v", file, err))
+		panic(fmt.Sprintf("subdomains: the embedded %s is broken: %v", file, err))
 	}
 	return ls
 }
