@@ -205,4 +205,3 @@ func printInitSummary(w io.Writer, d *initcfg.Draft, out, mapPath string, m *dns
 	}
 	fmt.Fprintf(w, "Next: review %s, then run: %s\n", out, next)
 }
-

@@ -12,7 +12,7 @@ var labelRoles = map[string]string{
 	"api": "api", "graphql": "api", "webhooks": "api", "hooks": "api",
 	"admin": "admin", "backoffice": "admin", "internal": "admin",
 	"status": "status",
-	"mail": "mail", "smtp": "mail", "mx": "mail", "imap": "mail", "pop": "mail", "webmail": "mail",
+	"mail":   "mail", "smtp": "mail", "mx": "mail", "imap": "mail", "pop": "mail", "webmail": "mail",
 	"blog": "marketing", "docs": "marketing", "help": "marketing", "shop": "marketing", "store": "marketing",
 	"about": "marketing", "landing": "marketing", "home": "marketing", "news": "marketing",
 }
