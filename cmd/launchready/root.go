@@ -31,6 +31,10 @@ type globalFlags struct {
 	config   string
 	state    string
 	resolver string
+	// Network overrides for staging and tests, beside --resolver: see netflags.go.
+	connectTo connectToFlag
+	caFile    string
+	rdapURL   string
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
@@ -58,17 +62,19 @@ Start here:
 	pf.StringVarP(&g.config, "config", "c", "", "config file (default ./launchready.yaml, then $XDG_CONFIG_HOME/launchready/launchready.yaml)")
 	pf.StringVar(&g.state, "state", "", "state folder for history, transcripts and the tool's log (default $XDG_STATE_HOME/launchready)")
 	pf.StringVar(&g.resolver, "resolver", "", "DNS server to ask for this run, host:port (overrides network.resolvers)")
+	addNetworkFlags(pf, g)
 	root.RunE = consoleRun(g)
 	addConsoleOnly(root, g)
 	addProfiling(root)
 	root.AddCommand(newCheckCmd(g), newValidateCmd(g), newDNSCmd(g), newDemoCmd(g), newRunbookCmd(g), newEmailCmd(g), newSmokeCmd(g),
-		newWatchCmd(g), newAlertCmd(g))
+		newWatchCmd(g), newAlertCmd(g), newInitCmd(g), newAuditCmd(g))
 	return root
 }
 
 // options turns flags into setup options.
 func (g *globalFlags) options() setup.Options {
-	return setup.Options{ConfigFlag: g.config, StateFlag: g.state, Resolver: g.resolver}
+	return setup.Options{ConfigFlag: g.config, StateFlag: g.state, Resolver: g.resolver,
+		ConnectTo: g.connectTo, CAFile: g.caFile, RDAPURL: g.rdapURL}
 }
 
 // openOffline opens the session for a command that only reads or writes local files

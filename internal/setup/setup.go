@@ -30,6 +30,16 @@ type Options struct {
 	ConfigFlag string // --config
 	StateFlag  string // --state
 	Resolver   string // --resolver, overrides network.resolvers for this run
+	// ConnectTo (--connect-to, repeatable), CAFile (--ca-file) and RDAPURL (--rdap-url)
+	// override the config's network section for this run, as Resolver does: staging and
+	// tests point init, audit and check at other servers without editing the file.
+	ConnectTo map[string]string
+	CAFile    string
+	RDAPURL   string
+	// ConfigData is a config held in memory (audit DOMAIN without a file builds one from
+	// discovery); ConfigName is the name its errors carry. It wins over ConfigFlag.
+	ConfigData []byte
+	ConfigName string
 	Only       []probes.Pane
 	// Lab starts the built-in lab with this scenario and points the network at it; with
 	// no --config the embedded example config is used.
@@ -85,13 +95,15 @@ func Open(o Options) (_ *Session, err error) {
 		}
 		o.Getenv = labEnv(o.Getenv, s.Lab.Env)
 	}
-	if o.Resolver != "" {
-		cfg.Network.Resolvers = []string{o.Resolver}
+	overrideNetwork(&cfg.Network, o)
+	caFile := cfg.Path(cfg.Network.CAFile)
+	if o.CAFile != "" {
+		caFile = o.CAFile // a flag is relative to where the command runs, not to the config
 	}
 	nc := netx.Config{
 		Resolvers: cfg.Network.Resolvers,
 		ConnectTo: cfg.Network.ConnectTo,
-		CAFile:    cfg.Path(cfg.Network.CAFile),
+		CAFile:    caFile,
 	}
 	if s.Net, err = netx.New(nc); err != nil {
 		return nil, configErr(err)
@@ -145,7 +157,35 @@ func labEnv(getenv func(string) (string, bool), values map[string]string) func(s
 	}
 }
 
+// overrideNetwork applies the command line's network flags over the config's section.
+// Connect-to entries are merged, the flag winning for the same host:port, so a staging
+// override adds to the lab's or the config's own.
+func overrideNetwork(n *config.Network, o Options) {
+	if o.Resolver != "" {
+		n.Resolvers = []string{o.Resolver}
+	}
+	if len(o.ConnectTo) > 0 {
+		merged := make(map[string]string, len(n.ConnectTo)+len(o.ConnectTo))
+		for k, v := range n.ConnectTo {
+			merged[k] = v
+		}
+		for k, v := range o.ConnectTo {
+			merged[k] = v
+		}
+		n.ConnectTo = merged
+	}
+	if o.CAFile != "" {
+		n.CAFile = o.CAFile
+	}
+	if o.RDAPURL != "" {
+		n.RDAPURL = o.RDAPURL
+	}
+}
+
 func loadConfig(o Options) (*config.Config, error) {
+	if o.ConfigData != nil {
+		return config.Parse(o.ConfigData, o.ConfigName)
+	}
 	if o.ConfigFlag == "" && o.Lab != "" {
 		return config.Parse(examples.Config, examples.ConfigName)
 	}
