@@ -1,3 +1,11 @@
+// Package serve is `launchready serve --ssh ADDR`: the console over SSH. One engine (the
+// runner, the history writer, alerting) runs in the process; every SSH session gets its
+// own view of it, sized to its own terminal. Users sign in with public keys listed in the
+// config's serve: section (internal/serveconf), each with a role: a viewer watches, an
+// operator also re-runs checks and runs runbooks.
+//
+// The package knows nothing of the console's panes: the command hands it a function that
+// makes one session's console options (Options.Console).
 package serve
 
 import (
@@ -16,12 +24,13 @@ import (
 	wishtea "charm.land/wish/v2/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/launchready/launchready/internal/serveconf"
 	"github.com/launchready/launchready/tui"
 )
 
 // Options are what Serve needs.
 type Options struct {
-	Config  *Config // the serve: section; nil lets nobody in
+	Config  *serveconf.Config // the serve: section; nil lets nobody in
 	HostKey gossh.Signer
 	Hub     *Hub
 	// Console makes the console's options for one session: the command fills in the
@@ -64,7 +73,7 @@ func New(o Options) (*Server, error) {
 	if o.HostKey == nil {
 		return nil, errors.New("serve: no host key")
 	}
-	maxSessions := DefaultMaxSessions
+	maxSessions := serveconf.DefaultMaxSessions
 	if o.Config != nil && o.Config.MaxSessions > 0 {
 		maxSessions = o.Config.MaxSessions
 	}
@@ -214,7 +223,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 func (s *Server) idle() time.Duration {
 	if s.o.Config == nil {
-		return DefaultIdleTimeout
+		return serveconf.DefaultIdleTimeout
 	}
 	return s.o.Config.Idle()
 }

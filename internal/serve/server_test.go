@@ -22,6 +22,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/internal/serveconf"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/tui"
 )
@@ -132,7 +133,7 @@ serve:
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := Decode(cfg)
+	sc, err := serveconf.Decode(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

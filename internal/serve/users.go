@@ -2,6 +2,17 @@ package serve
 
 import (
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/launchready/launchready/internal/serveconf"
+)
+
+// Role is what a user may do (serve.users role).
+type Role = serveconf.Role
+
+// The roles, as in the config.
+const (
+	Viewer   = serveconf.Viewer
+	Operator = serveconf.Operator
 )
 
 // Identity is who a session is: the user the key belongs to, and which key.
@@ -21,13 +32,13 @@ type users struct {
 	byKey map[string]Identity // key's wire form -> identity
 }
 
-func newUsers(c *Config) *users {
+func newUsers(c *serveconf.Config) *users {
 	u := &users{byKey: map[string]Identity{}}
 	if c == nil {
 		return u
 	}
 	for _, usr := range c.Users {
-		for _, k := range usr.keys {
+		for _, k := range usr.PublicKeys() {
 			u.byKey[string(k.Marshal())] = Identity{User: usr.Name, Role: usr.Role, Fingerprint: gossh.FingerprintSHA256(k)}
 		}
 	}

@@ -1,12 +1,8 @@
-// Package serve is `launchready serve --ssh ADDR`: the console over SSH. One engine (the
-// runner, the history writer, alerting) runs in the process; every SSH session gets its
-// own view of it, sized to its own terminal. Users sign in with public keys listed in the
-// config's serve: section, each with a role: a viewer watches, an operator also re-runs
-// checks and runs runbooks.
-//
-// The package knows nothing of the console's panes: the command hands it a function that
-// runs one console on a session (Options.Console).
-package serve
+// Package serveconf is the config's serve: section: who may open the console over SSH
+// (launchready serve), with which keys and role, and the server's limits. It is apart from
+// internal/serve so that every command (validate first) checks the section without
+// linking the SSH server and the console.
+package serveconf
 
 import (
 	"bufio"
@@ -69,6 +65,9 @@ type User struct {
 
 	keys []gossh.PublicKey
 }
+
+// PublicKeys are every key of the user, from keys: and keys_file:, parsed.
+func (u User) PublicKeys() []gossh.PublicKey { return u.keys }
 
 // Idle is the effective idle timeout (0: never).
 func (c *Config) Idle() time.Duration { return c.idle }
