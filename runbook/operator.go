@@ -14,6 +14,9 @@ type Operator struct {
 	Host     string `json:"host"`
 	SSH      string `json:"ssh,omitempty"` // SSH_CONNECTION: client address and port, server address and port
 	PID      int    `json:"pid"`
+	// Key is the fingerprint of the SSH key the operator signed in with to launchready
+	// serve (the user is then the serve.users name); empty at a local console.
+	Key string `json:"key,omitempty"`
 }
 
 // CurrentOperator describes the process running now; getenv is a parameter so tests do

@@ -99,3 +99,71 @@ func (f *feed) run() {
 		f.send(batch)
 	}
 }
+
+// Source is an engine running elsewhere, as a console attached to it sees it: Wake is
+// readable when results wait, Take empties them. launchready serve gives each SSH session
+// one (internal/serve.Mailbox), holding only the newest result per check, so a slow
+// session never holds the engine up.
+type Source interface {
+	Wake() <-chan struct{}
+	Take() []probes.Result
+}
+
+// RunAttached runs one console over an engine it does not own: results come from src,
+// and the runner in o (nil for a viewer) is only asked to re-run checks, never started.
+// progOpts give the terminal (an SSH session's input, output and size); resize carries
+// the terminal's new sizes, since a program reading a network session cannot ask the
+// kernel. It returns when the user quits or ctx ends (the session closed).
+func RunAttached(ctx context.Context, o Options, src Source, resize <-chan tea.WindowSizeMsg, progOpts ...tea.ProgramOption) error {
+	m := New(o)
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(FPS)}, progOpts...)...)
+	m.pace = newPacer(p, FPS)
+	defer m.pace.stop()
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { pump(rctx, src, p.Send) })
+	wg.Go(func() {
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case w := <-resize:
+				p.Send(w)
+			}
+		}
+	})
+	_, err := p.Run()
+	cancel()
+	m.Close(10 * time.Second)
+	wg.Wait()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // the session went away: a normal end
+	}
+	return err
+}
+
+// pump hands src's results to the program, gathered for feedWindow as the feed does.
+// send blocks while this console is busy drawing for a slow client: results meanwhile
+// wait in src, newest per check, and the engine is not held up.
+func pump(ctx context.Context, src Source, send func(tea.Msg)) {
+	t := time.NewTimer(0)
+	<-t.C
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-src.Wake():
+		}
+		t.Reset(feedWindow)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if batch := src.Take(); len(batch) > 0 {
+			send(ResultsMsg(batch))
+		}
+	}
+}

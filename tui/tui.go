@@ -65,6 +65,11 @@ type Options struct {
 	// Runbooks wires the Runbooks pane to the engine; nil: the pane says the console has
 	// none (tests of other panes).
 	Runbooks *RunbookOptions
+	// Viewer, when set, is the name of the person this console is for, signed in over SSH
+	// as a viewer (launchready serve): the console then re-runs no check and saves no
+	// copy on the server's disk, and says why. Runbooks are turned off with
+	// Runbooks.Off. Empty: the console is its user's own.
+	Viewer string
 	// ErrorGroupsSince feeds the stepper's "since start" line with the error groups new
 	// since a run started; nil until an errors source is wired in.
 	ErrorGroupsSince ErrorGroupsSince

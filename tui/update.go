@@ -173,6 +173,10 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.helpOpen = true
 	case key.Matches(msg, k.Copy):
+		if m.opts.Viewer != "" {
+			m.flash = "copied to your terminal's clipboard (a viewer saves nothing on the server)"
+			return tea.SetClipboard(m.detail.plain)
+		}
 		m.flash = "copying…"
 		return copyDetail(m.detail.plain, m.opts.StateDir, m.detail.name(), m.sh.board.now())
 	case key.Matches(msg, k.Rerun):
@@ -231,6 +235,9 @@ func (m *Model) openDetail() {
 // rerun asks the runner for one check now; the trigger is a command, not Update's work.
 func (m *Model) rerun(check string) tea.Cmd {
 	switch {
+	case m.opts.Viewer != "":
+		m.flash = viewerRefusal(m.opts.Viewer, "re-run checks")
+		return nil
 	case m.opts.Runner == nil:
 		m.flash = "re-running needs the live runner; this console has none"
 		return nil
@@ -246,6 +253,10 @@ func (m *Model) rerun(check string) tea.Cmd {
 
 // sweep asks for every check now.
 func (m *Model) sweep() tea.Cmd {
+	if m.opts.Viewer != "" {
+		m.flash = viewerRefusal(m.opts.Viewer, "sweep")
+		return nil
+	}
 	if m.opts.Runner == nil {
 		m.flash = "sweeping needs the live runner; this console has none"
 		return nil
@@ -258,6 +269,11 @@ func (m *Model) sweep() tea.Cmd {
 	m.flash = fmt.Sprintf("sweeping all %d checks", len(names))
 	r := m.opts.Runner
 	return func() tea.Msg { r.TriggerAll(); return triggeredMsg{ok: true} }
+}
+
+// viewerRefusal is the footer's answer when a viewer asks for an operator's action.
+func viewerRefusal(name, what string) string {
+	return fmt.Sprintf("%s is signed in as a viewer: only an operator may %s (serve.users role)", name, what)
 }
 
 func (m *Model) handleTriggered(msg triggeredMsg) tea.Cmd {

@@ -123,17 +123,24 @@ const (
 var Roles = []string{"app", "api", "admin", "www", "marketing", "mail", "status", "other"}
 
 // SectionNames are the sections a config may have that their owners decode: the pane
-// sections, and alerts (internal/alert, claimed by the "alert" probe kind).
-var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration"}
+// sections, alerts (internal/alert, claimed by the "alert" probe kind), and serve (the
+// SSH console's users and limits, internal/serve, decoded by setup for every command).
+var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration", "serve"}
+
+// toolSection reports whether a section belongs to the tool itself rather than to a
+// probe kind: no check reads it, so the registry must not refuse it as unread; setup
+// decodes and validates it instead.
+func toolSection(name string) bool { return name == "serve" }
 
 // Section returns the named pane section, or nil when the config has none.
 func (c *Config) Section(name string) *Section { return c.sections[name] }
 
-// SectionsPresent lists the pane sections the file has, for "is any kind reading this?".
+// SectionsPresent lists the sections the file has that probe kinds read, for "is any
+// kind reading this?"; the tool's own sections (serve) are left out.
 func (c *Config) SectionsPresent() []string {
 	var out []string
 	for _, n := range SectionNames {
-		if c.sections[n] != nil {
+		if c.sections[n] != nil && !toolSection(n) {
 			out = append(out, n)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/launchready/launchready/internal/alert"
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/internal/paths"
+	"github.com/launchready/launchready/internal/serveconf"
 	"github.com/launchready/launchready/internal/store"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/kinds"
@@ -58,7 +59,8 @@ type Session struct {
 	Checks   []probes.Check
 	Lab      *lab.Lab
 	StateDir string
-	Alerts   *alert.Config // nil when the config has no alerts section
+	Alerts   *alert.Config     // nil when the config has no alerts section
+	Serve    *serveconf.Config // nil when the config has no serve section
 	Log      *slog.Logger
 	Notes    []string // things worth saying that are not errors
 	closers  []func() error
@@ -119,6 +121,11 @@ func Open(o Options) (_ *Session, err error) {
 	// The alerts section is decoded here too (the "alert" kind validated it above), so
 	// watch and `alert test` get its secrets resolved with the rest.
 	if s.Alerts, err = alert.Decode(cfg); err != nil {
+		return nil, configErr(err)
+	}
+	// The serve: section (the SSH console's users) belongs to no check: it is decoded
+	// here so `launchready validate` and every command report its mistakes by line.
+	if s.Serve, err = serveconf.Decode(cfg); err != nil {
 		return nil, configErr(err)
 	}
 	// Checks that hold resources between runs (a log tailer's files and child processes)

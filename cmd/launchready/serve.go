@@ -1,0 +1,230 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/launchready/launchready/internal/alert"
+	"github.com/launchready/launchready/internal/consolehist"
+	"github.com/launchready/launchready/internal/redact"
+	"github.com/launchready/launchready/internal/serve"
+	"github.com/launchready/launchready/internal/setup"
+	"github.com/launchready/launchready/internal/watch"
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/kinds"
+	"github.com/launchready/launchready/runbook"
+	"github.com/launchready/launchready/tui"
+)
+
+func newServeCmd(g *globalFlags) *cobra.Command {
+	var (
+		sshAddr string
+		listen  string
+		labName string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve --ssh ADDR",
+		Short: "The console over SSH: one engine, a console per SSH session, viewers and operators",
+		Long: `Run what watch runs (every check on its schedule, the history, alerts, /metrics) and
+serve the console over SSH: everyone who connects sees the same live state in their own
+terminal, and the checks run once however many are watching.
+
+Who may connect is the config's serve: section: each user a name, a role (viewer
+watches; operator also re-runs checks and runs runbooks) and public keys. Passwords are
+never accepted. The server's host key is made on first start in the state folder
+(ssh_host_ed25519_key, mode 0600) and its fingerprint printed: give it to your users to
+compare on their first connection.
+
+serve takes the state folder's watch lock: run it instead of watch, not beside it.`,
+		Example: `  launchready serve --ssh 0.0.0.0:2222 --config /etc/launchready/launchready.yaml --state /var/lib/launchready
+  ssh -p 2222 ops.acme.example                  # from a laptop, with a key listed in serve.users
+  launchready serve --ssh 127.0.0.1:2222 --lab  # against the built-in lab, to try it`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := g.options()
+			if cmd.Flags().Changed("lab") {
+				o.Lab = labName
+			}
+			return runServe(cmd, o, sshAddr, listen)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&sshAddr, "ssh", "", "address to serve the console on over SSH, host:port (required; keep it behind the ops box's firewall)")
+	f.StringVar(&listen, "listen", watch.DefaultListen, "address for /metrics and /healthz; '' serves nothing")
+	f.StringVar(&labName, "lab", "demo", "serve the built-in lab with this scenario (demo, healthy); uses the example config unless --config is given")
+	f.Lookup("lab").NoOptDefVal = "demo"
+	return cmd
+}
+
+func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error {
+	if sshAddr == "" {
+		return usageError(cmd, errors.New("--ssh ADDR is required, e.g. --ssh 0.0.0.0:2222"))
+	}
+	s, err := setup.Open(o)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	stderr := cmd.ErrOrStderr()
+	if s.StateDir == "" {
+		return &exitError{exitUsage, errors.New("launchready serve: no state folder (the host key, the lock and the log live there); pass --state DIR")}
+	}
+	if s.Serve == nil || len(s.Serve.Users) == 0 {
+		return &exitError{exitUsage, fmt.Errorf("launchready serve: nobody may sign in: add a serve: section with users to %s (name, role viewer or operator, keys: a line of their .pub file)", configName(s))}
+	}
+	red, err := redact.New(redact.Options{Values: redact.WithURLParts(s.Config.SecretValues())})
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	log := slog.New(redact.Handler(s.Log.Handler(), red))
+	var senders map[string]alert.Sender
+	if s.Alerts != nil {
+		if senders, err = alert.NewSenders(s.Alerts, alert.SenderOptions{RootCAs: s.Net.RootCAs()}); err != nil {
+			return &exitError{exitUsage, fmt.Errorf("%s; fix the channel, or check it with: launchready alert test", red.String(err.Error()))}
+		}
+	}
+	hostKey, created, err := serve.HostKey(s.StateDir)
+	if err != nil {
+		return &exitError{exitUsage, fmt.Errorf("launchready serve: %v", err)}
+	}
+	log.Info("scheduling", "gomaxprocs", oneCore(os.Getenv))
+	runner := probes.NewRunner(s.Checks, probes.RunnerOptions{
+		Concurrency: s.Config.Checks.Concurrency,
+		Interval:    s.Config.Checks.Interval,
+		Timeout:     s.Config.Checks.Timeout,
+		Logger:      log,
+	})
+	h := s.Record(runner)
+	runner.AfterFirstSweep(func() { handBackStartupMemory(log) })
+	s.TakeOverHistory(cmd.Context(), runner, 15*time.Second)
+	hub := serve.NewHub()
+	runner.Subscribe(hub.Publish)
+
+	rbo, cleanup, err := consoleRunbooks(s, consoleOpts{})
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	base := serveConsoleBase(s)
+	host, _ := os.Hostname()
+	srv, err := serve.New(serve.Options{Config: s.Serve, HostKey: hostKey, Hub: hub, Log: log, Version: versionString(),
+		Console: func(ss serve.Session) tui.Options {
+			opts := base
+			opts.History = consolehist.New(h, opts.Checks, time.Now)
+			opts.ReadOnly = readOnlyNote(h, time.Now())
+			opts.Runbooks = sessionRunbooks(rbo, ss, host)
+			if ss.Operator() {
+				opts.Runner = runner
+			} else {
+				opts.Viewer = ss.User
+				opts.StateDir = ""
+			}
+			return opts
+		}})
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	ln, err := net.Listen("tcp", sshAddr)
+	if err != nil {
+		return &exitError{exitUsage, fmt.Errorf("launchready serve: cannot listen for SSH on %s: %v; pick a free address with --ssh", sshAddr, err)}
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	defer srv.Close()
+
+	for _, n := range s.Notes {
+		fmt.Fprintln(stderr, "note:", n)
+	}
+	fp := gossh.FingerprintSHA256(hostKey.PublicKey())
+	if created {
+		fmt.Fprintf(stderr, "launchready serve: made a new SSH host key %s\n", filepath.Join(s.StateDir, serve.HostKeyFile))
+	}
+	fmt.Fprintf(stderr, "launchready serve: host key %s (users compare this on their first connection)\n", fp)
+	log.Info("ssh server listening", "addr", ln.Addr().String(), "host_key", fp, "users", len(s.Serve.Users))
+	err = watch.Run(cmd.Context(), watch.Options{
+		StateDir: s.StateDir, Listen: listen, Runner: runner, Alerts: s.Alerts, Senders: senders,
+		Product: s.Config.Product, Domain: s.Config.Domain, Version: versionString(),
+		Interval: s.Config.Checks.Interval, Log: log, Redactor: red, Now: time.Now,
+		Ready: func(addr string) {
+			where := "no metrics (--listen '')"
+			if addr != "" {
+				where = "metrics on http://" + addr + "/metrics"
+			}
+			fmt.Fprintf(stderr, "launchready serve: console on ssh://%s for %d user(s); %d checks; %s; state %s\n",
+				ln.Addr(), len(s.Serve.Users), len(s.Checks), where, s.StateDir)
+		},
+	})
+	srv.Close()
+	if serr := <-served; serr != nil && err == nil {
+		err = serr
+	}
+	var le *watch.LockedError
+	if errors.As(err, &le) {
+		return &exitError{exitUsage, fmt.Errorf("launchready serve: %v (serve runs the checks watch runs: stop watch first, or run one of them)", err)}
+	}
+	if err != nil {
+		return &exitError{exitUsage, fmt.Errorf("launchready serve: %s", red.String(err.Error()))}
+	}
+	fmt.Fprintln(stderr, "launchready serve: stopped")
+	return nil
+}
+
+// serveConsoleBase is what every session's console shares; each session adds its own
+// history view, runbooks and, for an operator, the runner.
+func serveConsoleBase(s *setup.Session) tui.Options {
+	infos := make([]probes.CheckInfo, len(s.Checks))
+	for i, c := range s.Checks {
+		infos[i] = c.Info()
+	}
+	return tui.Options{
+		Config:           s.Config,
+		Checks:           infos,
+		Interval:         s.Config.Checks.Interval,
+		StateDir:         s.StateDir,
+		LogPath:          filepath.Join(s.StateDir, "launchready.log"),
+		Kinds:            kinds.Registry().Kinds(),
+		Mode:             "ssh",
+		Notes:            s.Notes,
+		ErrorGroupsSince: errorGroupsSince(s.Checks),
+	}
+}
+
+// sessionRunbooks gives an operator's session the runbooks with itself as the operator,
+// so the lock and the transcript name the serve.users name and key, not the account
+// serve runs as; a viewer's session has them off, saying why.
+func sessionRunbooks(base *tui.RunbookOptions, ss serve.Session, host string) *tui.RunbookOptions {
+	o := *base
+	if !ss.Operator() {
+		o.Off = fmt.Sprintf("%s is signed in as a viewer; an operator (serve.users role operator) runs runbooks", ss.User)
+		return &o
+	}
+	op := runbook.Operator{User: ss.User, Host: host, PID: os.Getpid(), Key: ss.Fingerprint, SSH: sshConnection(ss)}
+	o.Engine.Operator = &op
+	return &o
+}
+
+// sshConnection is SSH_CONNECTION's form: client address and port, server address and
+// port, which runbook.Operator reads "ssh from ADDR" out of.
+func sshConnection(ss serve.Session) string {
+	rh, rp, err1 := net.SplitHostPort(ss.Remote.String())
+	lh, lp, err2 := net.SplitHostPort(ss.Local.String())
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return rh + " " + rp + " " + lh + " " + lp
+}
+
+func configName(s *setup.Session) string {
+	if s.Config.File != "" {
+		return s.Config.File
+	}
+	return "the config"
+}
