@@ -456,6 +456,12 @@ func TestMaxSessions(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the second session stayed open past max_sessions 1")
 	}
+	// The message comes on stderr, which the SSH client copies on its own goroutine: it
+	// may land just after stdout's end.
+	deadline := time.Now().Add(3 * time.Second)
+	for !strings.Contains(b.screen(), "serve.max_sessions") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !strings.Contains(b.screen(), "serve.max_sessions") {
 		t.Errorf("the refused session was told: %q", b.screen())
 	}
