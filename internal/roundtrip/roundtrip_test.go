@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/launchready/launchready/internal/imaptest"
 	"github.com/launchready/launchready/internal/mailsend"
 	"github.com/launchready/launchready/probes/mailauth"
 )
@@ -22,7 +23,7 @@ const passing = "dkim=pass header.d=acme.example; spf=pass smtp.mailfrom=launchr
 // world is one dovecot, one provider and acme.example's DNS, shared by a test's cases; each
 // case reads its own user's mailbox.
 type world struct {
-	dv   *dovecot
+	dv   *imaptest.Dovecot
 	prov *provider
 	opts func(t *testing.T, wait time.Duration, inboxes ...mailauth.Inbox) Options
 }
@@ -33,7 +34,7 @@ func newWorld(t *testing.T, fates map[string]fate) *world {
 	for u := range fates {
 		users = append(users, u)
 	}
-	dv := startDovecot(t, users...)
+	dv := imaptest.Start(t, users...)
 	pub, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -44,13 +45,13 @@ func newWorld(t *testing.T, fates map[string]fate) *world {
 	w.opts = func(t *testing.T, wait time.Duration, inboxes ...mailauth.Inbox) Options {
 		return Options{
 			Inboxes:   inboxes,
-			Password:  func(mailauth.Inbox) string { return plantedIMAP },
+			Password:  func(mailauth.Inbox) string { return imaptest.Password },
 			Send:      prov.send(t, t.TempDir()),
 			Resolver:  n,
 			Dial:      (&net.Dialer{}).DialContext,
-			TLSConfig: func(string) *tls.Config { return dv.tls.Clone() },
+			TLSConfig: func(string) *tls.Config { return dv.TLS.Clone() },
 			Wait:      wait, CommandTimeout: 5 * time.Second,
-			Secrets: []string{plantedIMAP, plantedSMTP},
+			Secrets: []string{imaptest.Password, plantedSMTP},
 		}
 	}
 	return w
@@ -58,9 +59,9 @@ func newWorld(t *testing.T, fates map[string]fate) *world {
 
 // inbox is the config of a user's test inbox at the dovecot.
 func (w *world) inbox(local, mode string) mailauth.Inbox {
-	port := w.dv.implicitPort
+	port := w.dv.ImplicitPort
 	if mode == "starttls" {
-		port = w.dv.starttlsPort
+		port = w.dv.StartTLSPort
 	}
 	return mailauth.Inbox{Name: local, Host: "127.0.0.1", Port: port, TLS: mode, Username: local + "@test.example",
 		Address: local + "@test.example", SpamFolders: []string{"Spam"}}
@@ -82,7 +83,7 @@ func outputs(t *testing.T, rep *Report) string {
 
 func noSecrets(t *testing.T, text string) {
 	t.Helper()
-	for _, s := range []string{plantedIMAP, plantedSMTP} {
+	for _, s := range []string{imaptest.Password, plantedSMTP} {
 		if strings.Contains(text, s) {
 			t.Errorf("a planted password is in the output:\n%s", text)
 		}
@@ -156,7 +157,7 @@ func TestRoundtrip(t *testing.T) {
 				if r.Token == "" || r.Receiver == nil || r.Receiver.Server != "mx.test.example" || len(r.Ours) == 0 || r.DelaySeconds > 10 {
 					t.Errorf("judgement incomplete: %+v", r)
 				}
-				left := w.dv.count(t, c.inbox.Name, r.Folder)
+				left := w.dv.Count(t, c.inbox.Name, r.Folder)
 				if want := map[bool]uint32{true: 1, false: 0}[c.keep]; left != want {
 					t.Errorf("%d messages left in %s, want %d", left, r.Folder, want)
 				}
@@ -203,7 +204,7 @@ func TestRoundtripWrongPassword(t *testing.T) {
 	in := w.inbox("member", "implicit")
 	in.Password = nil
 	o := w.opts(t, 5*time.Second, in)
-	o.Password = func(mailauth.Inbox) string { return "wrong-" + plantedIMAP }
+	o.Password = func(mailauth.Inbox) string { return "wrong-" + imaptest.Password }
 	rep := Run(context.Background(), o)
 	r := rep.Inboxes[0]
 	out := outputs(t, rep)
@@ -217,7 +218,7 @@ func TestRoundtripWrongPassword(t *testing.T) {
 	if n := len(w.prov.passwords); n != 0 {
 		t.Errorf("%d SMTP logins: a message was sent though the inbox could not be read", n)
 	}
-	if strings.Contains(w.dv.logText(), plantedIMAP) {
+	if strings.Contains(w.dv.LogText(), imaptest.Password) {
 		t.Error("dovecot's log holds the password")
 	}
 }
@@ -245,7 +246,7 @@ func TestRoundtripHangingServer(t *testing.T) {
 		sent := false
 		o := Options{
 			Inboxes:  []mailauth.Inbox{{Name: "hung", Host: "127.0.0.1", Port: port, TLS: mode, Username: "u@test.example", Address: "u@test.example"}},
-			Password: func(mailauth.Inbox) string { return plantedIMAP },
+			Password: func(mailauth.Inbox) string { return imaptest.Password },
 			Send: func(context.Context, string) (*mailsend.Attempt, error) {
 				sent = true
 				return nil, fmt.Errorf("not reached")

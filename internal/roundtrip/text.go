@@ -24,7 +24,10 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, " · %s", x.Token)
 		}
 		b.WriteString("\n")
-		delay := (time.Duration(x.DelaySeconds * float64(time.Second))).Round(time.Second)
+		delay := "under a second"
+		if d := time.Duration(x.DelaySeconds * float64(time.Second)).Round(time.Second); d > 0 {
+			delay = d.String()
+		}
 		switch x.Status {
 		case StatusInbox:
 			fmt.Fprintf(&b, "  delivered to the inbox after %s\n", delay)

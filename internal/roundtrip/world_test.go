@@ -20,12 +20,13 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/miekg/dns"
 
+	"github.com/launchready/launchready/internal/imaptest"
 	"github.com/launchready/launchready/internal/mailsend"
 	"github.com/launchready/launchready/probes/mailauth"
 	"github.com/launchready/launchready/probes/netx"
 )
 
-// plantedSMTP is the submission password: like plantedIMAP, it must never be printed.
+// plantedSMTP is the submission password: like imaptest.Password, it must never be printed.
 const plantedSMTP = "planted-smtp-password-4b8a"
 
 // sendingIP is the address the provider's outbound server connects from, as the
@@ -90,7 +91,7 @@ type fate struct {
 // mailbox of the recipient, a moment later, as a delivery agent does).
 type provider struct {
 	key       ed25519.PrivateKey
-	dv        *dovecot
+	dv        *imaptest.Dovecot
 	fates     map[string]fate // recipient local part -> fate
 	mu        sync.Mutex
 	passwords []string
@@ -99,10 +100,10 @@ type provider struct {
 	tls       *tls.Config
 }
 
-func startProvider(t *testing.T, dv *dovecot, key ed25519.PrivateKey, fates map[string]fate) *provider {
+func startProvider(t *testing.T, dv *imaptest.Dovecot, key ed25519.PrivateKey, fates map[string]fate) *provider {
 	t.Helper()
 	p := &provider{key: key, dv: dv, fates: fates}
-	certPEM, keyPEM, pool := serverCert(t)
+	certPEM, keyPEM, pool := imaptest.ServerCert(t)
 	cert, err := tls.X509KeyPair([]byte(certPEM), []byte(keyPEM))
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +202,7 @@ func (s *providerSession) Data(r io.Reader) error {
 		go func() { // a moment later, as a delivery agent files it: the reader is already waiting
 			defer s.p.delivered.Done()
 			time.Sleep(300 * time.Millisecond)
-			if err := s.p.dv.deliver(local, f.folder, final); err != nil {
+			if err := s.p.dv.Deliver(local, f.folder, final); err != nil {
 				log.Printf("test provider: delivery to %s/%s failed: %v", local, f.folder, err)
 			}
 		}()

@@ -1,4 +1,8 @@
-package roundtrip
+// Package imaptest runs Debian's dovecot-imapd for tests: a real IMAP server as a child
+// process on 127.0.0.1, with its own config, users and mail in a temporary folder, like
+// net/http/httptest does for HTTP. It is for tests only; tests using it skip where dovecot is
+// not installed (saying how to install it), and CI installs it (.ci/run).
+package imaptest
 
 import (
 	"bytes"
@@ -25,26 +29,27 @@ import (
 	"github.com/emersion/go-imap/client"
 )
 
-// plantedIMAP is the test inboxes' password: it must appear in no output, log or record.
-const plantedIMAP = "planted-imap-password-7c1e"
+// Password is every test user's password: planted so tests can prove it appears in no
+// output, log or record.
+const Password = "planted-imap-password-7c1e"
 
-// dovecot is Debian's dovecot-imapd run by the test as a child process on 127.0.0.1, with
-// its own config, users and mail in a temporary folder: the real server users read their
-// test inboxes from, not a stand-in. Every user's password is plantedIMAP; each has INBOX
-// and Junk (marked \Junk).
-type dovecot struct {
-	dir           string
-	implicitPort  int
-	starttlsPort  int
-	tls           *tls.Config // trusts the server's certificate
-	stderr        bytes.Buffer
-	cmd           *exec.Cmd
-	internal, log string
+// Dovecot is one running server. Every user's password is Password; each has INBOX and
+// Junk (marked \Junk, as providers mark their spam folder).
+type Dovecot struct {
+	// ImplicitPort is the IMAPS port (TLS from the first byte), StartTLSPort the IMAP one.
+	ImplicitPort, StartTLSPort int
+	// TLS trusts the server's certificate (for 127.0.0.1); CAFile is it as a PEM file.
+	TLS    *tls.Config
+	CAFile string
+	dir    string
+	stderr bytes.Buffer
+	cmd    *exec.Cmd
+	log    string
 }
 
-// startDovecot starts dovecot for users (local parts at test.example), or skips the test
-// with how to install it. CI installs it (.ci/run), so there it always runs.
-func startDovecot(t *testing.T, users ...string) *dovecot {
+// Start starts dovecot for users (local parts at test.example), or skips the test saying
+// how to install it.
+func Start(t testing.TB, users ...string) *Dovecot {
 	t.Helper()
 	bin, err := exec.LookPath("dovecot")
 	if err != nil {
@@ -63,11 +68,10 @@ func startDovecot(t *testing.T, users ...string) *dovecot {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	d := &dovecot{dir: dir, log: filepath.Join(dir, "dovecot.log")}
+	d := &Dovecot{dir: dir, log: filepath.Join(dir, "dovecot.log")}
 	internalUser, loginUser, uid, gid := runAs(t)
-	d.internal = internalUser
 
-	certPEM, keyPEM, pool := serverCert(t)
+	certPEM, keyPEM, pool := ServerCert(t)
 	write := func(name, text string, mode os.FileMode) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte(text), mode); err != nil {
@@ -79,7 +83,7 @@ func startDovecot(t *testing.T, users ...string) *dovecot {
 	key := write("key.pem", keyPEM, 0o600)
 	var pw strings.Builder
 	for _, u := range users {
-		fmt.Fprintf(&pw, "%s@test.example:{PLAIN}%s\n", u, plantedIMAP)
+		fmt.Fprintf(&pw, "%s@test.example:{PLAIN}%s\n", u, Password)
 	}
 	passwd := write("passwd", pw.String(), 0o644)
 	mail := filepath.Join(dir, "mail")
@@ -91,7 +95,7 @@ func startDovecot(t *testing.T, users ...string) *dovecot {
 			t.Fatal(err)
 		}
 	}
-	d.implicitPort, d.starttlsPort = freePort(t), freePort(t)
+	d.ImplicitPort, d.StartTLSPort = freePort(t), freePort(t)
 	conf := write("dovecot.conf", fmt.Sprintf(`# written by the launchready round trip tests
 base_dir = %[1]s/run
 state_dir = %[1]s/state
@@ -136,7 +140,7 @@ service imap-login {
     port = %[11]d
   }
 }
-`, dir, d.log, cert, key, internalUser, loginUser, uid, passwd, gid, d.starttlsPort, d.implicitPort), 0o644)
+`, dir, d.log, cert, key, internalUser, loginUser, uid, passwd, gid, d.StartTLSPort, d.ImplicitPort), 0o644)
 	d.cmd = exec.Command(bin, "-F", "-c", conf)
 	d.cmd.Stdout, d.cmd.Stderr = &d.stderr, &d.stderr
 	if err := d.cmd.Start(); err != nil {
@@ -154,28 +158,28 @@ service imap-login {
 		}
 	})
 	for deadline := time.Now().Add(15 * time.Second); ; {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", d.implicitPort), time.Second)
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", d.ImplicitPort), time.Second)
 		if err == nil {
 			c.Close()
 			break
 		}
 		select {
 		case <-exited:
-			t.Fatalf("dovecot exited at start: %s\n%s", d.stderr.String(), d.logText())
+			t.Fatalf("dovecot exited at start: %s\n%s", d.stderr.String(), d.LogText())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("dovecot did not listen on 127.0.0.1:%d within 15s: %s\n%s", d.implicitPort, d.stderr.String(), d.logText())
+			t.Fatalf("dovecot did not listen on 127.0.0.1:%d within 15s: %s\n%s", d.ImplicitPort, d.stderr.String(), d.LogText())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	d.tls = &tls.Config{RootCAs: pool}
+	d.TLS, d.CAFile = &tls.Config{RootCAs: pool}, cert
 	return d
 }
 
 // runAs is who dovecot's processes run as: as root, the package's own unprivileged users
 // (mail must not be read as root); otherwise the user running the tests.
-func runAs(t *testing.T) (internal, login string, uid, gid int) {
+func runAs(t testing.TB) (internal, login string, uid, gid int) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		u, err := user.Current()
@@ -196,41 +200,41 @@ func runAs(t *testing.T) (internal, login string, uid, gid int) {
 	return "dovecot", "dovenull", uid, gid
 }
 
-func (d *dovecot) logText() string {
+// LogText is dovecot's log, to show when something fails and to prove no password is in it.
+func (d *Dovecot) LogText() string {
 	b, _ := os.ReadFile(d.log)
 	return string(b)
 }
 
-// login opens an IMAP session as a user, for the tests' own delivery and inspection.
-func (d *dovecot) login(t *testing.T, local string) *client.Client {
+func (d *Dovecot) login(t testing.TB, local string) *client.Client {
 	t.Helper()
-	c, err := client.DialTLS(fmt.Sprintf("127.0.0.1:%d", d.implicitPort), d.tls.Clone())
+	c, err := client.DialTLS(fmt.Sprintf("127.0.0.1:%d", d.ImplicitPort), d.TLS.Clone())
 	if err != nil {
 		t.Fatalf("test IMAP client: %v", err)
 	}
 	c.Timeout = 10 * time.Second
-	if err := c.Login(local+"@test.example", plantedIMAP); err != nil {
+	if err := c.Login(local+"@test.example", Password); err != nil {
 		t.Fatalf("test IMAP login: %v", err)
 	}
 	return c
 }
 
-// deliver appends a message to a user's folder, as the provider's delivery agent would.
-func (d *dovecot) deliver(local, folder string, raw []byte) error {
-	c, err := client.DialTLS(fmt.Sprintf("127.0.0.1:%d", d.implicitPort), d.tls.Clone())
+// Deliver appends a message to a user's folder, as the provider's delivery agent would.
+func (d *Dovecot) Deliver(local, folder string, raw []byte) error {
+	c, err := client.DialTLS(fmt.Sprintf("127.0.0.1:%d", d.ImplicitPort), d.TLS.Clone())
 	if err != nil {
 		return err
 	}
 	defer c.Logout()
 	c.Timeout = 10 * time.Second
-	if err := c.Login(local+"@test.example", plantedIMAP); err != nil {
+	if err := c.Login(local+"@test.example", Password); err != nil {
 		return err
 	}
 	return c.Append(folder, nil, time.Now(), bytes.NewBuffer(raw))
 }
 
-// count is how many messages a user's folder holds.
-func (d *dovecot) count(t *testing.T, local, folder string) uint32 {
+// Count is how many messages a user's folder holds.
+func (d *Dovecot) Count(t testing.TB, local, folder string) uint32 {
 	t.Helper()
 	c := d.login(t, local)
 	defer c.Logout()
@@ -241,8 +245,9 @@ func (d *dovecot) count(t *testing.T, local, folder string) uint32 {
 	return st.Messages
 }
 
-// serverCert is a self-signed certificate for 127.0.0.1, its key, and a pool trusting it.
-func serverCert(t *testing.T) (certPEM, keyPEM string, pool *x509.CertPool) {
+// ServerCert is a self-signed certificate for 127.0.0.1, localhost and imap.test.example
+// (the name tests give the server behind network.connect_to), its key, and a pool trusting it.
+func ServerCert(t testing.TB) (certPEM, keyPEM string, pool *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -250,7 +255,7 @@ func serverCert(t *testing.T) (certPEM, keyPEM string, pool *x509.CertPool) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost", "imap.test.example"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
@@ -271,7 +276,7 @@ func serverCert(t *testing.T) (certPEM, keyPEM string, pool *x509.CertPool) {
 }
 
 // freePort is a port on 127.0.0.1 nothing listens on (a moment ago).
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
