@@ -91,6 +91,7 @@ func noSecrets(t *testing.T, text string) {
 }
 
 func TestRoundtrip(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, map[string]fate{
 		"member":  {folder: "INBOX", authResults: passing},
 		"spam":    {folder: "Junk", authResults: passing + "; x-spam=yes"},
@@ -166,9 +167,10 @@ func TestRoundtrip(t *testing.T) {
 	}
 }
 
-// TestRoundtripPassing: the passing case says so in full, the receiver's verdict and ours
+// TestRoundtripPassingText: the passing case says so in full, the receiver's verdict and ours
 // side by side with their domains.
 func TestRoundtripPassingText(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, map[string]fate{"member": {folder: "INBOX", authResults: passing}})
 	rep := Run(context.Background(), w.opts(t, 20*time.Second, w.inbox("member", "implicit")))
 	out := outputs(t, rep)
@@ -200,6 +202,7 @@ func TestRoundtripPassingText(t *testing.T) {
 // TestRoundtripWrongPassword: the login is refused with advice naming the reference, the
 // password itself nowhere, and nothing sent.
 func TestRoundtripWrongPassword(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, map[string]fate{"member": {folder: "INBOX", authResults: passing}})
 	in := w.inbox("member", "implicit")
 	in.Password = nil
