@@ -23,11 +23,11 @@ import (
 func newEmailCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "email",
-		Short: "Email authentication: verify a received message, send a test message",
+		Short: "Email authentication: verify a received message, send a test message, prove it arrives",
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newEmailVerifyCmd(g), newEmailSendTestCmd(g))
+	cmd.AddCommand(newEmailVerifyCmd(g), newEmailSendTestCmd(g), newEmailRoundtripCmd(g))
 	return cmd
 }
 

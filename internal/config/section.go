@@ -48,3 +48,16 @@ func (s *Section) Error(path, msg, fix string) Error { return s.cfg.errorAt(path
 
 // ErrorAt is Section.Error for checks that validate top-level keys (hosts, network).
 func (c *Config) ErrorAt(path, msg, fix string) Error { return c.errorAt(path, msg, fix) }
+
+// ErrorWithin is Section.Error for a key that is missing: the error keeps the key's path
+// but takes the line of within (the list item or mapping that lacks it), so the operator
+// is pointed at the place to add it.
+func (s *Section) ErrorWithin(path, within, msg, fix string) Error {
+	e := s.cfg.errorAt(path, msg, fix)
+	if e.Line == 0 {
+		if p, ok := s.cfg.pos[within]; ok {
+			e.Line, e.Col = p.Line, p.Column
+		}
+	}
+	return e
+}

@@ -41,6 +41,10 @@ type Config struct {
 	SMTP SMTP `yaml:"smtp"`
 	// TestRecipient is where send-test sends when --to is not given.
 	TestRecipient string `yaml:"test_recipient"`
+	// Inboxes are the test inboxes `email roundtrip` reads to see where mail landed.
+	Inboxes []Inbox `yaml:"inboxes"`
+	// Roundtrip bounds the round trip's wait and says whether its messages are kept.
+	Roundtrip Roundtrip `yaml:"roundtrip"`
 	// Interval and Timeout override checks.interval and checks.timeout for this pane:
 	// records change rarely, so the default interval is 5m.
 	Interval time.Duration `yaml:"interval"`
@@ -154,6 +158,14 @@ func decodeConfig(cfg *config.Config) (*Config, error) {
 			errAt("email.test_recipient", fmt.Sprintf("%q is not an email address", c.TestRecipient), "write it like ops@acme.example")
 		}
 	}
+	errWithin := func(path, within, msg, fix string) {
+		if sec != nil {
+			errs = append(errs, sec.ErrorWithin(path, within, msg, fix))
+		} else {
+			errs = append(errs, cfg.ErrorAt(path, msg, fix))
+		}
+	}
+	c.checkInboxes(errAt, errWithin)
 	if c.Interval == 0 {
 		c.Interval = defaultInterval
 	}

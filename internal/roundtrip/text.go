@@ -1,0 +1,98 @@
+package roundtrip
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteText writes the round trip for a person: one block per inbox, the outcome first
+// (where it landed and how fast), then the provider's verdict beside ours, then every
+// disagreement, so nothing that differs is hidden.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Email round trip: %d test inbox(es), waiting up to %s each\n", len(r.Inboxes), time.Duration(r.WaitSeconds*float64(time.Second)))
+	for _, x := range r.Inboxes {
+		b.WriteString("\n")
+		icon := "✔"
+		if !x.OK() {
+			icon = "✖"
+		}
+		fmt.Fprintf(&b, "%s %s (%s)", icon, x.Inbox, x.Address)
+		if x.Token != "" {
+			fmt.Fprintf(&b, " · %s", x.Token)
+		}
+		b.WriteString("\n")
+		delay := "under a second"
+		if d := time.Duration(x.DelaySeconds * float64(time.Second)).Round(time.Second); d > 0 {
+			delay = d.String()
+		}
+		switch x.Status {
+		case StatusInbox:
+			fmt.Fprintf(&b, "  delivered to the inbox after %s\n", delay)
+		case StatusSpam:
+			fmt.Fprintf(&b, "  delivered to SPAM (%s) after %s: members will not see this mail\n", x.Folder, delay)
+		case StatusMissing:
+			fmt.Fprintf(&b, "  NOT DELIVERED within %s (looked in %s): check the provider's bounce or suppression list, then the spam filter's quarantine\n",
+				time.Duration(r.WaitSeconds*float64(time.Second)), strings.Join(x.Looked, ", "))
+		case StatusError:
+			fmt.Fprintf(&b, "  could not make the round trip: %s\n", x.Error)
+		}
+		if x.Receiver != nil {
+			fmt.Fprintf(&b, "  receiver %s: %s\n", x.Receiver.Server, joinAuth(x.Receiver.Results, x.Receiver.Raw))
+		}
+		if len(x.Ours) > 0 {
+			fmt.Fprintf(&b, "  our check:  %s\n", joinAuth(x.Ours, ""))
+		}
+		for _, d := range x.Disagreements {
+			fmt.Fprintf(&b, "  ▲ disagreement: %s\n", d)
+		}
+		if x.Status == StatusInbox || x.Status == StatusSpam {
+			if x.Deleted {
+				b.WriteString("  the test message was deleted from the inbox\n")
+			} else {
+				b.WriteString("  the test message was left in the inbox\n")
+			}
+		}
+		for _, n := range x.Notes {
+			fmt.Fprintf(&b, "  note: %s\n", n)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func joinAuth(list []Auth, raw string) string {
+	if raw != "" {
+		return "unparsed: " + raw
+	}
+	parts := make([]string, len(list))
+	for i, a := range list {
+		parts[i] = a.String()
+	}
+	if len(parts) == 0 {
+		return "(no dkim, spf or dmarc results)"
+	}
+	return strings.Join(parts, " ")
+}
+
+// Failed is whether any inbox's round trip found a problem (the exit code's 1).
+func (r *Report) Failed() bool {
+	for _, x := range r.Inboxes {
+		if !x.OK() {
+			return true
+		}
+	}
+	return false
+}
+
+// AllErrors is whether no inbox could be read at all: the round trip did not run (exit 2).
+func (r *Report) AllErrors() bool {
+	for _, x := range r.Inboxes {
+		if x.Status != StatusError {
+			return false
+		}
+	}
+	return len(r.Inboxes) > 0
+}
