@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -61,6 +62,7 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 	runner := s.Runner(time.Now)
 	runner.AfterFirstSweep(func() { handBackStartupMemory(s.Log) })
 	opts := consoleOptions(s, runner, co, time.Now)
+	s.MarkStart(cmp.Or(co.mode, "console"))
 	infos := opts.Checks
 	rbo, cleanup, err := consoleRunbooks(s, co)
 	if err != nil {
