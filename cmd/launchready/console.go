@@ -101,7 +101,12 @@ func consoleOptions(s *setup.Session, runner *probes.Runner, co consoleOpts, now
 		logPath = filepath.Join(s.StateDir, "launchready.log")
 	}
 	h := s.Record(runner)
+	runs := s.StateDir
+	if runs != "" && co.demoRunbooks {
+		runs = filepath.Join(s.StateDir, "demo") // where consoleRunbooks keeps the demo's runs
+	}
 	return tui.Options{
+		Timeline: s.Timeline(runs),
 		Config:   s.Config,
 		Checks:   infos,
 		Interval: s.Config.Checks.Interval,

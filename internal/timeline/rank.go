@@ -44,8 +44,8 @@ func Before(evs []store.Event, f Failure, window time.Duration) (ranked []Ranked
 		if e.Time.Before(from) || e.Time.After(f.Time) {
 			continue
 		}
-		if e.Check == f.Check && f.Check != "" && e.Time.Equal(f.Time) {
-			continue // the failure itself
+		if f.Check != "" && e.Check == f.Check && isStateEdge(e) {
+			continue // the failing check's own state changing is the failure, not a cause
 		}
 		r := Ranked{Event: e, Score: 1 - float64(f.Time.Sub(e.Time))/float64(window)}
 		if host != "" && hostOf(e.Target) == host {
@@ -76,6 +76,12 @@ func Before(evs []store.Event, f Failure, window time.Duration) (ranked []Ranked
 		return b.Time.Compare(a.Time)
 	})
 	return ranked, deploy
+}
+
+// isStateEdge says whether an event is a check's state changing (up, down, ok, fail)
+// rather than something about its target changing (an answer, a certificate, latency).
+func isStateEdge(e store.Event) bool {
+	return e.Kind == KindEndpointState || strings.HasSuffix(e.Kind, "."+KindStatus)
 }
 
 // RunID is the run an event of a runbook run belongs to ("run:ID#SEQ"), "" for others.
