@@ -113,10 +113,10 @@ func (d *Detector) Detect(r probes.Result, out []store.Event) []store.Event {
 			out = d.cert(r, st, seen, data.Certificate, out)
 		}
 	case errlog.Snapshot:
-		out = d.errors(r, st, &data, out)
+		out = d.errors(r, st, seen, &data, out)
 	case *errlog.Snapshot:
 		if data != nil {
-			out = d.errors(r, st, data, out)
+			out = d.errors(r, st, seen, data, out)
 		}
 	}
 	return out
@@ -127,13 +127,12 @@ func (d *Detector) event(r probes.Result, kind, summary string) store.Event {
 		Summary: summary, Link: "check:" + r.Check}
 }
 
-// statusText is "ok → fail: <summary>", or "failing at start" for a baseline.
+// statusText is "CHECK ok → fail: <summary>", or "CHECK fail at start: ..." for a
+// baseline.
 func statusText(from, to probes.Status, r probes.Result) string {
-	s := string(to)
+	s := r.Check + " " + string(to) + " at start"
 	if from != "" {
-		s = string(from) + " → " + string(to)
-	} else {
-		s = string(to) + " at start"
+		s = r.Check + " " + string(from) + " → " + string(to)
 	}
 	if r.Summary != "" {
 		s += ": " + r.Summary
@@ -242,9 +241,10 @@ func (d *Detector) cert(r probes.Result, st *checkState, seen bool, c *tlscheck.
 	return out
 }
 
-// errors reports error groups first seen (not those read from the backlog at start:
-// their first occurrence is older than launchready's look) and the rate spiking.
-func (d *Detector) errors(r probes.Result, st *checkState, s *errlog.Snapshot, out []store.Event) []store.Event {
+// errors reports error groups first seen (those read from the backlog at start once, as
+// "in the log at start", since their first occurrence is older than launchready's look)
+// and the rate spiking.
+func (d *Detector) errors(r probes.Result, st *checkState, seen bool, s *errlog.Snapshot, out []store.Event) []store.Event {
 	for i := range s.Groups {
 		g := &s.Groups[i]
 		if _, ok := st.groups[g.Fingerprint]; ok {
@@ -254,10 +254,15 @@ func (d *Detector) errors(r probes.Result, st *checkState, s *errlog.Snapshot, o
 			st.groups = map[string]struct{}{}
 		}
 		st.groups[g.Fingerprint] = struct{}{}
+		what := "new error: "
 		if g.Backfill {
-			continue
+			if seen {
+				continue // evicted and read again from the backlog: not new
+			}
+			// In the log when launchready started: said once, as where things stood.
+			what = "error in the log at start: "
 		}
-		e := d.event(r, KindNewErrorGroup, "new error: "+g.Title)
+		e := d.event(r, KindNewErrorGroup, what+g.Title)
 		if !g.FirstSeen.IsZero() {
 			e.Time = g.FirstSeen
 		}

@@ -68,14 +68,14 @@ func TestDetect(t *testing.T) {
 		{"latency jitter is no step", []probes.Result{lat(0, 40), lat(1, 45), lat(2, 38), lat(3, 60), lat(4, 42), lat(5, 41)}, nil},
 		{"latency step up", []probes.Result{lat(0, 40), lat(1, 40), lat(2, 40), lat(3, 400), lat(4, 400), lat(5, 400), lat(6, 400), lat(7, 400)},
 			[]string{"endpoints.latency: https://app.acme.example/health p50 over 5 min 40ms → 400ms"}},
-		{"errors: backlog is not new, a later group is", []probes.Result{errorsResult(t0, 0, grp("a", true)), errorsResult(t0.Add(time.Minute), 0, grp("a", true), grp("b", false)), errorsResult(t0.Add(2*time.Minute), 0, grp("a", true), grp("b", false))},
-			[]string{"errors.new-group: new error: boom b"}},
+		{"errors: backlog said once at start, a later group is new", []probes.Result{errorsResult(t0, 0, grp("a", true)), errorsResult(t0.Add(time.Minute), 0, grp("a", true), grp("b", false), grp("c", true)), errorsResult(t0.Add(2*time.Minute), 0, grp("a", true), grp("b", false))},
+			[]string{"errors.new-group: error in the log at start: boom a", "errors.new-group: new error: boom b"}},
 		{"errors: spike once, calm, spike again", []probes.Result{errorsResult(t0, 1), errorsResult(t0.Add(time.Minute), 30), errorsResult(t0.Add(2*time.Minute), 40), errorsResult(t0.Add(3*time.Minute), 1), errorsResult(t0.Add(4*time.Minute), 20)},
 			[]string{"errors.spike: error rate spiked: 30.0/min (was 1.0/min)", "errors.spike: error rate spiked: 20.0/min (was 1.0/min)"}},
 		{"errors: a slow rise is no spike", []probes.Result{errorsResult(t0, 2), errorsResult(t0.Add(time.Minute), 4), errorsResult(t0.Add(2*time.Minute), 7), errorsResult(t0.Add(3*time.Minute), 12)}, nil},
 		{"other panes: status edges", []probes.Result{email(t0, probes.StatusOK), email(t0.Add(time.Minute), probes.StatusWarn), email(t0.Add(2*time.Minute), probes.StatusWarn)},
-			[]string{"email.status: ok → warn: DMARC p=none"}},
-		{"other panes: failing at start", []probes.Result{email(t0, probes.StatusFail)}, []string{"email.status: fail at start: DMARC p=none"}},
+			[]string{"email.status: email acme.example ok → warn: DMARC p=none"}},
+		{"other panes: failing at start", []probes.Result{email(t0, probes.StatusFail)}, []string{"email.status: email acme.example fail at start: DMARC p=none"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -80,7 +80,7 @@ func TestIncidentStory(t *testing.T) {
 		t.Errorf("deploy to roll back = %+v", deploy)
 	}
 	// Failing errors pane: the same-pane group first seen outranks a farther deploy.
-	ranked, _ = Before(evs, Failure{Time: t0.Add(3 * time.Minute), Pane: "errors", Check: "errors app", Target: "app.log"}, 0)
+	ranked, _ = Before(evs, Failure{Time: t0.Add(2*time.Minute + 50*time.Second), Pane: "errors", Check: "errors app", Target: "app.log"}, 0)
 	if ranked[0].Kind != KindNewErrorGroup {
 		t.Errorf("errors failure ranked %s first", ranked[0].Kind)
 	}
