@@ -25,45 +25,51 @@ type keyMap struct {
 	Yes, No, Submit                                 key.Binding
 	Retry, Skip, RollBack, Abort, Continue, Abandon key.Binding
 	Cancel                                          key.Binding
+
+	// The Timeline pane: cycle its pane filter; and "before this" on a failing check or
+	// finding anywhere.
+	TimelinePane, Before key.Binding
 }
 
 func newKeyMap() *keyMap {
 	return &keyMap{
-		NextTab:     key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next pane")),
-		PrevTab:     key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab", "previous pane")),
-		GoTab:       key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9", "0"), key.WithHelp("1-9 0", "go to pane")),
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d", "space"), key.WithHelp("pgdn", "page down")),
-		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
-		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
-		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
-		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Rerun:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run check")),
-		Sweep:       key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "sweep all")),
-		Copy:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy as text")),
-		LaunchBar:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "risks/launch bar")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		FilterApply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Start:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "start / resume")),
-		OpenRunbook: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan / transcript")),
-		Log:         key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "transcript")),
-		StopStep:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop step")),
-		Follow:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "follow output")),
-		Yes:         key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
-		No:          key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
-		Submit:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
-		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
-		Skip:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip")),
-		RollBack:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "roll back")),
-		Abort:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "abort")),
-		Continue:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
-		Abandon:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "abandon")),
-		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave it for later")),
+		NextTab:      key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next pane")),
+		PrevTab:      key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab", "previous pane")),
+		GoTab:        key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9", "0"), key.WithHelp("1-9 0", "go to pane")),
+		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:       key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:     key.NewBinding(key.WithKeys("pgdown", "ctrl+d", "space"), key.WithHelp("pgdn", "page down")),
+		Top:          key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Rerun:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run check")),
+		Sweep:        key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "sweep all")),
+		Copy:         key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy as text")),
+		LaunchBar:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "risks/launch bar")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		TimelinePane: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pane filter")),
+		Before:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "changes before this")),
+		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		FilterApply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+		FilterClear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Start:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "start / resume")),
+		OpenRunbook:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan / transcript")),
+		Log:          key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "transcript")),
+		StopStep:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop step")),
+		Follow:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "follow output")),
+		Yes:          key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+		No:           key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
+		Submit:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
+		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Skip:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip")),
+		RollBack:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "roll back")),
+		Abort:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "abort")),
+		Continue:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
+		Abandon:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "abandon")),
+		Cancel:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave it for later")),
 	}
 }
 
@@ -111,7 +117,7 @@ func (k *keyMap) logHelp() []key.Binding {
 // fullHelp groups the keys for the help overlay: moving around, acting, and the rest.
 func (k *keyMap) fullHelp(paneKeys []key.Binding) [][]key.Binding {
 	move := []key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
-	act := []key.Binding{k.Open, k.Back, k.Filter, k.Rerun, k.Sweep, k.Copy}
+	act := []key.Binding{k.Open, k.Back, k.Filter, k.Rerun, k.Sweep, k.Copy, k.Before}
 	rest := []key.Binding{k.Help, k.Quit}
 	// A pane's footer repeats some of the console's keys; the help lists each once.
 	seen := map[string]bool{}

@@ -25,7 +25,7 @@ func TestTabsAndNumbersSwitchPanes(t *testing.T) {
 		want string
 	}{
 		{"tab", "DNS"}, {"tab", "Certificates"}, {"shift+tab", "DNS"}, {"shift+tab", "Overview"},
-		{"shift+tab", "Runbooks"}, {"tab", "Overview"}, {"5", "Endpoints"}, {"7", "Runbooks"}, {"1", "Overview"},
+		{"shift+tab", "Timeline"}, {"tab", "Overview"}, {"5", "Endpoints"}, {"7", "Runbooks"}, {"8", "Timeline"}, {"1", "Overview"},
 		{"l", "DNS"}, {"h", "Overview"},
 	}
 	for _, s := range steps {

@@ -36,6 +36,8 @@ type Model struct {
 	// rb is the Runbooks pane (also in panes): its run outlives the pane being on screen,
 	// and q and ctrl+c ask it first.
 	rb *runbookPane
+	// tl is the Timeline pane (also in panes): t on a failing check opens it.
+	tl *timelinePane
 	// confirm is the console's own question (quit while a run is under way).
 	confirm   *confirmDialog
 	filtering bool
@@ -122,6 +124,9 @@ func New(o Options) *Model {
 	}
 	m.rb = newRunbookPane(sh, o.Runbooks, o.ErrorGroupsSince)
 	m.panes = append(m.panes, m.rb)
+	// The Timeline pane is key 8, right after the Runbooks pane.
+	m.tl = newTimelinePane(sh, o.Timeline)
+	m.panes = append(m.panes, m.tl)
 	// Check panes added after the first five come after the Runbooks pane, so the keys
 	// people learned (2 DNS ... 7 Runbooks) keep their meaning as panes are added; a pane
 	// whose kinds this build does not register is not shown.

@@ -73,6 +73,9 @@ type Options struct {
 	// ErrorGroupsSince feeds the stepper's "since start" line with the error groups new
 	// since a run started; nil until an errors source is wired in.
 	ErrorGroupsSince ErrorGroupsSince
+	// Timeline feeds the Timeline pane and "before this"; nil: the pane says there is no
+	// history to read.
+	Timeline TimelineSource
 }
 
 // TickMsg advances the header clock. The console schedules its own; tests send it.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -88,10 +89,25 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.rerun(sel.check)
 	case key.Matches(msg, k.Sweep):
 		return m.sweep()
+	case key.Matches(msg, k.Before) && m.panes[m.active] != m.tl:
+		return m.beforeThis()
 	default:
 		return m.panes[m.active].update(msg)
 	}
 	return nil
+}
+
+// beforeThis is t: the Timeline pane's changes before the selected failing check or
+// finding.
+func (m *Model) beforeThis() tea.Cmd {
+	sel, ok := m.panes[m.active].selected()
+	f, failing := failureOf(m.sh.board, sel)
+	if !ok || !failing {
+		m.flash = "t shows the changes before a failure: select a failing check or finding"
+		return nil
+	}
+	m.active = slices.Index(m.panes, pane(m.tl))
+	return m.tl.openBefore(f)
 }
 
 // switchTo puts pane i on screen; a pane with something to do on coming on screen

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -61,6 +62,7 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 	runner := s.Runner(time.Now)
 	runner.AfterFirstSweep(func() { handBackStartupMemory(s.Log) })
 	opts := consoleOptions(s, runner, co, time.Now)
+	s.MarkStart(cmp.Or(co.mode, "console"))
 	infos := opts.Checks
 	rbo, cleanup, err := consoleRunbooks(s, co)
 	if err != nil {
@@ -99,7 +101,12 @@ func consoleOptions(s *setup.Session, runner *probes.Runner, co consoleOpts, now
 		logPath = filepath.Join(s.StateDir, "launchready.log")
 	}
 	h := s.Record(runner)
+	runs := s.StateDir
+	if runs != "" && co.demoRunbooks {
+		runs = filepath.Join(s.StateDir, "demo") // where consoleRunbooks keeps the demo's runs
+	}
 	return tui.Options{
+		Timeline: s.Timeline(runs),
 		Config:   s.Config,
 		Checks:   infos,
 		Interval: s.Config.Checks.Interval,

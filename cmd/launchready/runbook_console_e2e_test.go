@@ -30,7 +30,8 @@ func TestDemoDeployFailsItsHealthCheckAndIsRolledBackInTmux(t *testing.T) {
 	s := newTmux(t)
 	state := t.TempDir()
 	s.start(80, 24, binary+" demo --interval 3s --log-every 0 --state "+state)
-	s.waitFor("the console", 30*time.Second, "Acme Community", "7 Runbooks")
+	// Eight panes do not fit by name in 80 columns: the bar numbers the others.
+	s.waitFor("the console", 30*time.Second, "Acme Community", "[1 Overview]")
 
 	s.keys("7")
 	s.waitFor("the runbooks", 10*time.Second, "3 runbooks in", "deploy", "rollback", "rotate-secret", "— never run")
@@ -90,6 +91,13 @@ func TestDemoDeployFailsItsHealthCheckAndIsRolledBackInTmux(t *testing.T) {
 	s.waitFor("the transcript's end", 5*time.Second, "■ run rolled-back")
 	s.keys("Escape", "Escape")
 	s.waitFor("the list with the run", 5*time.Second, "↩ rolled back", "3/5")
+	// The demo's story on the timeline: the run, its rollback and the session's start,
+	// newest first, with the errors first seen in the log.
+	s.keys("8")
+	story := s.waitFor("the timeline", 10*time.Second, "[8 Timeline]", "last change", "deploy rolled-back", "deploy rolling back", "deploy started by")
+	if strings.Index(story, "deploy rolled-back") > strings.Index(story, "deploy started by") {
+		t.Errorf("the timeline is not newest first:\n%s", story)
+	}
 	s.keys("q")
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -139,7 +147,7 @@ func TestRunbooksPaneWithoutColourInTmux(t *testing.T) {
 	s.waitFor("the confirmation", 10*time.Second, "y yes, go on")
 	// At a yes/no question the console's keys work: look at another pane, then q.
 	s.keys("Tab")
-	s.waitFor("the overview, the run waiting", 5*time.Second, "[1 Overview]", "7 Runbooks ?")
+	s.waitFor("the timeline, the run waiting", 5*time.Second, "[8 Timeline]", "7 Runbooks ?", "deploy started by")
 	s.keys("q")
 	s.waitFor("the quit question", 5*time.Second, "Quit with a runbook run under way?")
 	s.keys("y")

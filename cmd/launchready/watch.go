@@ -80,6 +80,7 @@ state folder is taken, the --listen address is busy).`,
 			// Every result goes to the history database: watch is its writer, consoles
 			// that attach read it.
 			h := s.Record(runner)
+			s.MarkStart("watch")
 			runner.AfterFirstSweep(func() { handBackStartupMemory(log) })
 			// Watch is the history's rightful writer: if a console opened first holds it,
 			// watch takes over as soon as that console closes.

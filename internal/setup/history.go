@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/internal/store"
+	"github.com/launchready/launchready/internal/timeline"
 	"github.com/launchready/launchready/probes"
 )
 
@@ -73,6 +74,9 @@ func (s *Session) historyOptions() store.Options {
 		Now:       s.now,
 		Log:       s.Log,
 		Redact:    s.Config.SecretValues(),
+		// The timeline's changes are found as results are written (only the writer
+		// detects; a read-only store never calls it).
+		Detect: timeline.NewDetector(),
 	}
 }
 

@@ -21,6 +21,11 @@ func (s *Store) prune() (int64, error) {
 		return 0, explain(s.path, err)
 	}
 	n, _ := res.RowsAffected()
+	// Events go with the results they were found in: the timeline keeps the history's
+	// retention.
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM events WHERE ts < ?`, cutoff); err != nil {
+		return n, explain(s.path, err)
+	}
 	s.mu.Lock()
 	s.pruned = now
 	s.mu.Unlock()

@@ -153,6 +153,8 @@ func (s *Store) Write(results ...probes.Result) error {
 		return explain(s.path, err)
 	}
 	defer ins.Close()
+	var evIns *sql.Stmt
+	var evs []Event
 	for _, r := range results {
 		id, err := s.checkID(tx, r)
 		if err != nil {
@@ -161,6 +163,21 @@ func (s *Store) Write(results ...probes.Result) error {
 		row := s.row(r)
 		if _, err := ins.ExecContext(ctx, id, row.ts, row.status, row.up, row.latencyUs, row.err, row.summary, row.findings, row.worst); err != nil {
 			return explain(s.path, err)
+		}
+		if s.opt.Detect == nil {
+			continue
+		}
+		if evs = s.opt.Detect.Detect(r, evs[:0]); len(evs) == 0 {
+			continue
+		}
+		if evIns == nil {
+			if evIns, err = tx.PrepareContext(ctx, insertEvent); err != nil {
+				return explain(s.path, err)
+			}
+			defer evIns.Close()
+		}
+		if err := s.insertEvents(evIns, evs); err != nil {
+			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -8,8 +8,8 @@ import (
 )
 
 // schemaVersion is bumped when the tables change; init refuses a newer database rather
-// than misread it.
-const schemaVersion = 1
+// than misread it. 2 added the events table (the timeline).
+const schemaVersion = 2
 
 // The results table is clustered on (check, time) (WITHOUT ROWID): every query the console
 // makes is "one check, a time range", which then reads consecutive pages, and no separate
@@ -38,6 +38,21 @@ CREATE TABLE IF NOT EXISTS results (
 	worst      INTEGER,
 	PRIMARY KEY (check_id, ts)
 ) WITHOUT ROWID;
+`
+
+// eventsSchema is version 2: the timeline's changes, one row each, by time. A rowid table
+// with an index on ts: events are few (a quiet day writes none) and every read is "a
+// window of time, newest first". pane is a column of its own for the pane filter; the
+// rest of the event is one text (see encodeEvent). Created by init on a version 1 database too, which is
+// the whole migration: version 1 never had the table, and results are untouched.
+const eventsSchema = `
+CREATE TABLE IF NOT EXISTS events (
+	id   INTEGER PRIMARY KEY,
+	ts   INTEGER NOT NULL,
+	pane TEXT NOT NULL,
+	body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 `
 
 // init creates the tables inside an IMMEDIATE transaction: taking the write lock at open
@@ -70,11 +85,16 @@ func (s *Store) init() error {
 			return fmt.Errorf("written by a newer launchready (history schema %s, this one reads %d); upgrade launchready or use another --state", v, schemaVersion)
 		}
 	case errors.Is(err, sql.ErrNoRows):
+	default:
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, eventsSchema); err != nil {
+		return err
+	}
+	if v != strconv.Itoa(schemaVersion) {
 		if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)`, strconv.Itoa(schemaVersion)); err != nil {
 			return err
 		}
-	default:
-		return err
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return err

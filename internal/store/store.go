@@ -55,6 +55,9 @@ type Options struct {
 	// writer's cost per result falls about fourfold with it). A crash loses at most this
 	// much history; Flush and Close never wait for it.
 	Linger time.Duration
+	// Detect finds the changes each written result shows (the timeline's events); nil
+	// records none. Only a writer detects, so a second console adds no duplicates.
+	Detect Detector
 }
 
 // DefaultLinger gathers a second of results into one commit.
