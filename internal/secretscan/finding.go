@@ -71,7 +71,8 @@ type Finding struct {
 	// a fetched bundle).
 	Commit string `json:"commit,omitempty"`
 	Date   string `json:"date,omitempty"`
-	// Where is "tree", "history" (removed from the tree, alive in history) or "" (a bundle).
+	// Where is "tree", "uncommitted" (a file git does not track yet), "history" (removed
+	// from the tree, alive in history) or "" (a bundle).
 	Where   string `json:"where,omitempty"`
 	Preview string `json:"preview"`
 	// Fingerprint is gitleaks' (commit:file:rule:line, or file:rule:line for the tree): the
@@ -88,8 +89,9 @@ func (f Finding) Removed() bool { return f.Where == WhereHistory }
 
 // Where values.
 const (
-	WhereTree    = "tree"
-	WhereHistory = "history"
+	WhereTree        = "tree"
+	WhereUncommitted = "uncommitted"
+	WhereHistory     = "history"
 )
 
 // fromGitleaks turns gitleaks' finding into ours and forgets the secret.

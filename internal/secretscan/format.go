@@ -31,8 +31,10 @@ func WriteText(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "           removed from the tree, alive in history since %s (%s)\n", short(f.Commit), day(f.Date))
 		case f.Commit != "":
 			fmt.Fprintf(&b, "           in the working tree, committed in %s (%s)\n", short(f.Commit), day(f.Date))
+		case f.Where == WhereUncommitted:
+			fmt.Fprintf(&b, "           in a file git does not track yet: do not add it\n")
 		case f.Where == WhereTree:
-			fmt.Fprintf(&b, "           in the working tree, not committed yet\n")
+			fmt.Fprintf(&b, "           in the working tree\n")
 		}
 		fmt.Fprintf(&b, "           %s\n", f.Advice)
 		fmt.Fprintf(&b, "           rule %s; to accept it as a false positive, add its fingerprint to %s: %s\n", f.Rule, AllowlistFile, f.Fingerprint)

@@ -110,6 +110,7 @@ func ScanRepo(ctx context.Context, o RepoOptions) (*Report, error) {
 		histErr, trErr error
 		hist           = &watched{}
 		files          int
+		untracked      []string
 	)
 	if head != "" {
 		opts := ""
@@ -126,11 +127,15 @@ func ScanRepo(ctx context.Context, o RepoOptions) (*Report, error) {
 		wg.Go(func() { _, histErr = dh.DetectSource(ctx, hist) })
 	}
 	if o.Since == "" {
-		list, err := trackedFiles(ctx, root)
+		list, err := gitFiles(ctx, root, "--cached", "--others", "--exclude-standard")
 		if err != nil {
 			return nil, err
 		}
 		files = len(list)
+		untracked, err = gitFiles(ctx, root, "--others", "--exclude-standard")
+		if err != nil {
+			return nil, err
+		}
 		wg.Go(func() {
 			_, trErr = dt.DetectSource(ctx, &tree{root: root, files: list, cfg: &dt.Config, d: dt})
 		})
@@ -141,6 +146,11 @@ func ScanRepo(ctx context.Context, o RepoOptions) (*Report, error) {
 	}
 	rep := &Report{Repo: root, Head: head, Since: o.Since, Time: now(), Commits: hist.commits(), Files: files}
 	rep.Findings, rep.Counts = merge(append(dh.Findings(), dt.Findings()...), allow)
+	for i, f := range rep.Findings {
+		if f.Where == WhereTree && slices.Contains(untracked, f.File) {
+			rep.Findings[i].Where = WhereUncommitted
+		}
+	}
 	rep.Duration = time.Since(start).Seconds()
 	return rep, nil
 }
@@ -285,9 +295,10 @@ func (t *tree) Fragments(ctx context.Context, yield sources.FragmentsFunc) error
 	return ctx.Err()
 }
 
-// trackedFiles lists what git tracks plus untracked files it does not ignore.
-func trackedFiles(ctx context.Context, root string) ([]string, error) {
-	cmd := exec.CommandContext(ctx, "git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+// gitFiles lists files by git ls-files: --cached --others --exclude-standard is what git
+// tracks plus untracked files it does not ignore.
+func gitFiles(ctx context.Context, root string, which ...string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", root, "ls-files", "-z"}, which...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -103,7 +103,7 @@ func TestScanRepoTreeAndUncommitted(t *testing.T) {
 	if f := got["stripe-restricted-key"]; f.Where != WhereTree || f.Commit == "" || f.Level != Critical {
 		t.Errorf("committed key in the tree: %+v", f)
 	}
-	if f := got["supabase-service-role"]; f.Where != WhereTree || f.Commit != "" || f.Level != Critical {
+	if f := got["supabase-service-role"]; f.Where != WhereUncommitted || f.Commit != "" || f.Level != Critical {
 		t.Errorf("uncommitted service-role token: %+v", f)
 	}
 	if len(rep.Findings) != 2 {
