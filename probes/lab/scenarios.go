@@ -188,6 +188,7 @@ func demo() Scenario {
 	sc.registrationFaults()
 	plantCustomerWebhookFailures(&sc)
 	sc.metricOn503() // the failed-jobs metrics answer 503 with the numbers in the body
+	sc.exposureFaults() // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
