@@ -85,4 +85,3 @@ func (p page) inlineAt(line int) string {
 	}
 	return ""
 }
-

@@ -71,7 +71,7 @@ func (c *repoCheck) Run(ctx context.Context) probes.Result {
 			Title:    "Repository changed since its last secret scan",
 			Detail:   "Commits after the last scan have not been checked for secrets.",
 			Observed: obs, Expected: "a scan of the current HEAD",
-			Fix:      "run `launchready secrets scan " + rec.Repo + "`, or add it to CI so every push is scanned"})
+			Fix: "run `launchready secrets scan " + rec.Repo + "`, or add it to CI so every push is scanned"})
 	}
 	res.Summary = fmt.Sprintf("last scan %s at %s: %s", rec.Time.Format("Jan 2 15:04"), short(rec.Head), secretscan.Verdict(&rec.Report))
 	if !current {

@@ -187,7 +187,7 @@ func demo() Scenario {
 	// Registration faults (issue 16): see registrationFaults.
 	sc.registrationFaults()
 	plantCustomerWebhookFailures(&sc)
-	sc.metricOn503() // the failed-jobs metrics answer 503 with the numbers in the body
+	sc.metricOn503()    // the failed-jobs metrics answer 503 with the numbers in the body
 	sc.exposureFaults() // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback
 
 	// Later faults go here, each a data edit plus a line in Description:
