@@ -13,6 +13,8 @@ package secretscan
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/rs/zerolog"
@@ -25,6 +27,12 @@ import (
 // each fragment, the same as its command line's default, so a scan here finds what
 // `gitleaks git` finds.
 const DecodeDepth = 5
+
+// TextDecodeDepth is ScanText's: none. Fetched bundles are megabytes of one-line
+// JavaScript full of base64-looking runs, and decoding them doubled a 5 MB bundle's scan;
+// what a site leaks to browsers is written in plain text (a key inlined by the build, a
+// JSON blob), so the bundle checks skip decoding and repository scans keep gitleaks' five.
+const TextDecodeDepth = 0
 
 // defaults loads gitleaks' default rules once per process. It is the one piece of
 // package-level state here, and it is forced on us: gitleaks reads its config through
@@ -55,7 +63,7 @@ func New() (*Scanner, error) {
 		return nil, err
 	}
 	d := detect.NewDetector(cfg)
-	d.MaxDecodeDepth = DecodeDepth
+	d.MaxDecodeDepth = TextDecodeDepth
 	return &Scanner{d: d}, nil
 }
 
@@ -77,14 +85,85 @@ func newDetector(ctx context.Context) (*detect.Detector, error) {
 // copied into each finding's File and is not matched against gitleaks' path allowlists
 // (those skip vendored libraries in a repository, and a bundle is exactly where a leaked
 // key hides beside them).
+//
+// A large text is cut into pieces of about 64 KB at statement ends and the pieces are
+// scanned in parallel: gitleaks copies and searches a match's whole line for each
+// candidate, and a minified bundle is one line of megabytes with thousands of candidates
+// (every apiKey and token), which made a 5 MB bundle take 20 s whole and takes well under
+// one in pieces. Lines and columns are those of the whole text.
 func (s *Scanner) ScanText(ctx context.Context, name string, text string) []Finding {
-	// StartLine 1: lines count from 1, as gitleaks counts them in files and diffs.
-	raw := s.d.DetectContext(ctx, detect.Fragment{Raw: text, StartLine: 1})
+	pieces := split(text, pieceSize)
+	results := make([][]Finding, len(pieces))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pieces)) {
+		wg.Go(func() {
+			for i := range work {
+				results[i] = s.scanPiece(ctx, name, pieces[i])
+			}
+		})
+	}
+	for i := range pieces {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	var out []Finding
+	for _, r := range results {
+		out = append(out, r...)
+	}
+	return out
+}
+
+func (s *Scanner) scanPiece(ctx context.Context, name string, p piece) []Finding {
+	raw := s.d.DetectContext(ctx, detect.Fragment{Raw: p.text, StartLine: p.line})
 	out := make([]Finding, 0, len(raw))
 	for i := range raw {
 		f := fromGitleaks(&raw[i])
 		f.File = name
+		if f.Line == p.line {
+			f.Column += p.col // the piece began inside this line
+		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// pieceSize is the length a long text is cut at (then extended to the next statement end).
+const pieceSize = 64 << 10
+
+// piece is part of a text: where it starts (line from 1, and the column offset of its
+// first character within that line).
+type piece struct {
+	text      string
+	line, col int
+}
+
+// split cuts text after a ';' or a newline past every size bytes (a hard cut when there is
+// none within 4 KB). Keys never contain either, so no key is cut in two.
+func split(text string, size int) []piece {
+	var out []piece
+	line, col := 1, 0
+	for len(text) > 0 {
+		end := len(text)
+		if end > size+size/2 {
+			end = size
+			if i := strings.IndexAny(text[end:min(len(text), end+4096)], ";\n"); i >= 0 {
+				end += i + 1
+			}
+		}
+		p := piece{text: text[:end], line: line, col: col}
+		out = append(out, p)
+		if n := strings.Count(p.text, "\n"); n > 0 {
+			line += n
+			col = len(p.text) - strings.LastIndexByte(p.text, '\n') - 1
+		} else {
+			col += len(p.text)
+		}
+		text = text[end:]
+	}
+	if len(out) == 0 {
+		out = append(out, piece{line: 1})
 	}
 	return out
 }
