@@ -90,7 +90,7 @@ func (b *bundles) Run(ctx context.Context) probes.Result {
 		}
 		return res
 	}
-	res.Summary = fmt.Sprintf("%d pages, %d assets, %s scanned", pagesRead, r.fetched, sizeText(r.bytes))
+	res.Summary = fmt.Sprintf("%s, %s, %s scanned", count(pagesRead, "page"), count(r.fetched, "asset"), sizeText(r.bytes))
 	switch {
 	case len(r.secrets) > 0:
 		res.Summary += fmt.Sprintf(": %d secrets shipped to browsers", len(r.secrets))
@@ -265,4 +265,11 @@ func sizeText(n int) string {
 		return fmt.Sprintf("%d KB", n>>10)
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
