@@ -85,17 +85,13 @@ func (c *files) Run(ctx context.Context) probes.Result {
 		}
 	}
 	exposed := len(fs)
+	// security.txt absent is info: said in the summary and a metric, not a finding, so a
+	// healthy site is not listed among the risks for lacking a courtesy file.
+	securityTxt := 0.0
 	if ctx.Err() == nil {
 		st, err := get(ctx, c.client, c.base.String()+"/.well-known/security.txt", maxFileBytes)
-		if err == nil && (st.status != http.StatusOK || !bytes.Contains(bytes.ToLower(st.body), []byte("contact:"))) {
-			fs = append(fs, probes.Finding{ID: "exposure.no-security-txt", Pane: probes.PaneExposure, Check: c.info.Name,
-				Target: c.base.String() + "/.well-known/security.txt", Severity: probes.Info, Impact: probes.Trust,
-				Title:    "No security.txt",
-				Detail:   "A researcher who finds a leak has no published way to tell you, and may tell the internet instead.",
-				Observed: fmt.Sprintf("/.well-known/security.txt answers %d with no Contact: line", st.status),
-				Expected: "a security.txt (RFC 9116) with Contact: and Expires:",
-				Fix:      "serve /.well-known/security.txt with Contact: mailto:security@your-domain and Expires: a date within a year",
-			})
+		if err == nil && st.status == http.StatusOK && bytes.Contains(bytes.ToLower(st.body), []byte("contact:")) {
+			securityTxt = 1
 		}
 	}
 	sum := fmt.Sprintf("%d paths checked, nothing exposed", checked)
@@ -105,7 +101,10 @@ func (c *files) Run(ctx context.Context) probes.Result {
 	if base.status == http.StatusOK {
 		sum += " (the host answers 200 for any path; judged by content)"
 	}
-	return probes.Result{Summary: sum, Findings: fs, Metrics: map[string]float64{"paths_checked": float64(checked), "exposed": float64(exposed)}}
+	if securityTxt == 0 {
+		sum += "; no security.txt (info: publish one so researchers can reach you)"
+	}
+	return probes.Result{Summary: sum, Findings: fs, Metrics: map[string]float64{"paths_checked": float64(checked), "exposed": float64(exposed), "security_txt": securityTxt}}
 }
 
 func looksHTML(b []byte) bool {

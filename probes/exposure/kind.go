@@ -17,8 +17,9 @@
 //     by its content against the host's answer for a random path, so a single-page app
 //     that answers 200 with its index page everywhere is not an exposure. Findings:
 //     exposure.env-file, exposure.git, exposure.svn, exposure.ds-store, exposure.dump,
-//     exposure.debug-endpoint, exposure.config-secret, exposure.no-security-txt (info).
-//     Metrics: paths_checked, exposed.
+//     exposure.debug-endpoint, exposure.config-secret. security.txt absent is
+//     info: said in the summary, metric security_txt (1 present).
+//     Metrics: paths_checked, exposed, security_txt.
 //   - "repo secrets": the last `launchready secrets scan` recorded in the state folder,
 //     and whether the repository's HEAD has moved since. Findings: exposure.repo-secret,
 //     exposure.repo-scan-stale (info). Metrics: repo_leaks, repo_scan_current (1 when the
