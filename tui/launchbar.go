@@ -152,14 +152,8 @@ var barRules = []barRule{
 		unchecked: "needs the Email pane's checks", covers: inPane(probes.PaneEmail), breaks: paneAtLeast(probes.PaneEmail, probes.Medium)},
 	{name: "Deployment repeatable", reads: "a deploy runbook in the runbooks folder and how its last finished run went (the Runbooks pane)",
 		judge: judgeDeploy},
-	{name: "Secrets separated from code", reads: "launchready's own config (the app's code is not scanned)",
-		judge: func(sh *shared) barItem {
-			own := "launchready's config holds no secrets"
-			if sh.secretRefs > 0 {
-				own = fmt.Sprintf("launchready's config holds %d, by reference only", sh.secretRefs)
-			}
-			return barItem{state: barUnchecked, why: "the app's code is not scanned; " + own}
-		}},
+	{name: "Secrets separated from code", reads: "the last `launchready secrets scan` of the app's repository (clean, and of the current HEAD) and the Exposure pane's bundle and exposed-file checks",
+		judge: judgeSecrets},
 	{name: "Uptime monitoring running", reads: "endpoints results arriving in this console",
 		judge: judgeUptime},
 	{name: "Login and signup tested", membership: true, reads: "checks named for login or signup, and their findings",
@@ -354,4 +348,50 @@ func judgeDeploy(sh *shared) barItem {
 		return barItem{state: barMet, why: fmt.Sprintf("runbook %s last succeeded %s by %s", name, last.Started.Format("Jan 2 15:04"), last.Operator)}
 	}
 	return barItem{state: barNotMet, why: fmt.Sprintf("runbook %s's last run %s (%s, %s): launchready runbook log %s", name, runWord(last.Status), last.ID, last.Started.Format("Jan 2 15:04"), last.ID)}
+}
+
+// judgeSecrets is met when the repository's last scan is clean and of its current HEAD, and
+// what the site ships and serves holds no secret: a clean scan of old code, or clean code
+// with a key in the bundle, is not separation.
+func judgeSecrets(sh *shared) barItem {
+	var broken []probes.Finding
+	for _, f := range sh.board.findings() {
+		if f.Pane == probes.PaneExposure && f.Severity >= probes.Medium {
+			broken = append(broken, f)
+		}
+	}
+	if len(broken) > 0 {
+		w := broken[0]
+		why := fmt.Sprintf("%s: %s", shortTarget(w.Target), w.Title)
+		if len(broken) > 1 {
+			why += fmt.Sprintf(" (+%d more)", len(broken)-1)
+		}
+		return barItem{state: barNotMet, why: why, findings: broken}
+	}
+	var repo *probes.Result
+	live := 0
+	for _, r := range sh.board.results() {
+		if r.Pane != probes.PaneExposure || r.Err != "" {
+			continue
+		}
+		if r.Kind == "repo-secrets" {
+			r := r
+			repo = &r
+			continue
+		}
+		live++
+	}
+	own := "launchready's config holds no secrets"
+	if sh.secretRefs > 0 {
+		own = fmt.Sprintf("launchready's config holds %d, by reference only", sh.secretRefs)
+	}
+	switch {
+	case repo == nil || repo.Metrics["repo_scan_recorded"] == 0:
+		return barItem{state: barUnchecked, why: "the app's code is not scanned: run `launchready secrets scan` in its repository; " + own}
+	case repo.Metrics["repo_scan_current"] == 0:
+		return barItem{state: barUnchecked, why: "the repository moved since its last scan: run `launchready secrets scan` again"}
+	case live == 0:
+		return barItem{state: barUnchecked, why: "repository clean; waiting for the Exposure pane's bundle and exposed-file checks"}
+	}
+	return barItem{state: barMet, why: fmt.Sprintf("repository clean at its HEAD, %s of bundles and public files clean; %s", plural(live, "check"), own)}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/launchready/launchready/probes/dnscheck"
 	"github.com/launchready/launchready/probes/endpoint"
 	"github.com/launchready/launchready/probes/errlog"
+	"github.com/launchready/launchready/probes/exposure"
 	"github.com/launchready/launchready/probes/httpcheck"
 	"github.com/launchready/launchready/probes/mailauth"
 	"github.com/launchready/launchready/probes/registration"
@@ -25,5 +26,8 @@ func Registry() *probes.Registry {
 		endpoint.Kind,
 		errlog.Kind,
 		alertcheck.Kind,
+		exposure.BundlesKind,
+		exposure.FilesKind,
+		exposure.RepoKind,
 	)
 }

@@ -121,7 +121,7 @@ func healthy() Scenario {
 		Env:           labEnv(),
 		Registrations: healthyRegistrations(),
 	}
-	sc.newsDomain() // a second sending domain that inherits acme.example's DMARC record
+	sc.newsDomain()        // a second sending domain that inherits acme.example's DMARC record
 	sc.undocumentedNames() // names outside the config's hosts, healthy ones (issue 16)
 	return sc
 }
@@ -193,6 +193,8 @@ func demo() Scenario {
 	plantCustomerWebhookFailures(&sc)
 	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
 	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
+	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
+	sc.exposureFaults()     // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
