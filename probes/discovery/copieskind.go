@@ -221,7 +221,7 @@ func (c *copiesCheck) Run(ctx context.Context) probes.Result {
 		for _, cp := range copies {
 			hosts = append(hosts, cp.Host)
 		}
-		res.Summary = fmt.Sprintf("%d copies of the app outside %s: %s", len(copies), c.canonical, strings.Join(hosts, ", "))
+		res.Summary = fmt.Sprintf("%d copies of the app: %s", len(copies), strings.Join(hosts, ", "))
 	}
 	if note != "" {
 		res.Summary += " (" + note + ")"
