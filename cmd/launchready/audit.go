@@ -132,6 +132,7 @@ func runAudit(cmd *cobra.Command, g *globalFlags, domain string, rate int) (*aud
 	ctx, cancel := context.WithTimeout(cmd.Context(), discoverTimeout)
 	defer cancel()
 	var draft *initcfg.Draft
+	var discErr error // discovery cut short: its names are not kept
 	source := cfgPath
 	if !useFile {
 		n, err := g.netFromFlags()
@@ -143,6 +144,7 @@ func runAudit(cmd *cobra.Command, g *globalFlags, domain string, rate int) (*aud
 		if d == nil {
 			return nil, &exitError{exitUsage, fmt.Errorf("audit: %w", err)}
 		}
+		discErr = err
 		d.Network, d.MapFile = g.networkSection(), ""
 		draft, source = d, "discovery (no config: the one 'launchready init' would write)"
 		o.ConfigData, o.ConfigName = d.Render(time.Now()), "discovered config for "+d.Domain
@@ -160,9 +162,15 @@ func runAudit(cmd *cobra.Command, g *globalFlags, domain string, rate int) (*aud
 		disc = draft.Report
 	} else {
 		fmt.Fprintf(stderr, "discovering %s ...\n", s.Config.Domain)
-		disc, err = discovery.Run(ctx, s.Net, s.Config.Domain, discovery.Options{RateLimit: rate})
-		if err != nil {
-			fmt.Fprintln(stderr, "note: discovery:", err)
+		disc, discErr = discovery.Run(ctx, s.Net, s.Config.Domain, discovery.Options{RateLimit: rate})
+		if discErr != nil {
+			fmt.Fprintln(stderr, "note: discovery:", discErr)
+		}
+	}
+	if disc != nil && discErr == nil {
+		// Before the sweep: the copies and undocumented-names checks read the fresh names.
+		if kept := keepDiscovered(s.StateDir, disc, time.Now()); kept != "" {
+			fmt.Fprintln(stderr, kept)
 		}
 	}
 	runner := s.Runner(time.Now)

@@ -16,6 +16,7 @@ import (
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/internal/dnsmap"
 	"github.com/launchready/launchready/internal/initcfg"
+	"github.com/launchready/launchready/internal/paths"
 	"github.com/launchready/launchready/probes/discovery"
 	"github.com/launchready/launchready/probes/netx"
 )
@@ -40,7 +41,8 @@ its role guessed and its live records as the documented state, plus dns-map.yaml
 it (the 'dns export' format). On a terminal it asks only what it cannot decide (the
 canonical URL when there are several, a host's role when unsure, the environment); with
 --yes, or without a terminal, it takes the best guess and says so. It never overwrites a
-file without --force.`,
+file without --force. The names found are kept in STATE/discovered.json (--state), where
+the DNS pane asks them again every hour.`,
 		Example: `  launchready init acme.com
   launchready init acme.com --yes -o ops/launchready.yaml
   launchready init acme.example --resolver 127.0.0.1:5353 --connect-to app.acme.example:443=127.0.0.1:8443 --ca-file lab-ca.pem`,
@@ -70,12 +72,12 @@ file without --force.`,
 			ctx, cancel := context.WithTimeout(cmd.Context(), discoverTimeout)
 			defer cancel()
 			fmt.Fprintf(stderr, "discovering %s ...\n", args[0])
-			d, err := initcfg.Discover(ctx, n, args[0], discovery.Options{RateLimit: rate})
+			d, discErr := initcfg.Discover(ctx, n, args[0], discovery.Options{RateLimit: rate})
 			if d == nil {
-				return &exitError{exitUsage, fmt.Errorf("init: %w", err)}
+				return &exitError{exitUsage, fmt.Errorf("init: %w", discErr)}
 			}
-			if err != nil {
-				fmt.Fprintln(stderr, "note:", err)
+			if discErr != nil {
+				fmt.Fprintln(stderr, "note:", discErr)
 			}
 			d.Network = g.networkSection()
 			asked := false
@@ -105,7 +107,15 @@ file without --force.`,
 					return &exitError{exitUsage, fmt.Errorf("init: wrote %s but not %s: %w; run 'launchready dns export -o %s'", out, mapPath, err, mapPath)}
 				}
 			}
-			printInitSummary(stdout, d, out, mapPath, m, mapErr, asked)
+			var kept string
+			if dir, err := paths.StateDir(g.state, "", func(k string) string { return os.Getenv(k) }); err != nil {
+				kept = "Did not keep the discovered names: " + err.Error()
+			} else if discErr != nil {
+				kept = "Did not keep the discovered names: discovery was cut short, and a partial list would replace a whole one. Run init or audit again to keep them."
+			} else {
+				kept = keepDiscovered(dir, d.Report, time.Now())
+			}
+			printInitSummary(stdout, d, out, mapPath, m, mapErr, asked, kept)
 			return nil
 		},
 	}
@@ -161,7 +171,7 @@ func (g *globalFlags) networkSection() config.Network {
 	return n
 }
 
-func printInitSummary(w io.Writer, d *initcfg.Draft, out, mapPath string, m *dnsmap.Map, mapErr error, asked bool) {
+func printInitSummary(w io.Writer, d *initcfg.Draft, out, mapPath string, m *dnsmap.Map, mapErr error, asked bool, kept string) {
 	rep := d.Report
 	fmt.Fprintf(w, "Found under %s: %d names (%d asked), %d hosts written.\n", d.Domain, len(rep.Names), rep.Tried, len(d.Hosts))
 	if d.Canonical != "" {
@@ -191,6 +201,10 @@ func printInitSummary(w io.Writer, d *initcfg.Draft, out, mapPath string, m *dns
 			fmt.Fprintf(w, "  - %s\n", u)
 		}
 	}
+	fmt.Fprintln(w, "Not discoverable from outside (fill these in yourself; examples/launchready.yaml documents each):")
+	for _, u := range initcfg.Unknowable() {
+		fmt.Fprintf(w, "  - %s\n", u)
+	}
 	fmt.Fprintf(w, "Wrote %s", out)
 	if m != nil {
 		fmt.Fprintf(w, " and %s (%d records at %d names)", mapPath, len(m.Records), len(m.Names()))
@@ -198,6 +212,9 @@ func printInitSummary(w io.Writer, d *initcfg.Draft, out, mapPath string, m *dns
 	fmt.Fprintln(w, ".")
 	if mapErr != nil {
 		fmt.Fprintf(w, "No DNS map: %v. Write it later with 'launchready dns export -o %s' and set dns.map_file.\n", mapErr, mapPath)
+	}
+	if kept != "" {
+		fmt.Fprintln(w, kept)
 	}
 	next := "launchready audit"
 	if out != "launchready.yaml" {

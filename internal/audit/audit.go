@@ -35,10 +35,13 @@ type Audit struct {
 	ConfigSource string     `json:"config_source"`
 	Production   Production `json:"production"`
 	Discovery    *Discovery `json:"discovery,omitempty"`
-	// Copies are findings of the same app served under more than one name. CopiesChecked
-	// is false when this build has no copies check (say so rather than claim none).
+	// Copies are findings of the same app served under more than one name
+	// (dns.duplicate-copy). CopiesChecked is false when the sweep did not compare the
+	// names (the copies check did not run, or could not: CopiesError says why), so the
+	// audit says so rather than claim there are none.
 	Copies        []probes.Finding `json:"copies"`
 	CopiesChecked bool             `json:"copies_checked"`
+	CopiesError   string           `json:"copies_error,omitempty"`
 	// Risks are every finding, ranked by severity then business impact (probes.Rank).
 	Risks  []probes.Finding `json:"risks"`
 	Counts report.Counts    `json:"counts"`
@@ -81,11 +84,6 @@ type Input struct {
 	Now                                         time.Time
 }
 
-// copiesCheck marks the checks and findings of the copies detection (issue 16 part 3):
-// the hook the audit reads, so it lists them the day that check lands without a change
-// here.
-func isCopy(id string) bool { return strings.Contains(id, ".copy") || strings.Contains(id, "copies") }
-
 // Build assembles the audit.
 func Build(in Input) *Audit {
 	a := &Audit{
@@ -96,13 +94,14 @@ func Build(in Input) *Audit {
 	probes.SortFindings(a.Risks)
 	a.Production.CanonicalURL = in.CanonicalURL
 	for _, f := range a.Risks {
-		if isCopy(f.ID) {
+		if f.ID == discovery.CopyFindingID {
 			a.Copies = append(a.Copies, f)
 		}
 	}
 	for _, c := range in.Report.Checks {
-		if isCopy(c.Kind) || isCopy(c.Check) {
-			a.CopiesChecked = true
+		if c.Kind == discovery.CopiesKind.Name {
+			a.CopiesChecked = c.Status != probes.StatusError
+			a.CopiesError = c.Error
 		}
 		if c.Status == probes.StatusError {
 			a.CheckErrors = append(a.CheckErrors, c.Check+": "+c.Error)

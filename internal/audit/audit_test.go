@@ -9,6 +9,7 @@ import (
 
 	"github.com/launchready/launchready/internal/report"
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/discovery"
 	"github.com/launchready/launchready/probes/registration"
 )
 
@@ -79,5 +80,42 @@ func TestJSONAndMarkdown(t *testing.T) {
 	}
 	if !strings.Contains(m.String(), `\<script\>`) && !strings.Contains(m.String(), "&lt;script&gt;") {
 		t.Errorf("markdown does not escape a hostile title:\n%s", m.String())
+	}
+}
+
+// TestCopiesSection: the copies section lists the sweep's dns.duplicate-copy findings,
+// says "none" only when the copies check ran, and says why when it could not.
+func TestCopiesSection(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	copyF := probes.Finding{ID: discovery.CopyFindingID, Pane: probes.PaneDNS, Target: "staging.acme.test", Severity: probes.Medium,
+		Impact: probes.Onboarding, Title: "staging.acme.test serves a copy of the app",
+		Observed: `https://staging.acme.test/ answers 200 with same title ("Acme") and 100% of the HTML`}
+	build := func(r probes.Result) *Audit {
+		rep := report.New("Acme", "acme.test", now, time.Second, []probes.Result{r})
+		return Build(Input{Product: "Acme", Domain: "acme.test", Report: rep, Now: now})
+	}
+	ran := probes.Result{Check: "copies acme.test", Kind: discovery.CopiesKind.Name, Pane: probes.PaneDNS, Target: "acme.test"}
+
+	found := ran
+	found.Findings, found.Status = []probes.Finding{copyF}, probes.StatusWarn
+	a := build(found)
+	if !a.CopiesChecked || len(a.Copies) != 1 || !strings.Contains(a.copiesLines()[0], "staging.acme.test serves a copy of the app: https://staging.acme.test/ answers 200") {
+		t.Errorf("copy found: checked %v, lines %q", a.CopiesChecked, a.copiesLines())
+	}
+	if len(a.Risks) != 1 {
+		t.Errorf("the copy must be a risk too: %+v", a.Risks)
+	}
+
+	none := ran
+	none.Status = probes.StatusOK
+	if a := build(none); !a.CopiesChecked || !strings.HasPrefix(a.copiesLines()[0], "none") {
+		t.Errorf("no copy: checked %v, lines %q", a.CopiesChecked, a.copiesLines())
+	}
+
+	failed := ran
+	failed.Status, failed.Err = probes.StatusError, "could not read the canonical page https://app.acme.test/ to compare copies with: 503"
+	if a := build(failed); a.CopiesChecked || !strings.Contains(a.copiesLines()[0], "could not run: could not read the canonical page") {
+		t.Errorf("copies check failed: checked %v, lines %q", a.CopiesChecked, a.copiesLines())
 	}
 }

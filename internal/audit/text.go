@@ -82,12 +82,15 @@ func (a *Audit) copiesLines() []string {
 	if len(a.Copies) > 0 {
 		out := make([]string, 0, len(a.Copies))
 		for _, f := range a.Copies {
-			out = append(out, fmt.Sprintf("%s %s: %s", f.Severity.Icon(), f.Target, f.Title))
+			out = append(out, fmt.Sprintf("%s %s: %s", f.Severity.Icon(), f.Title, f.Observed))
 		}
 		return out
 	}
+	if a.CopiesError != "" {
+		return []string{"not checked: the copies check could not run: " + a.CopiesError}
+	}
 	if !a.CopiesChecked {
-		return []string{"not checked: this build has no copies check yet (the same app under a second name, a platform default domain)"}
+		return []string{"not checked: the copies check was not part of this sweep (it needs the domain and canonical_url)"}
 	}
 	return []string{"none: every name serving the app redirects to the canonical URL or says it is not canonical"}
 }

@@ -321,8 +321,11 @@ func (d *Draft) renderEndpoints(p func(string, ...any)) {
 	p("  #   - name: stripe webhook")
 	p("  #     url: %s   # your endpoint", q(d.Canonical+"webhooks/stripe"))
 	p("  #     scheme: stripe")
-	p("  #     secret: env:STRIPE_WEBHOOK_SECRET")
-	p("  #     payload_file: events/invoice-paid.json")
+	p("  #     secret: env:STRIPE_WEBHOOK_SECRET   # the endpoint's signing secret, by reference")
+	// An inline test-mode event, so uncommenting the starter and pointing secret: at the
+	// signing secret is all it takes; a payload_file would name a file nobody has yet.
+	p(`  #     payload: '{"id":"evt_launchready_test","object":"event","type":"invoice.paid","livemode":false,"data":{"object":{"id":"in_test","status":"paid"}}}'`)
+	p("  #     # or payload_file: events/invoice-paid.json (a recorded test-mode event)")
 	p("  # The post-deploy smoke flow (`launchready smoke`), once the above are filled in:")
 	p("  # smoke:")
 	p("  #   homepage: homepage")

@@ -5,6 +5,7 @@ package kinds
 import (
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/alertcheck"
+	"github.com/launchready/launchready/probes/discovery"
 	"github.com/launchready/launchready/probes/dnscheck"
 	"github.com/launchready/launchready/probes/endpoint"
 	"github.com/launchready/launchready/probes/errlog"
@@ -22,6 +23,7 @@ func Registry() *probes.Registry {
 		tlscheck.Kind,
 		dnscheck.Kind,
 		registration.Kind,
+		discovery.CopiesKind,
 		mailauth.Kind,
 		endpoint.Kind,
 		errlog.Kind,
