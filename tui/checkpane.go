@@ -118,6 +118,14 @@ func (c *checkPane) view(w, h int) string {
 	if preview > 0 {
 		listH -= preview
 	}
+	// Several checks of one pane may look at the same target (the DNS pane's zone,
+	// registration, undocumented names and copies all at acme.example): those rows say
+	// which check they are, as "registration acme.example", rather than four identical
+	// targets.
+	shared := map[string]int{}
+	for _, ci := range rows {
+		shared[ci.Target]++
+	}
 	from, to := c.list.window(len(rows), listH)
 	for i := from; i < to; i++ {
 		ci := rows[i]
@@ -137,6 +145,9 @@ func (c *checkPane) view(w, h int) string {
 			cells[1] = statusIcon[probes.StatusUnknown] + " " + statusWord[probes.StatusUnknown]
 		}
 		cells[2] = ci.Target
+		if shared[ci.Target] > 1 {
+			cells[2] = ci.Name
+		}
 		if ok {
 			cells[3] = r.Summary
 			if r.Err != "" {
