@@ -124,7 +124,7 @@ var Roles = []string{"app", "api", "admin", "www", "marketing", "mail", "status"
 
 // SectionNames are the sections a config may have that their owners decode: the pane
 // sections, and alerts (internal/alert, claimed by the "alert" probe kind).
-var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration"}
+var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration", "performance"}
 
 // Section returns the named pane section, or nil when the config has none.
 func (c *Config) Section(name string) *Section { return c.sections[name] }

@@ -10,6 +10,7 @@ import (
 	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/httpcheck"
 	"github.com/launchready/launchready/probes/mailauth"
+	"github.com/launchready/launchready/probes/perf"
 	"github.com/launchready/launchready/probes/registration"
 	"github.com/launchready/launchready/probes/tlscheck"
 )
@@ -25,5 +26,6 @@ func Registry() *probes.Registry {
 		endpoint.Kind,
 		errlog.Kind,
 		alertcheck.Kind,
+		perf.Kind,
 	)
 }
