@@ -62,7 +62,7 @@ Start here:
 	addConsoleOnly(root, g)
 	addProfiling(root)
 	root.AddCommand(newCheckCmd(g), newValidateCmd(g), newDNSCmd(g), newDemoCmd(g), newRunbookCmd(g), newEmailCmd(g), newSmokeCmd(g),
-		newWatchCmd(g), newAlertCmd(g))
+		newWatchCmd(g), newAlertCmd(g), newLoadCmd(g))
 	return root
 }
 

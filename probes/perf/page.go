@@ -282,5 +282,8 @@ func kb(n int64) string {
 	if n >= 1<<20 {
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	}
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
 	return fmt.Sprintf("%.0f KB", float64(n)/1024)
 }
