@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,3 +122,10 @@ func ids(r probes.Result) string {
 
 // newServerless is a network that reaches nothing (config tests never dial).
 func newServerless() netx.Config { return netx.Config{Resolvers: []string{"127.0.0.1:1"}} }
+
+// sortedIDs lists a result's finding IDs sorted.
+func sortedIDs(r probes.Result) string {
+	s := strings.Split(ids(r), ",")
+	slices.Sort(s)
+	return strings.Join(s, ",")
+}
