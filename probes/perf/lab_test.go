@@ -79,12 +79,11 @@ func TestExampleAgainstTheLab(t *testing.T) {
 				}
 			}
 			if tc.scenario == "demo" {
-				list := TuningList(func() (rs []probes.Result) {
-					for _, r := range res {
-						rs = append(rs, r)
-					}
-					return rs
-				}())
+				var data []any
+				for _, r := range res {
+					data = append(data, r.Data)
+				}
+				list := TuningList(data...)
 				if len(list) != 4 || list[0].Finding != "perf.ttfb https://app.acme.example/pricing" {
 					t.Errorf("tuning list %+v: want 4 items, the slow page first", list)
 				}

@@ -78,12 +78,13 @@ func effect(what string, origin, p95 float64) string {
 	return s
 }
 
-// TuningList merges the tuning lists of Performance results (Result.Data of perf checks)
-// into one, ordered by expected impact: the list `check --only performance` prints.
-func TuningList(results []probes.Result) []TuningItem {
+// TuningList merges the tuning lists of Performance checks (their Result.Data; other
+// values are skipped) into one, ordered by expected impact: the list the text report
+// prints under the Performance pane.
+func TuningList(data ...any) []TuningItem {
 	var all []TuningItem
-	for _, r := range results {
-		switch d := r.Data.(type) {
+	for _, d := range data {
+		switch d := d.(type) {
 		case PageDetail:
 			all = append(all, d.Tuning...)
 		case APIDetail:
