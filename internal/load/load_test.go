@@ -92,6 +92,7 @@ func TestKnee(t *testing.T) {
 	if f.Knee == nil {
 		t.Fatalf("no knee found: %+v", f)
 	}
+	t.Logf("knee at %.1f/s (limit 30/s)", f.Knee.Rate)
 	if f.Knee.Rate < 24 || f.Knee.Rate > 36 {
 		t.Errorf("knee at %.1f/s, want within 20%% of 30/s", f.Knee.Rate)
 	}
