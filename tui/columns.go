@@ -63,14 +63,22 @@ var paneColumns = map[probes.Pane][]metricCol{
 		{"groups", "groups", 6, 21, num},
 		{"new_groups", "new", 4, 22, num},
 	},
+	probes.PanePerformance: {
+		{"ttfb_ms", "TTFB", 7, 20, msText},
+		{"page_kb", "weight", 7, 21, func(v float64) string { return fmt.Sprintf("%.0f KB", v) }},
+		{"origin_requests", "origin", 6, 22, num},
+		{"requests", "reqs", 4, 23, num},
+		{"cacheable", "cached", 6, 24, yesNo("yes", "no")},
+	},
 }
 
 // sparkMetric is the metric each pane draws as a sparkline over its history.
 var sparkMetric = map[probes.Pane]string{
-	probes.PaneEndpoints: "latency_ms",
-	probes.PaneTLS:       "days_left",
-	probes.PaneEmail:     "spf_lookups",
-	probes.PaneErrors:    "errors_per_min",
+	probes.PaneEndpoints:   "latency_ms",
+	probes.PaneTLS:         "days_left",
+	probes.PaneEmail:       "spf_lookups",
+	probes.PaneErrors:      "errors_per_min",
+	probes.PanePerformance: "ttfb_ms",
 }
 
 // columnsFor returns the metric columns a pane shows for its current results: the

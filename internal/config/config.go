@@ -125,7 +125,7 @@ var Roles = []string{"app", "api", "admin", "www", "marketing", "mail", "status"
 // SectionNames are the sections a config may have that their owners decode: the pane
 // sections, alerts (internal/alert, claimed by the "alert" probe kind), and serve (the
 // SSH console's users and limits, internal/serve, decoded by setup for every command).
-var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration", "serve", "exposure"}
+var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration", "serve", "exposure", "performance"}
 
 // toolSection reports whether a section belongs to the tool itself rather than to a
 // probe kind: no check reads it, so the registry must not refuse it as unread; setup

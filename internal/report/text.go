@@ -69,6 +69,9 @@ func (r *Report) WriteText(w io.Writer, verbose bool, width int) error {
 				writeFinding(&b, f, width)
 			}
 		}
+		if p == probes.PanePerformance {
+			writeTuning(&b, checks, width)
+		}
 		nw := 0
 		for _, c := range checks {
 			nw = max(nw, len(c.Check))

@@ -50,6 +50,10 @@ type Options struct {
 	Offline bool
 	Getenv  func(string) (string, bool)
 	Now     func() time.Time
+	// Decode, when set, runs after the checks are built and before secrets are resolved: a
+	// command that reads a section itself (load reads performance.load and the sessions it
+	// signs in as) decodes it here, so its secret references resolve with the rest.
+	Decode func(env probes.Env) error
 }
 
 // Session is a loaded, validated configuration with everything needed to run it.
@@ -117,6 +121,11 @@ func Open(o Options) (_ *Session, err error) {
 	}
 	if s.Checks, err = kinds.Registry().Build(env, o.Only); err != nil {
 		return nil, configErr(err)
+	}
+	if o.Decode != nil {
+		if err := o.Decode(env); err != nil {
+			return nil, configErr(err)
+		}
 	}
 	// The alerts section is decoded here too (the "alert" kind validated it above), so
 	// watch and `alert test` get its secrets resolved with the rest.

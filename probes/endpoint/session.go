@@ -159,6 +159,21 @@ func (s *session) signIn(ctx context.Context) loginOutcome {
 func (s *session) attempt(ctx context.Context) loginOutcome {
 	lg := s.login
 	jar := newJar()
+	ex := do(ctx, client(s.net, s.timeout, jar), lg.request(), s.apply)
+	out := judgeLogin(lg, ex, jar)
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.last, s.lastAt = out, now
+	if out.OK {
+		s.jar, s.at = jar, now
+	}
+	return out
+}
+
+// request is the sign-in POST, secrets filled in: the login check and `launchready load`
+// send the very same request, so a load run signs in exactly as the check does.
+func (lg *login) request() request {
 	r := request{method: http.MethodPost, url: lg.url, header: lg.header.Clone()}
 	vals := map[string]string{}
 	for k, v := range lg.fields {
@@ -178,16 +193,7 @@ func (s *session) attempt(ctx context.Context) loginOutcome {
 		}
 		r.body, r.contentType = form.Encode(), "application/x-www-form-urlencoded"
 	}
-	ex := do(ctx, client(s.net, s.timeout, jar), r, s.apply)
-	out := judgeLogin(lg, ex, jar)
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.last, s.lastAt = out, now
-	if out.OK {
-		s.jar, s.at = jar, now
-	}
-	return out
+	return r
 }
 
 // judgeLogin decides whether a sign-in worked, and if not says why in a few words.

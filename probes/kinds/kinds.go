@@ -12,6 +12,7 @@ import (
 	"github.com/launchready/launchready/probes/exposure"
 	"github.com/launchready/launchready/probes/httpcheck"
 	"github.com/launchready/launchready/probes/mailauth"
+	"github.com/launchready/launchready/probes/perf"
 	"github.com/launchready/launchready/probes/registration"
 	"github.com/launchready/launchready/probes/tlscheck"
 )
@@ -31,5 +32,6 @@ func Registry() *probes.Registry {
 		exposure.BundlesKind,
 		exposure.FilesKind,
 		exposure.RepoKind,
+		perf.Kind,
 	)
 }

@@ -95,13 +95,14 @@ func healthy() Scenario {
 					withHeaders(htmlRoute("/login", appLogin), securityHeaders),
 					htmlRoute("/signup", appSignup),
 					jsonRoute("/healthz", 200, `{"status":"ok"}`),
-				}, endpointRoutes()...),
+				}, append(endpointRoutes(), perfRoutes()...)...),
 			},
 			{
 				Host: "api.acme.example",
 				HTTPS: []Route{
 					jsonRoute("/", 200, `{"service":"acme-api","version":"1.42.0","docs":"https://app.acme.example/docs/api"}`),
 					jsonRoute("/health", 200, `{"status":"ok","checks":{"db":"ok","queue":"ok"}}`),
+					perfAPIRoutes()[0], // Performance pane: a public route cached at the edge
 				},
 			},
 			{
@@ -192,15 +193,12 @@ func demo() Scenario {
 	sc.registrationFaults()
 	plantCustomerWebhookFailures(&sc)
 	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
+	sc.perfFaults()         // Performance: uncached, uncompressed assets, a slow page, an uncached public API
 	sc.exposureFaults()     // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback (before the copies, which copy the app as it is then)
 	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
-	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
 
-	// Later faults go here, each a data edit plus a line in Description:
-	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
-	// lookups, DMARC p=none without rua, a cacheable member feed, an admin
-	// page open to members, rejected signed webhooks, password reset 500s,
-	// errors appended to the log over time.
+	// Later faults go here: each a data edit in a file of its own, a line above and a
+	// line in Description.
 	return sc
 }
 

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/probes/perf"
+)
+
+func TestConfirmLoad(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, env, typed string
+		allow, yes       bool
+		want             string // "" means go
+	}{
+		{"lab with --yes", config.Lab, "", false, true, ""},
+		{"staging typed yes", config.Staging, "yes\n", false, false, ""},
+		{"staging not confirmed", config.Staging, "no\n", false, false, "not confirmed"},
+		{"staging, no terminal, no --yes", config.Staging, "", false, false, "not confirmed"},
+		{"production not allowed", config.Production, "acme.example\n", false, true, "load against production is off"},
+		{"production without --yes", config.Production, "acme.example\n", true, false, "needs --yes"},
+		{"production, wrong domain typed", config.Production, "acme.exampel\n", true, true, "the domain was not typed"},
+		{"production, all three", config.Production, "acme.example\n", true, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := &config.Config{File: "launchready.yaml", Domain: "acme.example", Environment: tc.env}
+			var out strings.Builder
+			err := confirmLoad(bufio.NewReader(strings.NewReader(tc.typed)), &out, cfg, perf.LoadConfig{AllowProduction: tc.allow}, tc.yes)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadCaps(t *testing.T) {
+	t.Parallel()
+	lc := perf.LoadConfig{MaxRate: 50, MaxDuration: 2 * time.Minute}
+	if err := withinCaps(lc, 51, 0, time.Minute); err == nil || !strings.Contains(err.Error(), "max_rate") {
+		t.Errorf("rate over the cap: %v", err)
+	}
+	if err := withinCaps(lc, 50, time.Minute, 90*time.Second); err == nil || !strings.Contains(err.Error(), "max_duration") {
+		t.Errorf("ramp and hold over the cap: %v", err)
+	}
+	if err := withinCaps(lc, 50, time.Minute, time.Minute); err != nil {
+		t.Errorf("at the caps: %v", err)
+	}
+	for in, want := range map[string]float64{"50/s": 50, "50": 50, "600/m": 10} {
+		if got, err := parseRate(in); err != nil || got != want {
+			t.Errorf("parseRate(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := parseRate("fast"); err == nil {
+		t.Error("parseRate accepted fast")
+	}
+}
+
+// TestLoadAgainstTheLab runs the example's flows against the built-in lab (loopback), a
+// few seconds at a low rate, and refuses a production config before sending anything.
+func TestLoadAgainstTheLab(t *testing.T) {
+	out, errOut, code := launch(t, nil, "load", "--lab", "--yes", "--rate", "15/s", "--ramp", "1s", "--duration", "2s", "login", "signup")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"login\n", "303×", "signup\n", "p95", "first 429   never"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "homepage") || !strings.Contains(errOut, "Load plan for acme.example (environment: lab)") {
+		t.Errorf("plan or flows wrong:\n%s\n%s", out, errOut)
+	}
+	if strings.Contains(out+errOut, "lab-member-password") {
+		t.Error("the test user's password was printed")
+	}
+
+	// The example config as a production config (no --lab): refused, nothing sent.
+	cfg := filepath.Join(t.TempDir(), "launchready.yaml")
+	data, err := os.ReadFile("../../examples/launchready.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"LAUNCHREADY_LAB_MEMBER_PASSWORD=x", "LAUNCHREADY_LAB_ADMIN_PASSWORD=x", "LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=x", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=x"}
+	_, errOut, code = launch(t, env, "load", "--config", cfg, "--yes", "--rate", "5/s", "--ramp", "0s", "--duration", "1s")
+	if code != exitUsage || !strings.Contains(errOut, "load against production is off") {
+		t.Fatalf("production: exit %d\n%s", code, errOut)
+	}
+	_, errOut, code = launch(t, env, "load", "--lab", "--yes", "--rate", "500/s", "--duration", "1s")
+	if code != exitUsage || !strings.Contains(errOut, "over performance.load.max_rate (100/s)") {
+		t.Fatalf("over the cap: exit %d\n%s", code, errOut)
+	}
+}
