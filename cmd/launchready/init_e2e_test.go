@@ -64,6 +64,11 @@ var cannotKnow = map[string]string{
 	"endpoint.smoke-failed":                                         "needs the smoke flow, which names the checks above",
 	"errors.new-group":                                              "needs the errors section: where the app's log is",
 	"errors.secrets-logged":                                         "needs the errors section",
+	"perf.ttfb":                                                     "needs performance.pages: which pages are key (the demo's slow one is /pricing)",
+	"perf.uncompressed":                                             "needs performance.pages",
+	"perf.assets-uncacheable":                                       "needs performance.pages",
+	"perf.assets-not-immutable":                                     "needs performance.pages",
+	"perf.api-uncached":                                             "needs performance.apis: which public API routes are the same for everyone",
 }
 
 // TestInitOnTheDemoLabThenCheckFindsThePlantedFaults is the end-to-end promise:
@@ -85,7 +90,7 @@ func TestInitOnTheDemoLabThenCheckFindsThePlantedFaults(t *testing.T) {
 		"Wrote " + cfgPath + " and " + filepath.Join(dir, "dns-map.yaml"), "Next: review", "launchready audit",
 		"zone transfer allowed", // (U5): a discovery fact, not a check's
 		"Kept ", " discovered names in " + filepath.Join(state, "discovered.json"),
-		"Not discoverable from outside", "dns.caa_issuers", "email.approved_senders", "registration.domains", "errors: the app's log"} {
+		"Not discoverable from outside", "dns.caa_issuers", "email.approved_senders", "registration.domains", "errors: the app's log", "performance.pages"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("init output lacks %q:\n%s", want, out)
 		}

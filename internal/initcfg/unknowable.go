@@ -11,6 +11,7 @@ func Unknowable() []string {
 		"registration.domains and registration.registrar: other domains you renew, and the registrar you use",
 		"errors: the app's log (file or command) for the Errors pane",
 		"endpoints: member-only and admin pages, metrics, password reset and webhooks, with the test users' and signing secrets as env: references (starters are commented in the file)",
+		"performance.pages and performance.apis: your key pages (pricing, sign-up) and public API routes, for the tuning list",
 		"hosts: the records are today's, written as the documented state, so a change already made by mistake is not drift",
 	}
 }
