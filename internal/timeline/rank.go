@@ -44,8 +44,10 @@ func Before(evs []store.Event, f Failure, window time.Duration) (ranked []Ranked
 		if e.Time.Before(from) || e.Time.After(f.Time) {
 			continue
 		}
-		if f.Check != "" && e.Check == f.Check && isStateEdge(e) {
-			continue // the failing check's own state changing is the failure, not a cause
+		if f.Check != "" && e.Check == f.Check && (isStateEdge(e) || isAlert(e)) {
+			// The failing check's own state changing, or its alert firing, is the
+			// failure, not a cause.
+			continue
 		}
 		r := Ranked{Event: e, Score: 1 - float64(f.Time.Sub(e.Time))/float64(window)}
 		if host != "" && hostOf(e.Target) == host {
