@@ -195,6 +195,7 @@ func demo() Scenario {
 	sc.exposureFaults()     // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback (before the copies, which copy the app as it is then)
 	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
 	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
+	plantBadRelease(&sc)    // the deploy runbook's release moves app's A record and breaks its page (last: it keeps the app as it is)
 
 	// Later faults go here, each a data edit plus a line in Description:
 	// app certificate expiring in 5 days (CertSpec.NotAfter), SPF over 10
