@@ -132,6 +132,9 @@ const (
 	EnvRun     = "LAUNCHREADY_RUN"     // the run's id (its transcript's name)
 	EnvRunbook = "LAUNCHREADY_RUNBOOK" // the runbook's name
 	EnvStep    = "LAUNCHREADY_STEP"    // the step's number, from 1
+	// EnvLabDir is the built-in lab's folder, set by the console and `runbook run` only
+	// against the lab (unset otherwise): the demo's deploy deploys to the lab through it.
+	EnvLabDir = "LAUNCHREADY_LAB_DIR"
 )
 
 func isReserved(n string) bool {

@@ -216,7 +216,7 @@ func (rb *Runbook) checkRefs(defs map[string]varDef) config.Errors {
 			locals := shellLocals(text)
 			var used []string
 			for _, n := range varRefs(text) {
-				if locals[n] || wellKnown[n] || n == EnvRun || n == EnvRunbook || n == EnvStep {
+				if locals[n] || wellKnown[n] || n == EnvRun || n == EnvRunbook || n == EnvStep || n == EnvLabDir {
 					continue
 				}
 				if _, ok := rb.Env[n]; ok {

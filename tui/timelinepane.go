@@ -29,7 +29,7 @@ const (
 )
 
 // timelinePanes are what p cycles the pane filter through ("" is every pane).
-var timelinePanes = []string{"", "dns", "tls", "email", "endpoints", "errors", timeline.PaneRunbooks, timeline.PaneSession}
+var timelinePanes = []string{"", "dns", "tls", "email", "endpoints", "errors", timeline.PaneRunbooks, timeline.PaneAlerts, timeline.PaneSession}
 
 // timelinePane is the Timeline pane: every change newest first, live while on screen,
 // filtered by pane (p) and text (/); and "before this" (t on a failing check or finding

@@ -172,7 +172,7 @@ func consoleRunbooks(s *setup.Session, co consoleOpts) (*tui.RunbookOptions, fun
 	if co.demoRunbooks {
 		stateDir = filepath.Join(s.StateDir, "demo")
 	}
-	o.Engine = runbook.Options{Store: runbook.NewStore(stateDir), Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Log: s.Log}
+	o.Engine = runbook.Options{Store: runbook.NewStore(stateDir), Env: runbookEnv(s), Environ: runbookEnviron(s), Secrets: s.Config.SecretValues(), Log: s.Log}
 	return o, cleanup, nil
 }
 

@@ -61,6 +61,17 @@ func runbookEnv(s *setup.Session) runbook.Env {
 	return runbook.Env{Checks: s.Checks, Net: s.Net, Now: time.Now}
 }
 
+// runbookEnviron is the environment runbook commands start from: the operator's, plus,
+// against the built-in lab, LAUNCHREADY_LAB_DIR, so the demo's deploy can deploy to the
+// lab (its release file) and nowhere else. nil (the engine's default, the operator's
+// environment) otherwise.
+func runbookEnviron(s *setup.Session) []string {
+	if s.Lab == nil {
+		return nil
+	}
+	return append(os.Environ(), runbook.EnvLabDir+"="+s.Lab.Dir)
+}
+
 func store(s *setup.Session) (runbook.Store, error) {
 	if s.StateDir == "" {
 		return runbook.Store{}, &exitError{exitUsage, errors.New("runbooks need a state folder for their transcripts and lock: pass --state DIR")}
@@ -517,5 +528,5 @@ func engineOptions(s *setup.Session, f *runFlags, stdin *bufio.Reader) (runbook.
 	if err != nil {
 		return runbook.Options{}, err
 	}
-	return runbook.Options{Store: st, Env: runbookEnv(s), Secrets: s.Config.SecretValues(), Inputs: given, Log: s.Log}, nil
+	return runbook.Options{Store: st, Env: runbookEnv(s), Environ: runbookEnviron(s), Secrets: s.Config.SecretValues(), Inputs: given, Log: s.Log}, nil
 }

@@ -153,6 +153,7 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 		StateDir: s.StateDir, Listen: listen, Runner: runner, Alerts: s.Alerts, Senders: senders,
 		Product: s.Config.Product, Domain: s.Config.Domain, Version: versionString(),
 		Interval: s.Config.Checks.Interval, Log: log, Redactor: red, Now: time.Now,
+		OnAlertChange: s.RecordAlertChange,
 		Ready: func(addr string) {
 			where := "no metrics (--listen '')"
 			if addr != "" {

@@ -93,7 +93,7 @@ demo's: the state folder the demo was given).
 	}
 	cmd.Flags().StringVar(&since, "since", "2h", "start of the window: a duration back from now (2h) or a time (02:00, RFC 3339)")
 	cmd.Flags().StringVar(&until, "until", "", "end of the window, like --since (default now)")
-	cmd.Flags().StringSliceVar(&panes, "pane", nil, "only these panes (dns, tls, email, endpoints, errors, runbooks, session; repeat or comma-separate)")
+	cmd.Flags().StringSliceVar(&panes, "pane", nil, "only these panes (dns, tls, email, endpoints, errors, runbooks, alerts, session; repeat or comma-separate)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (schema launchready.timeline/v1)")
 	return cmd
 }
@@ -132,8 +132,8 @@ func (g *globalFlags) timelineSource(stderr io.Writer) (timeline.Source, string,
 	return src, path, nil
 }
 
-// timelinePanes reads --pane: the check panes by the names --only takes, plus runbooks
-// and session.
+// timelinePanes reads --pane: the check panes by the names --only takes, plus runbooks,
+// alerts and session.
 func timelinePanes(in []string) ([]string, error) {
 	var out []string
 	for _, p := range in {
@@ -145,10 +145,12 @@ func timelinePanes(in []string) ([]string, error) {
 				out = append(out, timeline.PaneRunbooks)
 			case timeline.PaneSession:
 				out = append(out, timeline.PaneSession)
+			case timeline.PaneAlerts, "alert":
+				out = append(out, timeline.PaneAlerts)
 			default:
 				ps, err := parseOnly(w)
 				if err != nil {
-					return nil, fmt.Errorf("--pane: unknown pane %q: use any of dns, tls, email, endpoints, errors, runbooks, session", w)
+					return nil, fmt.Errorf("--pane: unknown pane %q: use any of dns, tls, email, endpoints, errors, runbooks, alerts, session", w)
 				}
 				for _, p := range ps {
 					out = append(out, string(p))

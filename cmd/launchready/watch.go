@@ -99,6 +99,7 @@ state folder is taken, the --listen address is busy).`,
 				StateDir: s.StateDir, Listen: listen, Runner: runner, Alerts: s.Alerts, Senders: senders,
 				Product: s.Config.Product, Domain: s.Config.Domain, Version: versionString(),
 				Interval: s.Config.Checks.Interval, Log: log, Redactor: red, Now: time.Now,
+				OnAlertChange: s.RecordAlertChange,
 				Ready: func(addr string) {
 					where := "no metrics (--listen '')"
 					if addr != "" {

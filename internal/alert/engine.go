@@ -24,7 +24,9 @@ type Engine struct {
 	log   *slog.Logger
 	// notify wakes the dispatcher for the channels that got something.
 	notify func(channels []string)
-	seq    atomic.Uint64
+	// onChange records alert edges in the timeline; never nil.
+	onChange func(Change)
+	seq      atomic.Uint64
 	// byCheck indexes open alerts by check, so a healthy result costs one map lookup.
 	byCheck map[string]map[string]bool
 }
@@ -35,12 +37,19 @@ type EngineOptions struct {
 	Now         func() time.Time
 	Logger      *slog.Logger
 	Notify      func(channels []string)
+	// OnChange, when set, is told each alert that fired, was silenced by a maintenance
+	// window or resolved, after the journal holds it: the wiring (watch, serve) records
+	// it in the timeline. It runs on the engine's goroutine, so it must be quick.
+	OnChange func(Change)
 }
 
 // NewEngine makes an engine over a store (replayed) and a config (decoded).
 func NewEngine(cfg *Config, store *Store, o EngineOptions) *Engine {
 	e := &Engine{cfg: cfg, store: store, maint: o.Maintenance, now: o.Now, log: o.Logger, notify: o.Notify,
-		byCheck: map[string]map[string]bool{}}
+		onChange: o.OnChange, byCheck: map[string]map[string]bool{}}
+	if e.onChange == nil {
+		e.onChange = func(Change) {}
+	}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -135,6 +144,7 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 	s.mu.Lock()
 	var recs []record
 	var notes []Notification
+	var changes []Change
 	durable := false
 	for key, f := range failing {
 		a := s.alerts[key]
@@ -148,13 +158,24 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 		a.Title, a.Detail, a.Observed, a.Expected, a.Fix = f.Title, f.Detail, f.Observed, f.Expected, f.Fix
 		a.Fails++
 		a.Oks = 0
+		fired := false
 		if !a.Firing && a.Fails >= e.cfg.fireAfter {
 			a.Firing, a.FiredAt = true, now
 			a.Owners, a.Channels = e.route(f)
-			durable = true
+			durable, fired = true, true
 		}
 		if a.Firing {
-			if n := e.due(a, now); n != "" {
+			n := e.due(a, now)
+			switch {
+			case fired && n == "" && !e.toldByTwin(a):
+				// Fired inside a window: the timeline says so, and says it fired
+				// when the window lets it speak.
+				sp, _ := e.maint.Covering(a.Check, a.Pane, now)
+				changes = append(changes, Change{Kind: ChangeSilenced, At: now, Alert: *a, Window: sp})
+			case fired || (n == KindFiring && !a.Notified):
+				changes = append(changes, Change{Kind: ChangeFired, At: now, Alert: *a})
+			}
+			if n != "" {
 				notes = append(notes, e.notes(a, n, now)...)
 				a.Notified, a.LastSent = true, now
 				durable = true
@@ -189,6 +210,7 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 				notes = append(notes, e.notes(&c, KindResolved, now)...)
 			}
 			recs = append(recs, record{Op: "drop", Key: key})
+			changes = append(changes, Change{Kind: ChangeResolved, At: now, Alert: c})
 			durable = true
 		default:
 			recs = append(recs, record{Op: "alert", Alert: &c})
@@ -213,6 +235,9 @@ func (e *Engine) Observe(res probes.Result) ([]Notification, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range changes {
+		e.onChange(c)
 	}
 	if len(notes) > 0 {
 		var chs []string

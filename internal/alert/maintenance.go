@@ -140,20 +140,27 @@ func NewMaintenance(cfg *Config, stateDir string, onError func(string, error)) *
 // Active reports whether notifications for the check wait now. A nil Maintenance has no
 // windows.
 func (m *Maintenance) Active(check string, pane probes.Pane, now time.Time) bool {
+	_, ok := m.Covering(check, pane, now)
+	return ok
+}
+
+// Covering is the window that keeps the check's notifications waiting now, if any: the
+// timeline names it ("silenced by maintenance: deploy, by runbook deploy (sam@ops-1)").
+func (m *Maintenance) Covering(check string, pane probes.Pane, now time.Time) (Span, bool) {
 	if m == nil {
-		return false
+		return Span{}, false
 	}
 	for _, sp := range m.static {
 		if sp.covers(check, pane, now) {
-			return true
+			return sp, true
 		}
 	}
 	for _, sp := range m.fileSpans(now) {
 		if sp.covers(check, pane, now) {
-			return true
+			return sp, true
 		}
 	}
-	return false
+	return Span{}, false
 }
 
 // Open lists the windows open now, for the log and the console.

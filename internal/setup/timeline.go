@@ -3,8 +3,11 @@ package setup
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"strings"
+
+	"github.com/launchready/launchready/internal/alert"
 
 	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/internal/store"
@@ -77,4 +80,15 @@ func (s *Session) configHash() string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:12]
+}
+
+// RecordAlertChange stores an alert's edge (fired, silenced by a window, resolved) in the
+// history's events, where the timeline and "before this" read it. A read-only history (a
+// console holds it) records nothing: the alert journal still has the alert. Failures are
+// logged, never returned: the timeline is never a reason not to alert.
+func (s *Session) RecordAlertChange(c alert.Change) {
+	err := s.History().AddEvents(timeline.AlertEvent(c))
+	if err != nil && !errors.Is(err, store.ErrReadOnly) {
+		s.Log.Warn("timeline: alert change not recorded", "alert", c.Alert.String(), "err", err)
+	}
 }

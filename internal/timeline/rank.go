@@ -29,7 +29,7 @@ type Ranked struct {
 	Why []string `json:"why,omitempty"`
 }
 
-// Before is the changes in the window before f, most suspect first: nearness in time
+// Before is the changes in the window before f (and up to SeenLate after), most suspect first: nearness in time
 // (a change a minute before counts more than one 29 minutes before) plus relatedness
 // (the same host, the same pane, and any runbook run, because a deploy anywhere
 // breaks things everywhere). deploy is the newest runbook run among them, nil when none:
@@ -41,13 +41,29 @@ func Before(evs []store.Event, f Failure, window time.Duration) (ranked []Ranked
 	from := f.Time.Add(-window)
 	host := hostOf(f.Target)
 	for _, e := range evs {
-		if e.Time.Before(from) || e.Time.After(f.Time) {
+		if e.Time.Before(from) || e.Time.After(f.Time.Add(SeenLate)) {
 			continue
 		}
-		if f.Check != "" && e.Check == f.Check && isStateEdge(e) {
-			continue // the failing check's own state changing is the failure, not a cause
+		if f.Check != "" && e.Check == f.Check && (isStateEdge(e) || isAlert(e)) {
+			// The failing check's own state changing, or its alert firing, is the
+			// failure, not a cause.
+			continue
 		}
-		r := Ranked{Event: e, Score: 1 - float64(f.Time.Sub(e.Time))/float64(window)}
+		d := f.Time.Sub(e.Time)
+		if d < 0 && f.Check != "" && e.Check == f.Check {
+			continue // the failing check's own later results follow from it
+		}
+		r := Ranked{Event: e, Score: 1 - float64(d.Abs())/float64(window)}
+		if d < 0 {
+			r.Why = append(r.Why, "seen just after")
+		}
+		if isBaseline(e) {
+			// Where things stood when the session started, not a change in the
+			// window: listed, below every change.
+			r.Score /= 4
+			ranked = append(ranked, r)
+			continue
+		}
 		if host != "" && hostOf(e.Target) == host {
 			r.Score += 1
 			r.Why = append(r.Why, "same host")
@@ -76,6 +92,17 @@ func Before(evs []store.Event, f Failure, window time.Duration) (ranked []Ranked
 		return b.Time.Compare(a.Time)
 	})
 	return ranked, deploy
+}
+
+// SeenLate is how long after a failure a change still counts as before it: each check
+// runs on its own schedule, so the DNS check that sees a record changed may run seconds
+// after the endpoint check that sees the site break, though the change came first.
+const SeenLate = time.Minute
+
+// isBaseline says whether an event is a check's state at the session's start ("failing
+// at start", "error in the log at start") rather than a change seen while watching.
+func isBaseline(e store.Event) bool {
+	return strings.Contains(e.Summary, " at start")
 }
 
 // isStateEdge says whether an event is a check's state changing (up, down, ok, fail)

@@ -69,9 +69,22 @@ func TestIncidentStory(t *testing.T) {
 	for _, r := range ranked {
 		order = append(order, r.Kind)
 	}
-	wantOrder := []string{KindDNSAnswer, KindRunEnd, KindRunStep, KindRunStep, KindRunStart}
+	// What was seen up to SeenLate after the failure comes last: the error group 30 s
+	// after, the spike a minute after.
+	wantOrder := []string{KindDNSAnswer, KindRunEnd, KindRunStep, KindRunStep, KindRunStart, KindNewErrorGroup, KindErrorSpike}
 	if !slices.Equal(order, wantOrder) {
-		t.Fatalf("before this ranked %v, want %v (the failure itself and what came after excluded)", order, wantOrder)
+		t.Fatalf("before this ranked %v, want %v (the failure itself excluded)", order, wantOrder)
+	}
+	if !slices.Contains(ranked[5].Why, "seen just after") {
+		t.Errorf("the error group after the failure says %v", ranked[5].Why)
+	}
+	// A check's state when the session started is not a change: below the deploy.
+	base := store.Event{Time: t0.Add(90 * time.Second), Kind: KindEndpointState, Check: "http app.acme.example",
+		Target: "https://app.acme.example/admin", Pane: "endpoints", Summary: "https://app.acme.example/admin degraded at start"}
+	ranked, _ = Before(append(slices.Clone(evs), base), Failure{Time: t0.Add(2 * time.Minute), Pane: "endpoints",
+		Check: "endpoint api health", Target: "https://app.acme.example/health"}, 0)
+	if ranked[len(ranked)-1].Summary != base.Summary {
+		t.Errorf("a baseline on the same host should rank last, ranked %v", ranked)
 	}
 	if !slices.Equal(ranked[0].Why, []string{"same host"}) {
 		t.Errorf("DNS change's why = %v", ranked[0].Why)

@@ -43,6 +43,9 @@ type Options struct {
 	Log      *slog.Logger
 	Redactor *redact.Redactor
 	Now      func() time.Time
+	// OnAlertChange records each alert that fired, was silenced or resolved in the
+	// timeline (Session.RecordAlertChange); nil records nothing.
+	OnAlertChange func(alert.Change)
 	// Ready is called once the state is open and the server listens, with the address
 	// (the port is real when Listen asked for :0).
 	Ready func(addr string)
@@ -88,7 +91,8 @@ func Run(ctx context.Context, o Options) error {
 		maint := alert.NewMaintenance(o.Alerts, o.StateDir, func(p string, err error) {
 			o.Log.Warn("ignoring a maintenance window file", "file", p, "error", err)
 		})
-		eng = alert.NewEngine(o.Alerts, store, alert.EngineOptions{Maintenance: maint, Now: o.Now, Logger: o.Log, Notify: disp.Wake})
+		eng = alert.NewEngine(o.Alerts, store, alert.EngineOptions{Maintenance: maint, Now: o.Now, Logger: o.Log, Notify: disp.Wake,
+			OnChange: o.OnAlertChange})
 		names := map[string]bool{}
 		for _, c := range checks {
 			names[c.Info().Name] = true

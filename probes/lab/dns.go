@@ -312,7 +312,7 @@ type dnsRun struct {
 
 // startDNS binds UDP on a free loopback port and TCP on the same port,
 // retrying when another process holds that TCP port.
-func startDNS(zones zoneSet) (*dnsServer, error) {
+func startDNS(zones dns.Handler) (*dnsServer, error) {
 	var lastErr error
 	for range 20 {
 		pc, err := net.ListenPacket("udp", "127.0.0.1:0")

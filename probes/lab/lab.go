@@ -66,6 +66,7 @@ type Lab struct {
 	web    []*webServer
 	closed []*closedPort
 	dns    *dnsServer
+	zones  *liveZones    // what dns answers from; SetRecords replaces it
 	done   chan struct{} // closed by Close: delayed answers stop waiting
 
 	logMu     sync.Mutex
@@ -127,7 +128,8 @@ func Start(sc Scenario, dir string) (*Lab, error) {
 	if err := writeLog(l.LogFile, sc.LogLines); err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
-	if l.dns, err = startDNS(zones); err != nil {
+	l.zones = &liveZones{spec: slices.Clone(sc.Zones), set: zones}
+	if l.dns, err = startDNS(l.zones); err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
 	l.DNSAddr = l.dns.addr
@@ -145,6 +147,7 @@ func Start(sc Scenario, dir string) (*Lab, error) {
 			return nil, fmt.Errorf("lab: scenario %q: site %s: %w", sc.Name, s.Host, err)
 		}
 	}
+	l.watchRelease(sc.Release)
 	return l, nil
 }
 

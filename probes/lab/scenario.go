@@ -47,6 +47,8 @@ type Scenario struct {
 	// means time.Now() at Start. Tests with a frozen clock set it so "expires
 	// in 5 days" reads the same on every run.
 	Now time.Time
+	// Release, when set, lets a runbook deploy to the lab at run time: see Release.
+	Release *Release
 }
 
 // Zone is one DNS zone in zone-file syntax, so scenarios read like the zone

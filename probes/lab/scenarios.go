@@ -196,6 +196,7 @@ func demo() Scenario {
 	sc.perfFaults()         // Performance: uncached, uncompressed assets, a slow page, an uncached public API
 	sc.exposureFaults()     // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback (before the copies, which copy the app as it is then)
 	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
+	plantBadRelease(&sc)    // the deploy runbook's release moves app's A record and breaks its page (last: it keeps the app as it is)
 
 	// Later faults go here: each a data edit in a file of its own, a line above and a
 	// line in Description.

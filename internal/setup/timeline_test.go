@@ -1,0 +1,28 @@
+package setup
+
+import (
+	"testing"
+	"time"
+
+	"github.com/launchready/launchready/internal/alert"
+	"github.com/launchready/launchready/internal/store"
+	"github.com/launchready/launchready/internal/timeline"
+)
+
+// TestAlertChangesReachTheTimeline: what watch and serve hand the engine as OnChange stores
+// the alert's edge in the history's events, where `launchready timeline` reads it.
+func TestAlertChangesReachTheTimeline(t *testing.T) {
+	t.Parallel()
+	s := session(t, t.TempDir())
+	at := time.Now().Add(-time.Minute).Truncate(time.Microsecond)
+	s.RecordAlertChange(alert.Change{Kind: alert.ChangeFired, At: at,
+		Alert: alert.Alert{Check: "http app.acme.example", Target: "https://app.acme.example/", Title: "API answers 503"}})
+	evs, err := s.Timeline("").List(store.EventQuery{Panes: []string{timeline.PaneAlerts}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].Kind != timeline.KindAlertFired || !evs[0].Time.Equal(at) ||
+		evs[0].Summary != "alert fired: API answers 503 (http app.acme.example)" {
+		t.Fatalf("timeline after an alert fired: %+v", evs)
+	}
+}
