@@ -28,6 +28,7 @@ func newEmailRoundtripCmd(g *globalFlags) *cobra.Command {
 		force   bool
 		rt      mailauth.Roundtrip
 		trigger string
+		format  string
 	)
 	cmd := &cobra.Command{
 		Use:   "roundtrip",
@@ -57,9 +58,18 @@ provider agreeing; 1 any inbox did not (spam, missing, failing, a disagreement, 
 that could not be read); 2 usage or config error, or no inbox could be read at all.`,
 		Example: `  launchready email roundtrip
   launchready email roundtrip --inbox gmail --wait 5m --json
-  launchready email roundtrip --trigger reset`,
+  launchready email roundtrip --trigger reset
+  launchready email roundtrip --format md > inbox-results.md`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if asJSON {
+				format = "json"
+			}
+			switch format {
+			case "text", "json", "md":
+			default:
+				return usageError(cmd, fmt.Errorf("--format %q is not a format: use text, json or md", format))
+			}
 			o := g.options()
 			o.Only = []probes.Pane{probes.PaneEmail}
 			if trigger != "" {
@@ -143,7 +153,9 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 					fmt.Fprintf(cmd.ErrOrStderr(), "note: %v\n", err)
 				}
 			}
-			if asJSON {
+			if format == "md" {
+				err = roundtrip.WriteMarkdown(cmd.OutOrStdout(), rep)
+			} else if format == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
 				err = enc.Encode(rep)
@@ -163,7 +175,8 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&asJSON, "json", false, "print the round trip as JSON")
+	f.BoolVar(&asJSON, "json", false, "print the round trip as JSON (--format json)")
+	f.StringVar(&format, "format", "text", "text, json, or md: the sample results table for the handover")
 	f.StringSliceVar(&only, "inbox", nil, "only these test inboxes (by name; repeat or comma-separate)")
 	f.DurationVar(&rt.Wait, "wait", mailauth.DefaultRoundtripWait, "how long to wait for the message in each inbox (default email.roundtrip.wait)")
 	f.BoolVar(&rt.Keep, "keep", false, "leave the test messages in the inboxes")

@@ -159,11 +159,19 @@ email:
 	if err != nil || last == nil || last.Trigger != "reset" || len(last.Inboxes) != 1 || !last.Inboxes[0].OK() {
 		t.Errorf("record %+v %v", last, err)
 	}
+	md, mderr, code := launch(t, env, append(base, "--trigger", "reset", "--format", "md")...)
+	if code != exitOK || !strings.Contains(md, "| test | reset | ") || !strings.Contains(md, "| inbox | ") || !strings.Contains(md, "| ✔ aligned | ✔ 1 |") {
+		t.Errorf("--format md: exit %d\n%s\n%s", code, md, mderr)
+	}
+	_, ferr, code := launch(t, env, append(base, "--format", "html")...)
+	if code != exitUsage || !strings.Contains(ferr, `--format "html" is not a format`) {
+		t.Errorf("--format html: exit %d: %s", code, ferr)
+	}
 	_, uerr, code := launch(t, env, append(base, "--trigger", "invite")...)
 	if code != exitUsage || !strings.Contains(uerr, "--trigger invite is not in email.triggers (reset)") {
 		t.Errorf("unknown trigger: exit %d: %s", code, uerr)
 	}
-	all := out + stderr + uerr
+	all := out + stderr + uerr + md + mderr
 	filepath.Walk(state, func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
 			b, _ := os.ReadFile(p)
