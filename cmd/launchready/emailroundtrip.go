@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -16,14 +18,17 @@ import (
 	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/mailauth"
+	"github.com/launchready/launchready/probes/netx"
 )
 
 func newEmailRoundtripCmd(g *globalFlags) *cobra.Command {
 	var (
-		asJSON bool
-		only   []string
-		force  bool
-		rt     mailauth.Roundtrip
+		asJSON  bool
+		only    []string
+		force   bool
+		rt      mailauth.Roundtrip
+		trigger string
+		format  string
 	)
 	cmd := &cobra.Command{
 		Use:   "roundtrip",
@@ -38,17 +43,38 @@ message as received (every DKIM signature, SPF for the IP in the provider's Rece
 line, DMARC alignment: what "email verify" does), and every point where the two disagree.
 The test message is then deleted (email.roundtrip.keep: true, or --keep, leaves it).
 
+With --trigger NAME (reset, invite, signup or receipt) the app sends the mail instead:
+the console makes the request of email.triggers' entry (an endpoints.checks entry, with
+its session and secret headers), waits for the mail whose subject (and sender) the
+trigger names in the test user's inbox, judges it as above, and checks its links: each
+must point at canonical_url's host over https and carry no parameter that sends members
+elsewhere; the links a member acts on (reset, confirm, invite, receipt) are opened once,
+never followed, and must answer 2xx or redirect into the app.
+
 The last round trip is recorded in the state folder (email-roundtrip.json).
 
 Exit codes: 0 every inbox got the message in its inbox, authenticated and aligned, the
 provider agreeing; 1 any inbox did not (spam, missing, failing, a disagreement, an inbox
 that could not be read); 2 usage or config error, or no inbox could be read at all.`,
 		Example: `  launchready email roundtrip
-  launchready email roundtrip --inbox gmail --wait 5m --json`,
+  launchready email roundtrip --inbox gmail --wait 5m --json
+  launchready email roundtrip --trigger reset
+  launchready email roundtrip --format md > inbox-results.md`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if asJSON {
+				format = "json"
+			}
+			switch format {
+			case "text", "json", "md":
+			default:
+				return usageError(cmd, fmt.Errorf("--format %q is not a format: use text, json or md", format))
+			}
 			o := g.options()
 			o.Only = []probes.Pane{probes.PaneEmail}
+			if trigger != "" {
+				o.Only = append(o.Only, probes.PaneEndpoints) // the trigger's request is an endpoint check
+			}
 			s, err := setup.Open(o)
 			if err != nil {
 				return err
@@ -60,12 +86,19 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 				return &exitError{exitUsage, errors.New("the config has no email domain to send from: set domain (or email.domains)")}
 			case len(cfg.Inboxes) == 0:
 				return &exitError{exitUsage, errors.New("the config lists no test inboxes: add email.inboxes (see examples/launchready.yaml) with an IMAP login to a mailbox at the provider your members use")}
-			case !cfg.SMTP.Configured():
+			case trigger == "" && !cfg.SMTP.Configured():
 				return &exitError{exitUsage, errors.New("email.smtp.host is not set: the round trip sends through the same submission server as send-test")}
 			}
 			inboxes, err := pickInboxes(cfg.Inboxes, only)
 			if err != nil {
 				return usageError(cmd, err)
+			}
+			var tr *triggerRun
+			if trigger != "" {
+				if tr, err = newTriggerRun(s, cfg, trigger, cmd.Flags().Changed("inbox"), only); err != nil {
+					return usageError(cmd, err)
+				}
+				inboxes = tr.inboxes
 			}
 			if cmd.Flags().Changed("wait") {
 				if rt.Wait < time.Second || rt.Wait > 30*time.Minute {
@@ -80,7 +113,7 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 			if cfg.SMTP.Password != nil {
 				smtpPassword = cfg.SMTP.Password.Value()
 			}
-			rep := roundtrip.Run(cmd.Context(), roundtrip.Options{
+			ro := roundtrip.Options{
 				Inboxes: inboxes,
 				Password: func(in mailauth.Inbox) string {
 					if in.Password == nil {
@@ -101,7 +134,17 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 				Resolver: s.Net, Dial: s.Net.DialContext, TLSConfig: s.Net.TLSConfig,
 				Wait: cfg.Roundtrip.Wait, Keep: cfg.Roundtrip.Keep,
 				Secrets: s.Config.SecretValues(),
-			})
+			}
+			var rep *roundtrip.Report
+			if tr != nil {
+				if cmd.Flags().Changed("wait") {
+					tr.opts.Trigger.Wait = rt.Wait
+				}
+				tr.opts.Options = ro
+				rep = roundtrip.RunTrigger(cmd.Context(), tr.opts)
+			} else {
+				rep = roundtrip.Run(cmd.Context(), ro)
+			}
 			for _, r := range rep.Inboxes {
 				s.Log.Info("email roundtrip", "inbox", r.Inbox, "token", r.Token, "status", r.Status, "folder", r.Folder, "delay_s", r.DelaySeconds, "error", r.Error)
 			}
@@ -110,7 +153,9 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 					fmt.Fprintf(cmd.ErrOrStderr(), "note: %v\n", err)
 				}
 			}
-			if asJSON {
+			if format == "md" {
+				err = roundtrip.WriteMarkdown(cmd.OutOrStdout(), rep)
+			} else if format == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
 				err = enc.Encode(rep)
@@ -130,11 +175,13 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&asJSON, "json", false, "print the round trip as JSON")
+	f.BoolVar(&asJSON, "json", false, "print the round trip as JSON (--format json)")
+	f.StringVar(&format, "format", "text", "text, json, or md: the sample results table for the handover")
 	f.StringSliceVar(&only, "inbox", nil, "only these test inboxes (by name; repeat or comma-separate)")
 	f.DurationVar(&rt.Wait, "wait", mailauth.DefaultRoundtripWait, "how long to wait for the message in each inbox (default email.roundtrip.wait)")
 	f.BoolVar(&rt.Keep, "keep", false, "leave the test messages in the inboxes")
 	f.BoolVar(&force, "force", false, "send even though the previous send-test attempt may have been delivered")
+	f.StringVar(&trigger, "trigger", "", "make the app send its own mail instead: reset, invite, signup or receipt (email.triggers)")
 	return cmd
 }
 
@@ -156,4 +203,77 @@ func pickInboxes(all []mailauth.Inbox, only []string) ([]mailauth.Inbox, error) 
 		out = append(out, all[i])
 	}
 	return out, nil
+}
+
+// triggerRun is --trigger's round trip, made ready from the config.
+type triggerRun struct {
+	inboxes []mailauth.Inbox
+	opts    roundtrip.TriggerOptions
+}
+
+// newTriggerRun finds the trigger, its inbox and its request. The request is the endpoint
+// check the trigger names, run as the console runs it (its session, secret headers and
+// redaction), so no second HTTP client with its own idea of the app exists.
+func newTriggerRun(s *setup.Session, cfg *mailauth.Config, name string, inboxFlag bool, only []string) (*triggerRun, error) {
+	tr, ok := cfg.TriggerNamed(name)
+	if !ok {
+		var names []string
+		for _, t := range cfg.Triggers {
+			names = append(names, t.Name)
+		}
+		if len(names) == 0 {
+			return nil, fmt.Errorf("--trigger %s: the config has no email.triggers; add one naming the endpoints.checks entry that makes the app send this mail and the subject to recognise it by", name)
+		}
+		return nil, fmt.Errorf("--trigger %s is not in email.triggers (%s)", name, strings.Join(names, ", "))
+	}
+	inbox := tr.Inbox
+	if inboxFlag {
+		if len(only) != 1 {
+			return nil, errors.New("--trigger reads one inbox, the test user's: give --inbox once, or leave it out for the trigger's inbox")
+		}
+		inbox = only[0]
+	}
+	inboxes, err := pickInboxes(cfg.Inboxes, []string{inbox})
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(s.Checks, func(c probes.Check) bool {
+		return c.Info().Name == tr.Check && c.Info().Kind == "endpoint"
+	})
+	if i < 0 {
+		return nil, fmt.Errorf("email.triggers %s names the check %q, which is not in endpoints.checks: name the check whose request makes the app send the mail", name, tr.Check)
+	}
+	check := s.Checks[i]
+	canonical, err := url.Parse(s.Config.CanonicalURL)
+	if err != nil || canonical.Host == "" {
+		return nil, fmt.Errorf("canonical_url %q is not a URL: the mail's links are judged against it; set it to where members should end up, like https://app.acme.example/", s.Config.CanonicalURL)
+	}
+	client := s.Net.HTTPClient(netx.HTTPOptions{Timeout: 15 * time.Second})
+	return &triggerRun{inboxes: inboxes, opts: roundtrip.TriggerOptions{
+		Trigger:   tr,
+		Canonical: canonical,
+		Fire: func(ctx context.Context) error {
+			res := check.Run(ctx)
+			s.Log.Info("email roundtrip trigger", "trigger", name, "check", tr.Check, "status", res.Status, "summary", res.Summary)
+			if res.Err != "" {
+				return errors.New(res.Err)
+			}
+			if w := probes.Worst(res.Findings); w >= probes.High || res.Metrics["up"] == 0 {
+				return fmt.Errorf("%s answered %s", check.Info().Target, res.Summary)
+			}
+			return nil
+		},
+		Open: func(ctx context.Context, link string) (int, string, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+			if err != nil {
+				return 0, "", err
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				return 0, "", err
+			}
+			defer resp.Body.Close()
+			return resp.StatusCode, resp.Header.Get("Location"), nil
+		},
+	}}, nil
 }

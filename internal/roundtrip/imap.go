@@ -187,14 +187,41 @@ type found struct {
 
 // search looks for the token in one folder's subjects and fetches the first match.
 func (m *mailbox) search(folder, token string) (*found, error) {
+	return m.searchHeaders(folder, textproto.MIMEHeader{"Subject": {token}}, 0)
+}
+
+// uidNext is the UID the next message to arrive in the folder will get: messages with a
+// UID below it were there before, so a trigger's mail is told apart from earlier ones.
+func (m *mailbox) uidNext(folder string) (uint32, error) {
+	st, err := m.c.Select(folder, true)
+	if err != nil {
+		return 0, fmt.Errorf("%s: cannot open folder %q: %v", m.inbox.Addr(), folder, err)
+	}
+	return st.UidNext, nil
+}
+
+// searchHeaders fetches the first message in the folder whose headers contain every
+// given text (IMAP SEARCH HEADER: a case-insensitive substring) and whose UID is at least
+// minUID.
+func (m *mailbox) searchHeaders(folder string, header textproto.MIMEHeader, minUID uint32) (*found, error) {
 	if _, err := m.c.Select(folder, false); err != nil {
 		return nil, fmt.Errorf("%s: cannot open folder %q: %v", m.inbox.Addr(), folder, err)
 	}
 	crit := imap.NewSearchCriteria()
-	crit.Header = textproto.MIMEHeader{"Subject": {token}}
-	uids, err := m.c.UidSearch(crit)
+	crit.Header = header
+	if minUID > 0 {
+		crit.Uid = new(imap.SeqSet)
+		crit.Uid.AddRange(minUID, 0) // minUID:* also matches the last message when it is older: filtered below
+	}
+	all, err := m.c.UidSearch(crit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: searching %q failed: %v", m.inbox.Addr(), folder, err)
+	}
+	var uids []uint32
+	for _, u := range all {
+		if u >= minUID {
+			uids = append(uids, u)
+		}
 	}
 	if len(uids) == 0 {
 		return nil, nil

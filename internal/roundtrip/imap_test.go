@@ -40,7 +40,7 @@ func TestWaitPolling(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	f, err := m.waitFor(ctx, []string{"INBOX", "Junk"}, "lr-0123456789ab", 300*time.Millisecond)
+	f, err := m.waitFor(ctx, []string{"INBOX", "Junk"}, func(folder string) (*found, error) { return m.search(folder, "lr-0123456789ab") }, 300*time.Millisecond)
 	if err != nil || f == nil || f.folder != "Junk" || !strings.Contains(string(f.raw), "lr-0123456789ab") {
 		t.Fatalf("found %+v, %v", f, err)
 	}

@@ -49,8 +49,11 @@ type Report struct {
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
 	// WaitSeconds is the bound each inbox was waited for.
-	WaitSeconds float64  `json:"wait_seconds"`
-	Inboxes     []Result `json:"inboxes"`
+	WaitSeconds float64 `json:"wait_seconds"`
+	// Trigger names the app's mail the round trip was of (reset, invite, signup,
+	// receipt); empty for the test message.
+	Trigger string   `json:"trigger,omitempty"`
+	Inboxes []Result `json:"inboxes"`
 }
 
 // Result is one inbox's round trip.
@@ -58,6 +61,11 @@ type Result struct {
 	Inbox   string `json:"inbox"`
 	Address string `json:"address"`
 	Token   string `json:"token,omitempty"`
+	// Trigger is the app's mail this is (reset, invite, ...); Subject is its subject as
+	// received; Links are its links as judged.
+	Trigger string `json:"trigger,omitempty"`
+	Subject string `json:"subject,omitempty"`
+	Links   []Link `json:"links,omitempty"`
 	// Status is inbox (delivered there), spam (delivered to a spam folder), missing (not
 	// there within the wait) or error (the round trip could not be made: see Error).
 	Status string `json:"status"`
@@ -87,9 +95,9 @@ const (
 )
 
 // OK is an inbox whose round trip found nothing wrong: in the inbox, DMARC passing, the
-// receiver agreeing.
+// receiver agreeing, and (for the app's own mail) every link sound.
 func (r Result) OK() bool {
-	return r.Status == StatusInbox && r.DMARCPass && len(r.Disagreements) == 0 && receiverPasses(r.Receiver)
+	return r.Status == StatusInbox && r.DMARCPass && len(r.Disagreements) == 0 && receiverPasses(r.Receiver) && linksOK(r.Links)
 }
 
 // receiverPasses: the provider's own DMARC verdict, when it wrote one, is pass.
@@ -173,7 +181,7 @@ func (o *Options) one(ctx context.Context, in mailauth.Inbox, sendMu *sync.Mutex
 
 	waitCtx, cancelWait := context.WithTimeout(connCtx, o.Wait)
 	defer cancelWait()
-	f, err := m.waitFor(waitCtx, res.Looked, a.Token, min(idleSlice, o.CommandTimeout/2))
+	f, err := m.waitFor(waitCtx, res.Looked, func(folder string) (*found, error) { return m.search(folder, a.Token) }, min(idleSlice, o.CommandTimeout/2))
 	switch {
 	case err != nil:
 		return fail(err)
@@ -199,13 +207,13 @@ func (o *Options) one(ctx context.Context, in mailauth.Inbox, sendMu *sync.Mutex
 	return res
 }
 
-// waitFor searches INBOX and the spam folders for the token until it is found or ctx ends,
-// waiting between passes in IDLE (or a plain pause where IDLE is not offered). The nil
-// found with a nil error is "not there in time".
-func (m *mailbox) waitFor(ctx context.Context, folders []string, token string, slice time.Duration) (*found, error) {
+// waitFor searches INBOX and the spam folders with look until it finds the message or ctx
+// ends, waiting between passes in IDLE (or a plain pause where IDLE is not offered). The
+// nil found with a nil error is "not there in time".
+func (m *mailbox) waitFor(ctx context.Context, folders []string, look func(folder string) (*found, error), slice time.Duration) (*found, error) {
 	for {
 		for _, folder := range folders {
-			f, err := m.search(folder, token)
+			f, err := look(folder)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, nil

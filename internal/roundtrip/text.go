@@ -12,7 +12,11 @@ import (
 // disagreement, so nothing that differs is hidden.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Email round trip: %d test inbox(es), waiting up to %s each\n", len(r.Inboxes), time.Duration(r.WaitSeconds*float64(time.Second)))
+	if r.Trigger != "" {
+		fmt.Fprintf(&b, "Email round trip of the app's %s mail, waiting up to %s for it\n", r.Trigger, time.Duration(r.WaitSeconds*float64(time.Second)))
+	} else {
+		fmt.Fprintf(&b, "Email round trip: %d test inbox(es), waiting up to %s each\n", len(r.Inboxes), time.Duration(r.WaitSeconds*float64(time.Second)))
+	}
 	for _, x := range r.Inboxes {
 		b.WriteString("\n")
 		icon := "✔"
@@ -45,14 +49,22 @@ func (r *Report) WriteText(w io.Writer) error {
 		if len(x.Ours) > 0 {
 			fmt.Fprintf(&b, "  our check:  %s\n", joinAuth(x.Ours, ""))
 		}
+		if x.Subject != "" {
+			fmt.Fprintf(&b, "  subject: %s\n", x.Subject)
+		}
+		writeLinks(&b, x.Links)
 		for _, d := range x.Disagreements {
 			fmt.Fprintf(&b, "  ▲ disagreement: %s\n", d)
 		}
 		if x.Status == StatusInbox || x.Status == StatusSpam {
+			what := "the test message"
+			if x.Trigger != "" {
+				what = "the " + x.Trigger + " mail"
+			}
 			if x.Deleted {
-				b.WriteString("  the test message was deleted from the inbox\n")
+				fmt.Fprintf(&b, "  %s was deleted from the inbox\n", what)
 			} else {
-				b.WriteString("  the test message was left in the inbox\n")
+				fmt.Fprintf(&b, "  %s was left in the inbox\n", what)
 			}
 		}
 		for _, n := range x.Notes {
@@ -61,6 +73,20 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeLinks lists each link with what is wrong with it, or that it answered.
+func writeLinks(b *strings.Builder, links []Link) {
+	for _, l := range links {
+		switch {
+		case l.Problem != "":
+			fmt.Fprintf(b, "  ✖ link %s: %s\n", l.URL, l.Problem)
+		case l.Status != 0:
+			fmt.Fprintf(b, "  ✔ link %s answers %d\n", l.URL, l.Status)
+		default:
+			fmt.Fprintf(b, "  ✔ link %s\n", l.URL)
+		}
+	}
 }
 
 func joinAuth(list []Auth, raw string) string {

@@ -3,6 +3,7 @@
 package kinds
 
 import (
+	"github.com/launchready/launchready/internal/roundtrip"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/alertcheck"
 	"github.com/launchready/launchready/probes/discovery"
@@ -26,6 +27,7 @@ func Registry() *probes.Registry {
 		registration.Kind,
 		discovery.CopiesKind,
 		mailauth.Kind,
+		roundtrip.Kind,
 		endpoint.Kind,
 		errlog.Kind,
 		alertcheck.Kind,

@@ -45,6 +45,9 @@ type Config struct {
 	Inboxes []Inbox `yaml:"inboxes"`
 	// Roundtrip bounds the round trip's wait and says whether its messages are kept.
 	Roundtrip Roundtrip `yaml:"roundtrip"`
+	// Triggers make the app send its own membership mails to the test user (`email
+	// roundtrip --trigger`).
+	Triggers []Trigger `yaml:"triggers"`
 	// Interval and Timeout override checks.interval and checks.timeout for this pane:
 	// records change rarely, so the default interval is 5m.
 	Interval time.Duration `yaml:"interval"`
@@ -166,6 +169,7 @@ func decodeConfig(cfg *config.Config) (*Config, error) {
 		}
 	}
 	c.checkInboxes(errAt, errWithin)
+	c.checkTriggers(errAt, errWithin)
 	if c.Interval == 0 {
 		c.Interval = defaultInterval
 	}

@@ -48,7 +48,19 @@ type Roundtrip struct {
 	Wait time.Duration `yaml:"wait"`
 	// Keep leaves the test message in the inbox (default: it is deleted once judged).
 	Keep bool `yaml:"keep"`
+	// Every makes the round trip a check of the Email pane, run this often (1h is the
+	// suggested value). Off unless set: each run sends a real message through
+	// email.smtp to every test inbox.
+	Every time.Duration `yaml:"every"`
 }
+
+// minRoundtripEvery is the shortest interval the round-trip check runs at: each run is a
+// real message, and providers that see a burst of identical mail start filing it as spam.
+const minRoundtripEvery = 15 * time.Minute
+
+// DecodeConfig decodes and validates the email section as the email kind does, for the
+// kinds built on it (the round-trip check) in packages that mailauth cannot import.
+func DecodeConfig(cfg *config.Config) (*Config, error) { return decodeConfig(cfg) }
 
 // DefaultRoundtripWait is how long a round trip waits by default: providers deliver in
 // seconds; two minutes is long enough for greylisting's first retry at most of them.
@@ -181,6 +193,13 @@ func (c *Config) checkInboxes(errAt func(path, msg, fix string), errWithin func(
 		c.Roundtrip.Wait = DefaultRoundtripWait
 	case w < time.Second || w > maxRoundtripWait:
 		errAt("email.roundtrip.wait", fmt.Sprintf("%s is not a usable wait", w), fmt.Sprintf("use between 1s and %s; the default %s suits most providers", maxRoundtripWait, DefaultRoundtripWait))
+	}
+	switch e := c.Roundtrip.Every; {
+	case e == 0:
+	case len(c.Inboxes) == 0:
+		errAt("email.roundtrip.every", "there is no test inbox to run the round trip against", "add email.inboxes, or remove every")
+	case e < minRoundtripEvery:
+		errAt("email.roundtrip.every", fmt.Sprintf("%s is too often: each run sends a real message to every test inbox", e), fmt.Sprintf("use %s or more; 1h sees a provider that starts filing you as spam within the hour", minRoundtripEvery))
 	}
 }
 

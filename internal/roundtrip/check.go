@@ -1,0 +1,178 @@
+package roundtrip
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/internal/mailsend"
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/mailauth"
+)
+
+// Finding IDs of the round-trip check.
+const (
+	FindingMissing      = "email.roundtrip-missing"
+	FindingSpam         = "email.roundtrip-spam"
+	FindingUnauth       = "email.roundtrip-unauthenticated"
+	FindingDisagreement = "email.roundtrip-disagreement"
+	FindingSlow         = "email.roundtrip-slow"
+	FindingUnreadable   = "email.roundtrip-unreadable"
+)
+
+// slowDelay is when a delivery counts as slow: a member waiting for a reset mail gives
+// up and asks support after about a minute.
+const slowDelay = 60 * time.Second
+
+// Check is the round trip as an Email pane check (email.roundtrip.every): each run sends
+// the test message to every test inbox and judges where it landed.
+type Check struct {
+	info probes.CheckInfo
+	// run makes one round trip (Run with the session's SMTP, passwords and network).
+	run func(ctx context.Context) *Report
+	// stateDir records the last round trip for the handover ("" records nothing).
+	stateDir string
+}
+
+func (c *Check) Info() probes.CheckInfo { return c.info }
+
+// Run makes the round trip and turns each inbox's outcome into findings; the figures
+// (worst delay, inboxes that got it in the inbox) go to Metrics for the history.
+func (c *Check) Run(ctx context.Context) probes.Result {
+	rep := c.run(ctx)
+	if c.stateDir != "" {
+		_ = Save(c.stateDir, rep) // the record is a convenience; the result carries everything
+	}
+	return c.result(rep)
+}
+
+func (c *Check) result(rep *Report) probes.Result {
+	res := probes.Result{Data: rep, Metrics: map[string]float64{}}
+	if rep.AllErrors() {
+		res.Err = rep.Inboxes[0].Error
+		return res
+	}
+	var worst float64
+	inInbox := 0
+	var parts []string
+	for _, x := range rep.Inboxes {
+		target := x.Inbox + " (" + x.Address + ")"
+		add := func(id string, sev probes.Severity, title, detail, fix string, ev ...string) {
+			res.Findings = append(res.Findings, probes.Finding{ID: id, Severity: sev, Impact: probes.Onboarding, Target: target,
+				Title: title, Detail: detail, Fix: fix, Evidence: ev})
+		}
+		switch x.Status {
+		case StatusError:
+			add(FindingUnreadable, probes.Medium, "The test inbox "+x.Inbox+" could not be read", x.Error, "fix the inbox's login or server in email.inboxes; until then this provider is not watched")
+			parts = append(parts, x.Inbox+": unreadable")
+			continue
+		case StatusMissing:
+			add(FindingMissing, probes.Critical, "The test message never arrived at "+x.Inbox,
+				fmt.Sprintf("sent through email.smtp, not in the inbox or the spam folders (%s) after %s: members at this provider get no reset, invite or receipt mail", strings.Join(x.Looked, ", "), time.Duration(rep.WaitSeconds*float64(time.Second))),
+				"look for a bounce or a suppression list at the sending provider, then the receiving provider's quarantine; run `launchready email roundtrip --inbox "+x.Inbox+"` to retry")
+			parts = append(parts, x.Inbox+": not delivered")
+			continue
+		case StatusSpam:
+			add(FindingSpam, probes.High, "Mail to "+x.Inbox+" lands in spam ("+x.Folder+")",
+				"the test message was filed in "+x.Folder+": members at this provider will not see reset or invite mail",
+				"check the authentication below; then the provider's postmaster tools (reputation, complaint rate) and the message content")
+		case StatusInbox:
+			inInbox++
+		}
+		worst = max(worst, x.DelaySeconds)
+		if len(x.Ours) > 0 && !x.DMARCPass {
+			add(FindingUnauth, probes.High, "Mail to "+x.Inbox+" is not authenticated and aligned", "as received: "+joinAuth(x.Ours, ""),
+				"run `launchready email verify` on a saved copy for the reason; usually the DKIM key or SPF record of the sending provider", joinAuth(x.Ours, ""))
+		}
+		if len(x.Disagreements) > 0 {
+			add(FindingDisagreement, probes.Medium, "The provider at "+x.Inbox+" and our check disagree", strings.Join(x.Disagreements, "; "),
+				"read each disagreement: a key being rotated, a message changed in transit, or another hop judged", x.Disagreements...)
+		}
+		if d := time.Duration(x.DelaySeconds * float64(time.Second)); d > slowDelay {
+			add(FindingSlow, probes.Low, fmt.Sprintf("Mail to %s took %s to arrive", x.Inbox, d.Round(time.Second)), "a member waiting for a reset mail gives up after about a minute",
+				"greylisting or a queue at the sending provider: look at its delivery logs for this message")
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s to %s, %s", x.Inbox, time.Duration(x.DelaySeconds*float64(time.Second)).Round(time.Second), x.Status, authMarks(x)))
+	}
+	res.Summary = "mail " + strings.Join(parts, "; ")
+	res.Metrics["delivery_delay_s"] = worst
+	res.Metrics["inboxes_ok"] = float64(inInbox)
+	res.Metrics["inboxes"] = float64(len(rep.Inboxes))
+	return res
+}
+
+// authMarks is the provider's verdict (ours when it wrote none) as "DKIM ✔ SPF ✔ DMARC ✔".
+func authMarks(x Result) string {
+	list := x.Ours
+	if x.Receiver != nil && len(x.Receiver.Results) > 0 {
+		list = x.Receiver.Results
+	}
+	var out []string
+	for _, m := range []string{"dkim", "spf", "dmarc"} {
+		mark := "–"
+		for _, a := range list {
+			if a.Method == m {
+				if a.Result == "pass" {
+					mark = "✔"
+				} else {
+					mark = "✖"
+				}
+				if mark == "✖" || m != "dkim" {
+					break
+				}
+			}
+		}
+		out = append(out, strings.ToUpper(m)+" "+mark)
+	}
+	return strings.Join(out, " ")
+}
+
+// Kind registers the round trip as an Email pane check. It is built only when
+// email.roundtrip.every is set: each run sends a real message to every test inbox.
+var Kind = probes.Kind{
+	Name: "email-roundtrip",
+	Pane: probes.PaneEmail,
+	Doc:  "sends the test message to each test inbox every email.roundtrip.every and judges where it landed",
+	Build: func(env probes.Env) ([]probes.Check, error) {
+		c, err := mailauth.DecodeConfig(env.Config)
+		if err != nil || c.Roundtrip.Every == 0 || len(c.Inboxes) == 0 || !c.SMTP.Configured() {
+			return nil, nil // the email kind reports the section's errors once
+		}
+		o := Options{
+			Inboxes:  c.Inboxes,
+			Password: func(in mailauth.Inbox) string { return secretValue(in.Password) },
+			Wait:     c.Roundtrip.Wait, Keep: c.Roundtrip.Keep,
+			Secrets: env.Config.SecretValues(),
+			Now:     env.Now,
+		}
+		if env.Net != nil {
+			o.Resolver, o.Dial, o.TLSConfig = env.Net, env.Net.DialContext, env.Net.TLSConfig
+		}
+		o.Send = sendVia(c.SMTP, env)
+		ch := &Check{stateDir: env.StateDir, run: func(ctx context.Context) *Report { return Run(ctx, o) },
+			info: probes.CheckInfo{Name: "email round trip", Kind: "email-roundtrip", Pane: probes.PaneEmail, Target: fmt.Sprintf("%d test inbox(es)", len(c.Inboxes)),
+				Interval: c.Roundtrip.Every, Timeout: c.Roundtrip.Wait + 2*time.Minute}}
+		return []probes.Check{ch}, nil
+	},
+}
+
+// sendVia is Options.Send for the check: mailsend through email.smtp on the session's
+// network, its attempts recorded beside send-test's.
+func sendVia(smtp mailauth.SMTP, env probes.Env) func(ctx context.Context, to string) (*mailsend.Attempt, error) {
+	return func(ctx context.Context, to string) (*mailsend.Attempt, error) {
+		o := mailsend.Options{SMTP: smtp, Password: secretValue(smtp.Password), To: to, StateDir: env.StateDir, Now: env.Now}
+		if env.Net != nil {
+			o.Dial, o.TLSConfig = env.Net.DialContext, env.Net.TLSConfig
+		}
+		return mailsend.Send(ctx, o)
+	}
+}
+
+func secretValue(s *config.Secret) string {
+	if s == nil {
+		return ""
+	}
+	return s.Value()
+}
