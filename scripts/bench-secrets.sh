@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # bench-secrets.sh: `launchready secrets scan` against gitleaks' own CLI on the same
 # generated repository (COMMITS commits, default 2000, each changing a few source files;
-# a handful carry a planted fake key), history only on both sides (--since the empty
-# tree is not possible, so ours runs with the working tree too and that is reported).
+# a handful carry a planted fake key). Like for like: ours scans the history and the
+# working tree in one run, so it is compared with gitleaks' `git` (history) plus its `dir`
+# (the working tree) run one after the other; `gitleaks git` alone is shown too. The runs
+# alternate (theirs, ours) so a busy machine slows both alike; the load average is printed.
 #
-# Usage: scripts/bench-secrets.sh [COMMITS] [RUNS]   (default 2000 3)
+# Usage: scripts/bench-secrets.sh [COMMITS] [RUNS]   (default 2000 5)
+#        BEFORE=/path/to/older/launchready scripts/bench-secrets.sh   also times an older build
 # Needs Go and git. No network beyond the Go module proxy for building gitleaks' CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMITS=${1:-2000}
-RUNS=${2:-3}
+RUNS=${2:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -32,16 +35,26 @@ done
 
 best() { sort -n | head -1; }
 time_of() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc; }
-ours=(); theirs=()
+ours=(); git_only=(); theirs=(); before=()
 for r in $(seq 1 "$RUNS"); do
-  theirs+=("$(time_of "$work/gitleaks" git --no-banner --exit-code 0 "$repo")")
+  g=$(time_of "$work/gitleaks" git --no-banner --exit-code 0 "$repo")
+  d=$(time_of "$work/gitleaks" dir --no-banner --exit-code 0 "$repo")
+  git_only+=("$g")
+  theirs+=("$(echo "$g + $d" | bc)")
   ours+=("$(time_of "$work/launchready" secrets scan --state "$work/state" "$repo")")
+  if [[ -n "${BEFORE:-}" ]]; then before+=("$(time_of "$BEFORE" secrets scan --state "$work/state" "$repo")"); fi
 done
-g=$(printf '%s\n' "${theirs[@]}" | best)
+med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+g=$(printf '%s\n' "${git_only[@]}" | best)
+t=$(printf '%s\n' "${theirs[@]}" | best)
 o=$(printf '%s\n' "${ours[@]}" | best)
-echo "repository: $COMMITS commits; best of $RUNS runs"
-echo "gitleaks git (history):                 ${g}s"
-echo "launchready secrets scan (history+tree): ${o}s"
-echo "ratio: $(echo "scale=2; $o / $g" | bc)"
+echo "repository: $COMMITS commits; best (median) of $RUNS alternating runs; load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
+echo "gitleaks git (history only):                ${g}s ($(printf '%s\n' "${git_only[@]}" | med)s)"
+echo "gitleaks git + gitleaks dir (history+tree): ${t}s ($(printf '%s\n' "${theirs[@]}" | med)s)"
+echo "launchready secrets scan (history+tree):    ${o}s ($(printf '%s\n' "${ours[@]}" | med)s)"
+if [[ -n "${BEFORE:-}" ]]; then
+  echo "older build ($BEFORE):  $(printf '%s\n' "${before[@]}" | best)s ($(printf '%s\n' "${before[@]}" | med)s)"
+fi
+echo "ratio, like for like (ours / git+dir): $(echo "scale=2; $o / $t" | bc)"
 "$work/gitleaks" git --no-banner --exit-code 0 --report-format json --report-path "$work/gl.json" "$repo" >/dev/null 2>&1 || true
-echo "findings: gitleaks $(grep -c '"RuleID"' "$work/gl.json"), launchready $("$work/launchready" secrets scan --state "$work/state" --format json "$repo" | grep -c '"rule"')"
+echo "findings: gitleaks git $(grep -c '"RuleID"' "$work/gl.json"), launchready $("$work/launchready" secrets scan --state "$work/state" --format json "$repo" | grep -c '"rule"')"

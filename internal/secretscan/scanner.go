@@ -25,14 +25,9 @@ import (
 
 // DecodeDepth is how many rounds of base64, hex and percent decoding gitleaks tries on
 // each fragment, the same as its command line's default, so a scan here finds what
-// `gitleaks git` finds.
+// `gitleaks git` finds. ScanText decodes as deep, but only in pieces where the decoder has
+// something to decode (see mayDecode).
 const DecodeDepth = 5
-
-// TextDecodeDepth is ScanText's: none. Fetched bundles are megabytes of one-line
-// JavaScript full of base64-looking runs, and decoding them doubled a 5 MB bundle's scan;
-// what a site leaks to browsers is written in plain text (a key inlined by the build, a
-// JSON blob), so the bundle checks skip decoding and repository scans keep gitleaks' five.
-const TextDecodeDepth = 0
 
 // defaults loads gitleaks' default rules once per process. It is the one piece of
 // package-level state here, and it is forced on us: gitleaks reads its config through
@@ -51,8 +46,12 @@ var defaults = sync.OnceValues(func() (config.Config, error) {
 
 // Scanner scans text (a bundle, a page, a source map) with the default rules. One Scanner
 // is safe for concurrent use: gitleaks' per-fragment detection only reads the detector.
+//
+// It holds four detectors over the same rules, one per kind of piece: with or without
+// the generic-api-key rule, and with or without decoding. Each piece of a text goes to the
+// cheapest one that cannot miss what the full one finds (see mayMatchGeneric, mayDecode).
 type Scanner struct {
-	d *detect.Detector
+	d [2][2]*detect.Detector // [generic][decode]
 }
 
 // New builds a Scanner. The first call in a process loads gitleaks' rules (about 30 ms);
@@ -62,9 +61,39 @@ func New() (*Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := detect.NewDetector(cfg)
-	d.MaxDecodeDepth = TextDecodeDepth
-	return &Scanner{d: d}, nil
+	var s Scanner
+	for g, c := range [2]config.Config{without(cfg, genericRule), cfg} {
+		for dec, depth := range [2]int{0, DecodeDepth} {
+			d := detect.NewDetector(c)
+			d.MaxDecodeDepth = depth
+			s.d[g][dec] = d
+		}
+	}
+	return &s, nil
+}
+
+// without is cfg less one rule; the keyword set is rebuilt so that the rule's keywords no
+// longer wake anything.
+func without(cfg config.Config, id string) config.Config {
+	out := cfg
+	out.Rules = make(map[string]config.Rule, len(cfg.Rules))
+	out.Keywords = map[string]struct{}{}
+	out.OrderedRules = nil
+	for _, rid := range cfg.OrderedRules {
+		if rid != id {
+			out.OrderedRules = append(out.OrderedRules, rid)
+		}
+	}
+	for rid, r := range cfg.Rules {
+		if rid == id {
+			continue
+		}
+		out.Rules[rid] = r
+		for _, k := range r.Keywords {
+			out.Keywords[strings.ToLower(k)] = struct{}{}
+		}
+	}
+	return out
 }
 
 // newDetector is a fresh detector for one repository scan: DetectSource collects findings
@@ -86,11 +115,15 @@ func newDetector(ctx context.Context) (*detect.Detector, error) {
 // (those skip vendored libraries in a repository, and a bundle is exactly where a leaked
 // key hides beside them).
 //
-// A large text is cut into pieces of about 64 KB at statement ends and the pieces are
-// scanned in parallel: gitleaks copies and searches a match's whole line for each
-// candidate, and a minified bundle is one line of megabytes with thousands of candidates
-// (every apiKey and token), which made a 5 MB bundle take 20 s whole and takes well under
-// one in pieces. Lines and columns are those of the whole text.
+// A text is cut into pieces of about 4 KB at statement ends and the pieces are scanned in
+// parallel, each by the cheapest detector that cannot miss a finding in it. Pieces keep
+// gitleaks' keyword prefilter sharp: in one 64 KB piece of a minified bundle nearly every
+// rule's keyword appears somewhere, in 4 KB far fewer do. Gitleaks also copies and searches
+// a match's whole line for each candidate, and a minified bundle is one line of megabytes.
+// Lines and columns are those of the whole text. Fragments are decoded (base64, hex,
+// percent, Unicode escapes) as deep as a repository scan, only where there is something to
+// decode (base64 and hex that decode to printable text; see mayDecode): a base64-encoded key
+// inlined by a build is found.
 func (s *Scanner) ScanText(ctx context.Context, name string, text string) []Finding {
 	pieces := split(text, pieceSize)
 	results := make([][]Finding, len(pieces))
@@ -116,7 +149,7 @@ func (s *Scanner) ScanText(ctx context.Context, name string, text string) []Find
 }
 
 func (s *Scanner) scanPiece(ctx context.Context, name string, p piece) []Finding {
-	raw := s.d.DetectContext(ctx, detect.Fragment{Raw: p.text, StartLine: p.line})
+	raw := s.detectorFor(p.text).DetectContext(ctx, detect.Fragment{Raw: p.text, StartLine: p.line})
 	out := make([]Finding, 0, len(raw))
 	for i := range raw {
 		f := fromGitleaks(&raw[i])
@@ -129,8 +162,24 @@ func (s *Scanner) scanPiece(ctx context.Context, name string, p piece) []Finding
 	return out
 }
 
+// detectorFor picks the detector for one piece. A piece with something to decode gets the
+// generic rule too, since what it decodes to is not known before gitleaks decodes it.
+func (s *Scanner) detectorFor(text string) *detect.Detector {
+	if mayDecode(text) {
+		return s.d[1][1]
+	}
+	return s.d[b2i(mayMatchGeneric(text))][0]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // pieceSize is the length a long text is cut at (then extended to the next statement end).
-const pieceSize = 64 << 10
+const pieceSize = 4 << 10
 
 // piece is part of a text: where it starts (line from 1, and the column offset of its
 // first character within that line).

@@ -2,6 +2,8 @@ package secretscan
 
 import (
 	"context"
+	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,5 +66,53 @@ func TestPreview(t *testing.T) {
 		if got := Preview(in); got != want {
 			t.Errorf("Preview(%d chars) = %q, want %q", len(in), got, want)
 		}
+	}
+}
+
+// TestScanTextDecodesBase64InBundle: a key a build inlined base64-encoded (atob("...")) in
+// the middle of a large minified bundle is found, at its line, and its encoded form is not
+// shown either.
+func TestScanTextDecodesBase64InBundle(t *testing.T) {
+	t.Parallel()
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	encoded := base64.StdEncoding.EncodeToString([]byte(plantedStripeSecret()))
+	bundle := minifiedBundle(256 << 10)
+	bundle = strings.Replace(bundle, `var x="`+plantedStripeSecret()+`";`, `var x=atob("`+encoded+`");`, 1)
+	if strings.Contains(bundle, plantedStripeSecret()) || !strings.Contains(bundle, encoded) {
+		t.Fatal("the bundle does not hold the key base64-encoded only")
+	}
+	fs := s.ScanText(context.Background(), "app.js", "/*! app */\n"+bundle)
+	var found []Finding
+	for _, f := range fs {
+		if !f.Public {
+			found = append(found, f)
+		}
+		assertNoSecret(t, "finding", f.Preview+f.What+f.Advice+f.Fingerprint)
+		if strings.Contains(f.Preview+f.What+f.Advice, encoded[4:20]) {
+			t.Errorf("a finding shows the encoded key: %+v", f)
+		}
+	}
+	if len(found) != 1 || found[0].Kind != "stripe-secret-key" || found[0].Level != Critical || found[0].Line != 2 {
+		t.Fatalf("want the base64-encoded secret key as one critical finding at app.js:2, got %+v", found)
+	}
+}
+
+// TestScanTextGenericRuleInBundle: the generic rule (a key-ish name assigned a long value)
+// still runs where it can match, in a piece far into a large bundle.
+func TestScanTextGenericRuleInBundle(t *testing.T) {
+	t.Parallel()
+	s, _ := New()
+	bundle := minifiedBundle(256<<10) + `var cfg={aws_secret_access_key:"` + plantedAWSSecret() + `"};`
+	var kinds []string
+	for _, f := range s.ScanText(context.Background(), "app.js", bundle) {
+		if !f.Public {
+			kinds = append(kinds, f.Kind)
+		}
+	}
+	if !slices.Contains(kinds, "aws-secret-key") {
+		t.Errorf("the AWS secret assigned in the bundle's last piece was missed; found %v", kinds)
 	}
 }
