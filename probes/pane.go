@@ -42,6 +42,15 @@ func (p Pane) Title() string {
 	return string(p)
 }
 
+// PaneList is every pane's name for help texts and errors: "dns, tls, email, ...".
+func PaneList() string {
+	names := make([]string, len(Panes))
+	for i, p := range Panes {
+		names[i] = string(p)
+	}
+	return strings.Join(names, ", ")
+}
+
 // ParsePanes reads --only's comma-separated list. "certs" and "certificates" are accepted
 // for tls because that is what the console calls the pane.
 func ParsePanes(s string) ([]Pane, error) {
@@ -69,11 +78,11 @@ func ParsePanes(s string) ([]Pane, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("unknown pane %q: use any of dns, tls, email, endpoints, errors", w)
+			return nil, fmt.Errorf("unknown pane %q: use any of %s", w, PaneList())
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("--only needs at least one pane: dns, tls, email, endpoints, errors")
+		return nil, fmt.Errorf("--only needs at least one pane: %s", PaneList())
 	}
 	return out, nil
 }

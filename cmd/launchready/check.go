@@ -86,7 +86,7 @@ the DNS resolver is down) also exits 1, unless --fail-on none.`,
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON (schema in the README)")
 	f.StringVar(&failOn, "fail-on", "high", "exit 1 when a finding is at or above: critical, high, medium, low, info, or none")
-	f.StringVar(&only, "only", "", "run only these panes, comma-separated: dns, tls, email, endpoints, errors")
+	f.StringVar(&only, "only", "", "run only these panes, comma-separated: "+probes.PaneList())
 	f.StringVar(&labName, "lab", "demo", "run against the built-in lab with this scenario (demo, healthy); uses the example config unless --config is given")
 	f.Lookup("lab").NoOptDefVal = "demo"
 	f.BoolVarP(&verbose, "verbose", "v", false, "show passing checks at full brightness")

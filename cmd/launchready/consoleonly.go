@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/launchready/launchready/probes"
 	"github.com/spf13/cobra"
 )
 
@@ -11,7 +12,7 @@ import (
 // console's own code (console.go) stays as it is.
 func addConsoleOnly(root *cobra.Command, g *globalFlags) {
 	var only string
-	root.Flags().StringVar(&only, "only", "", "console on these panes only, comma-separated: dns, tls, email, endpoints, errors")
+	root.Flags().StringVar(&only, "only", "", "console on these panes only, comma-separated: "+probes.PaneList())
 	all := root.RunE
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 || only == "" {

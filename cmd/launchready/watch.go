@@ -122,7 +122,7 @@ state folder is taken, the --listen address is busy).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", watch.DefaultListen, "address for /metrics and /healthz; '' serves nothing (keep it on loopback or behind a firewall: metrics name every host)")
-	f.StringVar(&only, "only", "", "watch only these panes, comma-separated: dns, tls, email, endpoints, errors")
+	f.StringVar(&only, "only", "", "watch only these panes, comma-separated: "+probes.PaneList())
 	f.StringVar(&labName, "lab", "demo", "watch the built-in lab with this scenario (demo, healthy); uses the example config unless --config is given")
 	f.Lookup("lab").NoOptDefVal = "demo"
 	return cmd
