@@ -1,8 +1,9 @@
 package main
 
 import (
-	"github.com/launchready/launchready/probes"
 	"github.com/spf13/cobra"
+
+	"github.com/launchready/launchready/probes"
 )
 
 // addConsoleOnly gives the console (the root command itself, not its subcommands, which
