@@ -94,7 +94,14 @@ type harness struct {
 	trig             *fakeTrigger
 	mu               sync.Mutex
 	sessions         []Session
+	heard            []string // "open founder", "close founder: why"
 	log              *syncBuf
+}
+
+func (h *harness) heardSoFar() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.heard...)
 }
 
 func (h *harness) seen() []Session {
@@ -152,6 +159,15 @@ serve:
 		infos[i] = c.Info()
 	}
 	srv, err := New(Options{Config: sc, HostKey: host, Hub: hub, Log: slog.New(slog.NewTextHandler(h.log, nil)),
+		Sessions: func(s Session, opened bool, why string) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if opened {
+				h.heard = append(h.heard, "open "+s.User)
+			} else {
+				h.heard = append(h.heard, "close "+s.User+": "+why)
+			}
+		},
 		Console: func(s Session) tui.Options {
 			h.mu.Lock()
 			h.sessions = append(h.sessions, s)
