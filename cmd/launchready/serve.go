@@ -206,11 +206,14 @@ func serveConsoleBase(s *setup.Session) tui.Options {
 
 // sessionRunbooks gives an operator's session the runbooks with itself as the operator,
 // so the lock and the transcript name the serve.users name and key, not the account
-// serve runs as; a viewer's session has them off, saying why.
+// serve runs as; a viewer's session sees the runbooks, plans and runs, follows a run
+// under way, and starts nothing. Nobody signed in over SSH has a shell on the box.
 func sessionRunbooks(base *tui.RunbookOptions, ss serve.Session, host string) *tui.RunbookOptions {
 	o := *base
+	o.NoShell = true
 	if !ss.Operator() {
-		o.Off = fmt.Sprintf("%s is signed in as a viewer; an operator (serve.users role operator) runs runbooks", ss.User)
+		o.Viewer = ss.User
+		o.Engine.Operator = nil
 		return &o
 	}
 	op := runbook.Operator{User: ss.User, Host: host, PID: os.Getpid(), Key: ss.Fingerprint, SSH: sshConnection(ss)}
