@@ -114,6 +114,12 @@ func (h *harness) seen() []Session {
 // (the interval is an hour), with an operator and a viewer in the config.
 func startServe(t *testing.T, extra string) *harness {
 	t.Helper()
+	return startServeEvery(t, extra, time.Hour)
+}
+
+// startServeEvery is startServe with the runner sweeping every interval.
+func startServeEvery(t *testing.T, extra string, interval time.Duration) *harness {
+	t.Helper()
 	h := &harness{operator: newKey(t), viewer: newKey(t), hits: &atomic.Int64{}, trig: &fakeTrigger{}, log: &syncBuf{}}
 	target := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.hits.Add(1) }))
 	target.Listener, _ = net.Listen("tcp", "127.0.0.1:0")
@@ -151,7 +157,7 @@ serve:
 	}
 	h.hostKey = host
 	checks := []probes.Check{&loopCheck{name: "http app.acme.example", url: target.URL + "/app"}, &loopCheck{name: "http api.acme.example", url: target.URL + "/api"}}
-	runner := probes.NewRunner(checks, probes.RunnerOptions{Interval: time.Hour})
+	runner := probes.NewRunner(checks, probes.RunnerOptions{Interval: interval})
 	hub := NewHub()
 	runner.Subscribe(hub.Publish)
 	infos := make([]probes.CheckInfo, len(checks))
