@@ -70,7 +70,11 @@ func (m *Model) helpOverlay(w, h int) string {
 	hv := m.helpView
 	hv.SetWidth(max(20, w-8))
 	groups := m.sh.keys.fullHelp(m.panes[m.active].bindings())
-	body := st.title.Render("Keys") + "\n\n" + hv.FullHelpView(groups) + "\n\n" +
+	who := ""
+	if l := watchingLong(m.watchers()); l != "" {
+		who = st.dim.Render(strings.Join(wrap(l, max(20, w-12), ""), "\n")) + "\n"
+	}
+	body := st.title.Render("Keys") + "\n\n" + hv.FullHelpView(groups) + "\n\n" + who +
 		st.dim.Render("States: ✔ ok · ▲ warn · ✖ fail · "+m.sh.spinFrame()+" running · ○ unknown") + "\n" +
 		st.dim.Render("Any key closes this.")
 	box := st.overlay.Render(body)

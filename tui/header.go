@@ -69,6 +69,16 @@ func (m *Model) header() string {
 		with = append(with, []string{short, stateText, tm})
 		candidates = with
 	}
+	if n := watchingShort(m.watchers()); n != "" {
+		// Who else is looking matters during an incident: it is kept before the product's
+		// name, and dropped just before the state.
+		note := st.warnText.Render(n)
+		with := make([][]string, 0, 2*len(candidates))
+		for _, c := range candidates {
+			with = append(with, append(append([]string{c[0]}, c[1:len(c)-1]...), note, c[len(c)-1]))
+		}
+		candidates = append(with, candidates...)
+	}
 	for _, parts := range candidates {
 		if line, ok := spread(parts, w); ok {
 			return line

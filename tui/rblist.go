@@ -62,7 +62,10 @@ func (p *runbookPane) offLines(w int) []string {
 		why = "Runbooks are off in this console: " + p.o.Off
 	}
 	lines := []string{" " + st.title.Render("Runbooks"), "", "  " + st.dim.Render("○") + " No runbooks here.", ""}
-	for _, l := range wrap(why+" `launchready runbook list` and `runbook run NAME` work from the shell.", w-4, "    ") {
+	if p.o == nil || !p.o.NoShell {
+		why += " `launchready runbook list` and `runbook run NAME` work from the shell."
+	}
+	for _, l := range wrap(why, w-4, "    ") {
 		lines = append(lines, st.dim.Render(l))
 	}
 	return lines
@@ -85,13 +88,17 @@ func (p *runbookPane) listLines(w, h int) []string {
 	lines := []string{head}
 	var notes []string
 	if d.held && d.holder != nil && p.run == nil {
-		notes = append(notes, st.warnText.Render(fmt.Sprintf("▲ running now: %s, started %s by %s (pid %d); one run at a time",
+		notes = append(notes, st.warnText.Render(fmt.Sprintf("▲ running now: %s, started %s by %s (pid %d); one run at a time; enter on its row follows it",
 			orDash(d.holder.Runbook), whenText(d.holder.Since, now), d.holder.Operator, d.holder.Operator.PID)))
 	}
 	for _, r := range d.runs {
 		if r.Status == runbook.StatusUnfinished && !(d.held && d.holder != nil && d.holder.Run == r.ID) {
-			notes = append(notes, st.warnText.Render(fmt.Sprintf("▲ run %s was left unfinished (%d of %d steps done): select it and press x to resume, roll back or abandon it",
-				r.ID, r.Done, r.Steps)))
+			what := "select it and press x to resume, roll back or abandon it"
+			if p.o.Viewer != "" {
+				what = "an operator resumes, rolls back or abandons it"
+			}
+			notes = append(notes, st.warnText.Render(fmt.Sprintf("▲ run %s was left unfinished (%d of %d steps done): %s",
+				r.ID, r.Done, r.Steps, what)))
 			break
 		}
 	}

@@ -29,6 +29,9 @@ func (p *runbookPane) keyFirst(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch p.mode {
 	case modePlan:
 		switch {
+		case (key.Matches(msg, k.Start) || key.Matches(msg, k.Open)) && p.o.Viewer != "":
+			p.refuse("start a runbook")
+			return nil, true
 		case key.Matches(msg, k.Start), key.Matches(msg, k.Open):
 			return p.startPlanned(), true
 		case key.Matches(msg, k.Back):
@@ -67,8 +70,11 @@ func (p *runbookPane) runKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			p.flash = "the run is under way: this screen stays until it ends (tab shows the other panes)"
 			return nil, true
 		}
-		p.mode = modeList
+		p.mode, p.watching, p.followedBy = modeList, "", nil
 		return p.load(), true
+	case key.Matches(msg, k.Start) && p.following():
+		p.notYours()
+		return nil, true
 	case key.Matches(msg, k.Log) && !live && s.transcript != "":
 		return p.openLog(s.id, s.transcript, modeRun), true
 	case key.Matches(msg, k.Start) && !live:
@@ -102,7 +108,14 @@ func (p *runbookPane) listKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		if id, ok := strings.CutPrefix(sel, "run:"); ok {
 			r, _ := p.runByID(id)
+			if key.Matches(msg, k.Open) && p.data.held && p.data.holder != nil && p.data.holder.Run == id {
+				return p.follow(id), true // under way in another console: follow it
+			}
 			if key.Matches(msg, k.Start) {
+				if r.Status == runbook.StatusUnfinished && p.o.Viewer != "" {
+					p.refuse("resume, roll back or abandon a run")
+					return nil, true
+				}
 				if r.Status == runbook.StatusUnfinished {
 					return p.resumeRun(r.Runbook), true
 				}

@@ -39,6 +39,11 @@ type runbookPane struct {
 	errorsKnown bool
 
 	flash string // for the root's footer: what just happened here
+
+	// watching is the run on screen that another console drives (rbwatch.go), read from
+	// its transcript; followedBy holds the lock for it while it goes on.
+	watching   string
+	followedBy *runbook.Holder
 }
 
 type rbMode int
@@ -72,11 +77,16 @@ func (p *runbookPane) bindings() []key.Binding {
 	case p.dialog != nil:
 		return p.dialog.keys()
 	case p.mode == modeRun && p.step != nil:
-		return k.runHelp(p.step.live(), p.busy())
+		return k.runHelp(p.step.live() && p.run != nil, p.busy())
+	case p.mode == modePlan && p.o.Viewer != "":
+		return k.planHelp()[1:] // no x: a viewer starts nothing
 	case p.mode == modePlan:
 		return k.planHelp()
 	case p.mode == modeLog:
 		return k.logHelp()
+	}
+	if p.o.Viewer != "" {
+		return []key.Binding{k.OpenRunbook, k.Log, k.Filter, k.NextTab, k.Help, k.Quit}
 	}
 	return []key.Binding{k.OpenRunbook, k.Start, k.Log, k.Filter, k.NextTab, k.Help, k.Quit}
 }
@@ -147,6 +157,12 @@ func (p *runbookPane) handle(msg rbMsg) tea.Cmd {
 	case rbLogMsg:
 		p.logView = newLogView(p.sh, msg, p.logFrom)
 		p.mode = modeLog
+	case rbWatchMsg:
+		return p.handleFollowed(msg)
+	case rbWatchTickMsg:
+		if msg.id == p.watching && p.mode == modeRun && p.run == nil {
+			return p.readFollowed(msg.id)
+		}
 	case rbErrorsMsg:
 		if p.step != nil && msg.since.Equal(p.step.started) {
 			p.newErrors, p.errorsKnown = msg.titles, msg.ok
@@ -247,11 +263,15 @@ func (p *runbookPane) resumeRun(name string) tea.Cmd {
 }
 
 func (p *runbookPane) begin(name string, f startFunc) tea.Cmd {
+	if p.o.Viewer != "" {
+		p.refuse("run or resume a runbook")
+		return nil
+	}
 	if p.run != nil {
 		p.flash = "a run is already under way in this console"
 		return nil
 	}
-	p.run = newRun()
+	p.run, p.watching, p.followedBy = newRun(), "", nil
 	p.step = newStepper()
 	p.step.name, p.step.asked = name, name
 	p.newErrors, p.errorsKnown = nil, false

@@ -21,6 +21,14 @@ type RunbookOptions struct {
 	// Off, when set, says why runbooks cannot run in this console (no state folder): the
 	// pane shows it instead of the list.
 	Off string
+	// Viewer, when set, is the name of a person signed in over SSH as a viewer
+	// (launchready serve): the pane lists the runbooks and runs, shows plans and
+	// transcripts and follows a run under way, and refuses every key that would start,
+	// resume, answer or stop one, saying only an operator may.
+	Viewer string
+	// NoShell says the person at this console has no shell on the machine (an SSH
+	// session of launchready serve), so no message sends them to one.
+	NoShell bool
 }
 
 // ErrorGroupsSince is the seam for the stepper's "since start" line: the titles of the

@@ -70,6 +70,10 @@ type Options struct {
 	// copy on the server's disk, and says why. Runbooks are turned off with
 	// Runbooks.Off. Empty: the console is its user's own.
 	Viewer string
+	// Watching, when set, says who has a console open on the same engine (launchready
+	// serve): the header counts them and the help overlay names them. It is called on
+	// every frame, so it must be cheap and safe from any goroutine.
+	Watching func() []Watcher
 	// ErrorGroupsSince feeds the stepper's "since start" line with the error groups new
 	// since a run started; nil until an errors source is wired in.
 	ErrorGroupsSince ErrorGroupsSince

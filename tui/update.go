@@ -135,6 +135,10 @@ func (m *Model) switchTo(i int) tea.Cmd {
 // interrupt is ctrl+c: it stops a runbook's command or check when one runs (the run
 // then asks what next), asks before quitting while a run waits, and otherwise quits.
 func (m *Model) interrupt() tea.Cmd {
+	if m.rb.following() && m.panes[m.active] == pane(m.rb) {
+		m.rb.notYours()
+		return nil
+	}
 	if m.rb.busy() {
 		m.rb.stopStep()
 		return nil

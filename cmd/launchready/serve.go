@@ -17,6 +17,8 @@ import (
 	"github.com/launchready/launchready/internal/redact"
 	"github.com/launchready/launchready/internal/serve"
 	"github.com/launchready/launchready/internal/setup"
+	history "github.com/launchready/launchready/internal/store"
+	"github.com/launchready/launchready/internal/timeline"
 	"github.com/launchready/launchready/internal/watch"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/kinds"
@@ -116,6 +118,11 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	base := serveConsoleBase(s)
 	host, _ := os.Hostname()
 	srv, err := serve.New(serve.Options{Config: s.Serve, HostKey: hostKey, Hub: hub, Log: log, Version: versionString(),
+		Sessions: func(ss serve.Session, opened bool, why string) {
+			if err := h.AddEvents(sessionEvent(ss, opened, why, time.Now())); err != nil && !errors.Is(err, history.ErrReadOnly) {
+				log.Warn("timeline: SSH session not recorded", "user", ss.User, "err", err)
+			}
+		},
 		Console: func(ss serve.Session) tui.Options {
 			opts := base
 			opts.History = consolehist.New(h, opts.Checks, time.Now)
@@ -200,11 +207,14 @@ func serveConsoleBase(s *setup.Session) tui.Options {
 
 // sessionRunbooks gives an operator's session the runbooks with itself as the operator,
 // so the lock and the transcript name the serve.users name and key, not the account
-// serve runs as; a viewer's session has them off, saying why.
+// serve runs as; a viewer's session sees the runbooks, plans and runs, follows a run
+// under way, and starts nothing. Nobody signed in over SSH has a shell on the box.
 func sessionRunbooks(base *tui.RunbookOptions, ss serve.Session, host string) *tui.RunbookOptions {
 	o := *base
+	o.NoShell = true
 	if !ss.Operator() {
-		o.Off = fmt.Sprintf("%s is signed in as a viewer; an operator (serve.users role operator) runs runbooks", ss.User)
+		o.Viewer = ss.User
+		o.Engine.Operator = nil
 		return &o
 	}
 	op := runbook.Operator{User: ss.User, Host: host, PID: os.Getpid(), Key: ss.Fingerprint, SSH: sshConnection(ss)}
@@ -221,6 +231,25 @@ func sshConnection(ss serve.Session) string {
 		return ""
 	}
 	return rh + " " + rp + " " + lh + " " + lp
+}
+
+// sessionEvent is an SSH console opening or closing, as the timeline lists it: who
+// (serve.users name, role, key) and from where, so "who was looking when the rollback
+// started?" has an answer after the fact.
+func sessionEvent(ss serve.Session, opened bool, why string, now time.Time) history.Event {
+	e := history.Event{Time: now, Pane: timeline.PaneSession, Who: ss.User, Target: ss.Fingerprint}
+	from := ""
+	if ss.Remote != nil {
+		from = " from " + ss.Remote.String()
+	}
+	if opened {
+		e.Kind = timeline.KindSessionStart
+		e.Summary = fmt.Sprintf("%s (%s) opened the console over SSH%s", ss.User, ss.Role, from)
+		return e
+	}
+	e.Kind = timeline.KindSessionStop
+	e.Summary = fmt.Sprintf("%s (%s) closed the console over SSH%s: %s", ss.User, ss.Role, from, why)
+	return e
 }
 
 func configName(s *setup.Session) string {

@@ -40,6 +40,9 @@ type Options struct {
 	Now     func() time.Time
 	// Version is sent in the SSH banner line.
 	Version string
+	// Sessions, when set, hears each console opening and closing (after the log has it),
+	// for the timeline: why is "" on opening. It runs on the session's goroutine.
+	Sessions func(s Session, opened bool, why string)
 }
 
 // Session is one signed-in SSH session, as Options.Console sees it.
@@ -56,6 +59,7 @@ type Server struct {
 	ssh   *ssh.Server
 	slots chan struct{}
 	fails *failures
+	who   *presence
 	// ctx ends every session when the server shuts down.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -77,7 +81,7 @@ func New(o Options) (*Server, error) {
 	if o.Config != nil && o.Config.MaxSessions > 0 {
 		maxSessions = o.Config.MaxSessions
 	}
-	s := &Server{o: o, users: newUsers(o.Config), slots: make(chan struct{}, maxSessions), fails: newFailures(o.Now)}
+	s := &Server{o: o, users: newUsers(o.Config), slots: make(chan struct{}, maxSessions), fails: newFailures(o.Now), who: newPresence()}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	srv, err := wish.NewServer(
 		wish.WithPublicKeyAuth(s.allowKey),
@@ -199,11 +203,16 @@ func (s *Server) handle(sess ssh.Session) {
 			}
 		}
 	}()
+	ss := Session{Identity: id, Remote: sess.RemoteAddr(), Local: sess.LocalAddr()}
+	s.heard(ss, true, "")
 	mb := s.o.Hub.Join()
 	defer s.o.Hub.Leave(mb)
-	opts := s.o.Console(Session{Identity: id, Remote: sess.RemoteAddr(), Local: sess.LocalAddr()})
+	leave := s.who.join(id)
+	opts := s.o.Console(ss)
+	opts.Watching = s.who.watching
 	popts := append(wishtea.MakeOptions(sess), tea.WithInput(in))
 	err := tui.RunAttached(ctx, opts, mb, resize, popts...)
+	leave()
 	why := "closed by the user"
 	switch {
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled):
@@ -218,7 +227,17 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	end := s.o.Now()
 	log.Info("ssh session ended", "start", start, "end", end, "duration", end.Sub(start).Round(time.Second), "why", why)
+	s.heard(ss, false, why)
 	sess.Exit(0)
+}
+
+// Watching is who has a console open now, oldest first.
+func (s *Server) Watching() []tui.Watcher { return s.who.watching() }
+
+func (s *Server) heard(ss Session, opened bool, why string) {
+	if s.o.Sessions != nil {
+		s.o.Sessions(ss, opened, why)
+	}
 }
 
 func (s *Server) idle() time.Duration {

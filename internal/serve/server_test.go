@@ -94,7 +94,14 @@ type harness struct {
 	trig             *fakeTrigger
 	mu               sync.Mutex
 	sessions         []Session
+	heard            []string // "open founder", "close founder: why"
 	log              *syncBuf
+}
+
+func (h *harness) heardSoFar() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.heard...)
 }
 
 func (h *harness) seen() []Session {
@@ -106,6 +113,12 @@ func (h *harness) seen() []Session {
 // startServe runs a serve on 127.0.0.1 over one real runner probing a loopback page once
 // (the interval is an hour), with an operator and a viewer in the config.
 func startServe(t *testing.T, extra string) *harness {
+	t.Helper()
+	return startServeEvery(t, extra, time.Hour)
+}
+
+// startServeEvery is startServe with the runner sweeping every interval.
+func startServeEvery(t *testing.T, extra string, interval time.Duration) *harness {
 	t.Helper()
 	h := &harness{operator: newKey(t), viewer: newKey(t), hits: &atomic.Int64{}, trig: &fakeTrigger{}, log: &syncBuf{}}
 	target := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.hits.Add(1) }))
@@ -144,7 +157,7 @@ serve:
 	}
 	h.hostKey = host
 	checks := []probes.Check{&loopCheck{name: "http app.acme.example", url: target.URL + "/app"}, &loopCheck{name: "http api.acme.example", url: target.URL + "/api"}}
-	runner := probes.NewRunner(checks, probes.RunnerOptions{Interval: time.Hour})
+	runner := probes.NewRunner(checks, probes.RunnerOptions{Interval: interval})
 	hub := NewHub()
 	runner.Subscribe(hub.Publish)
 	infos := make([]probes.CheckInfo, len(checks))
@@ -152,6 +165,15 @@ serve:
 		infos[i] = c.Info()
 	}
 	srv, err := New(Options{Config: sc, HostKey: host, Hub: hub, Log: slog.New(slog.NewTextHandler(h.log, nil)),
+		Sessions: func(s Session, opened bool, why string) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if opened {
+				h.heard = append(h.heard, "open "+s.User)
+			} else {
+				h.heard = append(h.heard, "close "+s.User+": "+why)
+			}
+		},
 		Console: func(s Session) tui.Options {
 			h.mu.Lock()
 			h.sessions = append(h.sessions, s)
