@@ -17,6 +17,7 @@ import (
 	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/internal/alert"
 	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/internal/owners"
 	"github.com/launchready/launchready/internal/paths"
 	"github.com/launchready/launchready/internal/serveconf"
 	"github.com/launchready/launchready/internal/store"
@@ -61,6 +62,9 @@ type Session struct {
 	StateDir string
 	Alerts   *alert.Config     // nil when the config has no alerts section
 	Serve    *serveconf.Config // nil when the config has no serve section
+	// Owners is the owners: and backups: sections; never nil (an empty one says nobody
+	// is recorded as owning anything).
+	Owners *owners.Owners
 	Log      *slog.Logger
 	Notes    []string // things worth saying that are not errors
 	closers  []func() error
@@ -126,6 +130,11 @@ func Open(o Options) (_ *Session, err error) {
 	// The serve: section (the SSH console's users) belongs to no check: it is decoded
 	// here so `launchready validate` and every command report its mistakes by line.
 	if s.Serve, err = serveconf.Decode(cfg); err != nil {
+		return nil, configErr(err)
+	}
+	// owners: and backups: are read only by the handover pack; decoded here for the same
+	// reason as serve:.
+	if s.Owners, err = owners.Decode(cfg); err != nil {
 		return nil, configErr(err)
 	}
 	// Checks that hold resources between runs (a log tailer's files and child processes)
