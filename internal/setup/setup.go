@@ -64,12 +64,12 @@ type Session struct {
 	Serve    *serveconf.Config // nil when the config has no serve section
 	// Owners is the owners: and backups: sections; never nil (an empty one says nobody
 	// is recorded as owning anything).
-	Owners *owners.Owners
-	Log      *slog.Logger
-	Notes    []string // things worth saying that are not errors
-	closers  []func() error
-	history  *store.Store
-	now      func() time.Time
+	Owners  *owners.Owners
+	Log     *slog.Logger
+	Notes   []string // things worth saying that are not errors
+	closers []func() error
+	history *store.Store
+	now     func() time.Time
 }
 
 // ErrConfig marks errors that are the config's or the command line's fault (exit 2).
