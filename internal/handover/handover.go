@@ -106,9 +106,9 @@ type ChannelRow struct{ Name, Kind, Tested, Health string }
 
 // DashRow is one check's figures over 7 and 30 days.
 type DashRow struct {
-	Check                    string
-	Uptime7, Uptime30        string
-	ErrorRate7, ErrorRate30  string
+	Check                     string
+	Uptime7, Uptime30         string
+	ErrorRate7, ErrorRate30   string
 	P95Latency7, P95Latency30 string
 	// Spark is the daily uptime over 30 days, as an SVG polyline's points ("" without data).
 	Spark string

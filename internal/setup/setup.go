@@ -221,6 +221,9 @@ func (s *Session) startLab(name string) error {
 		}
 		return configErr(fmt.Errorf("--lab %q: no such scenario; use one of %v", name, names))
 	}
+	// The lab's certificates and registrations are dated from the session's clock, so a
+	// frozen clock (a golden test) sees the same days left every run.
+	sc.Now = s.now()
 	dir, err := os.MkdirTemp("", "launchready-lab-")
 	if err != nil {
 		return fmt.Errorf("cannot make a folder for the lab: %w", err)
