@@ -8,7 +8,7 @@ import (
 )
 
 // TestDays: the daily figures agree with Uptime and Latency over the same windows, and
-// the 7-day percentile merges the days' histograms.
+// P95 agrees with Latency over 7 and 30 days.
 func TestDays(t *testing.T) {
 	t.Parallel()
 	end := t0
@@ -45,10 +45,14 @@ func TestDays(t *testing.T) {
 	if got != want || failed != want.Total-want.Up {
 		t.Errorf("7d uptime %+v failed %d, want %+v", got, failed, want)
 	}
-	if p := Percentile(week, 95); p != lat.P95 {
-		t.Errorf("7d p95 %v, want %v", p, lat.P95)
+	last, err := s.P95("home", end.Add(-7*24*time.Hour), end, got.Up)
+	up30, _ := s.Uptime("home", end.Add(-30*24*time.Hour), end)
+	all, _ := s.P95("home", end.Add(-30*24*time.Hour), end, up30.Up)
+	lat30, _ := s.Latency("home", end.Add(-30*24*time.Hour), end)
+	if err != nil || last != lat.P95 || all != lat30.P95 {
+		t.Errorf("p95 7d %v 30d %v, want %v %v (%v)", last, all, lat.P95, lat30.P95, err)
 	}
-	if days[0].Total != 0 || days[29].P95 == 0 {
+	if days[0].Total != 0 || days[29].Total == 0 {
 		t.Errorf("empty and full days: %+v %+v", days[0], days[29])
 	}
 }
