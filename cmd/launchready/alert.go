@@ -68,6 +68,7 @@ Exit codes: 0 every channel delivered, 1 at least one failed, 2 usage or config 
 				return &exitError{exitUsage, err}
 			}
 			failed := 0
+			var tested []alert.TestResult
 			width := 0
 			for _, ch := range channels {
 				width = max(width, len(ch.Name)+len(ch.Kind())+3)
@@ -76,12 +77,23 @@ Exit codes: 0 every channel delivered, 1 at least one failed, 2 usage or config 
 				label := fmt.Sprintf("%s (%s)", ch.Name, ch.Kind())
 				start := time.Now()
 				err := testChannel(cmd.Context(), ch, s, red)
+				rec := alert.TestResult{Channel: ch.Name, Kind: ch.Kind(), Time: start.UTC(), OK: err == nil}
+				if err != nil {
+					rec.Error = red.String(err.Error())
+				}
+				tested = append(tested, rec)
 				if err != nil {
 					failed++
 					fmt.Fprintf(out, "✖ %-*s  failed: %s\n", width, label, red.String(err.Error()))
 					continue
 				}
 				fmt.Fprintf(out, "✔ %-*s  delivered in %s\n", width, label, time.Since(start).Round(time.Millisecond))
+			}
+			// Recorded for the handover pack's routing guide: when each channel was last proven.
+			if s.StateDir != "" {
+				if err := alert.SaveTests(s.StateDir, tested...); err != nil {
+					fmt.Fprintln(cmd.ErrOrStderr(), "note: the test results were not recorded:", err)
+				}
 			}
 			if failed > 0 {
 				return &exitError{exitFindings, fmt.Errorf("%d of %d channel(s) failed; alerts through them would reach nobody", failed, len(channels))}

@@ -67,7 +67,7 @@ Start here:
 	addConsoleOnly(root, g)
 	addProfiling(root)
 	root.AddCommand(newCheckCmd(g), newValidateCmd(g), newDNSCmd(g), newDemoCmd(g), newRunbookCmd(g), newEmailCmd(g), newSmokeCmd(g),
-		newWatchCmd(g), newAlertCmd(g), newInitCmd(g), newAuditCmd(g), newServeCmd(g), newTimelineCmd(g), newSecretsCmd(g), newLoadCmd(g))
+		newWatchCmd(g), newAlertCmd(g), newInitCmd(g), newAuditCmd(g), newHandoverCmd(g), newServeCmd(g), newTimelineCmd(g), newSecretsCmd(g), newLoadCmd(g))
 	return root
 }
 

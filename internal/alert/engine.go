@@ -84,23 +84,7 @@ func (e *Engine) unindex(check, key string) {
 }
 
 // route returns the owners and channels of every rule the finding matches.
-func (e *Engine) route(f *probes.Finding) (owners, channels []string) {
-	for i := range e.cfg.Rules {
-		r := &e.cfg.Rules[i]
-		if f.Severity < r.severity || !matchPane(r.Panes, f.Pane) || !match(r.Checks, f.Check) || !match(r.Findings, f.ID) {
-			continue
-		}
-		if !slices.Contains(owners, r.Owner) {
-			owners = append(owners, r.Owner)
-		}
-		for _, ch := range r.Channels {
-			if !slices.Contains(channels, ch) {
-				channels = append(channels, ch)
-			}
-		}
-	}
-	return owners, channels
-}
+func (e *Engine) route(f *probes.Finding) (owners, channels []string) { return e.cfg.Route(f) }
 
 // checkError is the finding an alert about a check that could not run carries.
 func checkError(res probes.Result) probes.Finding {

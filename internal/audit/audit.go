@@ -9,10 +9,10 @@ package audit
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/launchready/launchready/internal/doctext"
 	"github.com/launchready/launchready/internal/report"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/discovery"
@@ -258,9 +258,4 @@ func orWord(s, w string) string {
 	return s
 }
 
-func plural(n int, w string) string {
-	if n == 1 || n == -1 {
-		return strconv.Itoa(n) + " " + w
-	}
-	return strconv.Itoa(n) + " " + w + "s"
-}
+func plural(n int, w string) string { return doctext.Plural(n, w) }

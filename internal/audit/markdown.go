@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/launchready/launchready/internal/doctext"
 )
 
 // WriteMarkdown writes the audit as Markdown for a repository (GitHub renders it).
@@ -86,12 +88,6 @@ func (a *Audit) WriteMarkdown(w io.Writer) error {
 	return b.Flush()
 }
 
-// md escapes what Markdown would read as markup in outside text (a page title, a record).
-func md(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;", "#", `\#`, "|", `\|`)
-	return r.Replace(s)
-}
-
-func cell(s string) string { return md(oneLine(s)) }
-
-func code(s string) string { return strings.ReplaceAll(s, "`", "'") }
+func md(s string) string   { return doctext.MD(s) }
+func cell(s string) string { return doctext.Cell(s) }
+func code(s string) string { return doctext.Code(s) }

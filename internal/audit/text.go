@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/launchready/launchready/internal/doctext"
 )
 
 // WriteText writes the audit for a terminal or a CI log: plain text, every severity as an
@@ -96,4 +98,4 @@ func (a *Audit) copiesLines() []string {
 }
 
 // oneLine folds a multi-line value for a one-line field.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return doctext.OneLine(s) }

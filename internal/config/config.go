@@ -124,13 +124,15 @@ var Roles = []string{"app", "api", "admin", "www", "marketing", "mail", "status"
 
 // SectionNames are the sections a config may have that their owners decode: the pane
 // sections, alerts (internal/alert, claimed by the "alert" probe kind), and serve (the
-// SSH console's users and limits, internal/serve, decoded by setup for every command).
-var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration", "serve", "exposure", "performance"}
+// SSH console's users and limits, internal/serve, decoded by setup for every command), and
+// owners and backups (who owns each system, what is backed up: internal/owners, read by
+// the handover pack and decoded by setup).
+var SectionNames = []string{"dns", "tls", "email", "endpoints", "errors", "alerts", "registration", "serve", "exposure", "performance", "owners", "backups"}
 
 // toolSection reports whether a section belongs to the tool itself rather than to a
 // probe kind: no check reads it, so the registry must not refuse it as unread; setup
 // decodes and validates it instead.
-func toolSection(name string) bool { return name == "serve" }
+func toolSection(name string) bool { return name == "serve" || name == "owners" || name == "backups" }
 
 // Section returns the named pane section, or nil when the config has none.
 func (c *Config) Section(name string) *Section { return c.sections[name] }

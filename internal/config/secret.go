@@ -108,6 +108,29 @@ func (c *Config) Resolve(getenv func(string) (string, bool)) Errors {
 	return errs
 }
 
+// SecretRef is one secret reference in the config: where it is (the key path) and what it
+// names (env:NAME, file:PATH). Never the value.
+type SecretRef struct {
+	Path string
+	Ref  string
+}
+
+// SecretRefs lists every secret reference the config holds, each key path once, in the
+// order they were read, for the handover pack's rotation plan. Sections add theirs when
+// they are decoded, so call it after the session is built.
+func (c *Config) SecretRefs() []SecretRef {
+	var out []SecretRef
+	seen := map[string]bool{}
+	for _, s := range c.secrets {
+		if seen[s.path] {
+			continue
+		}
+		seen[s.path] = true
+		out = append(out, SecretRef{Path: s.path, Ref: s.Ref})
+	}
+	return out
+}
+
 // SecretValues returns every resolved secret value, so anything that prints, logs, stores
 // or transcribes can redact them by value.
 func (c *Config) SecretValues() []string {

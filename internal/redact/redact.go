@@ -115,6 +115,10 @@ type Options struct {
 	// Values are secrets known by value (config.SecretValues()). Values shorter than
 	// MinValueLen are ignored: redacting every "abc" in a log would destroy it.
 	Values []string
+	// KeepEmails leaves e-mail addresses whole: for documents whose point is who to call
+	// (the handover pack's owners and support contacts), where a redacted address is a
+	// lost contact, not a protected one. Secrets are redacted as always.
+	KeepEmails bool
 }
 
 // MinValueLen is the shortest known value redacted by value.
@@ -122,13 +126,14 @@ const MinValueLen = 4
 
 // Redactor removes secrets from text. It is safe for concurrent use.
 type Redactor struct {
-	values []string // known values and their encodings, longest first
-	extra  []*regexp.Regexp
+	values     []string // known values and their encodings, longest first
+	extra      []*regexp.Regexp
+	keepEmails bool
 }
 
 // New compiles a Redactor. Its error names the pattern that does not compile.
 func New(o Options) (*Redactor, error) {
-	r := &Redactor{}
+	r := &Redactor{keepEmails: o.KeepEmails}
 	for i, p := range o.Patterns {
 		re, err := regexp.Compile(p)
 		if err != nil {
@@ -238,7 +243,9 @@ func (r *Redactor) once(s string, h *Hits) string {
 	s = redactUserinfo(s, h)
 	s = redactParams(s, h)
 	s = redactAWSSecrets(s, h)
-	s = redactEmails(s, h)
+	if r == nil || !r.keepEmails {
+		s = redactEmails(s, h)
+	}
 	s = redactCards(s, h)
 	return s
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/internal/alert"
 	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/internal/owners"
 	"github.com/launchready/launchready/internal/paths"
 	"github.com/launchready/launchready/internal/serveconf"
 	"github.com/launchready/launchready/internal/store"
@@ -65,11 +66,14 @@ type Session struct {
 	StateDir string
 	Alerts   *alert.Config     // nil when the config has no alerts section
 	Serve    *serveconf.Config // nil when the config has no serve section
-	Log      *slog.Logger
-	Notes    []string // things worth saying that are not errors
-	closers  []func() error
-	history  *store.Store
-	now      func() time.Time
+	// Owners is the owners: and backups: sections; never nil (an empty one says nobody
+	// is recorded as owning anything).
+	Owners  *owners.Owners
+	Log     *slog.Logger
+	Notes   []string // things worth saying that are not errors
+	closers []func() error
+	history *store.Store
+	now     func() time.Time
 }
 
 // ErrConfig marks errors that are the config's or the command line's fault (exit 2).
@@ -135,6 +139,11 @@ func Open(o Options) (_ *Session, err error) {
 	// The serve: section (the SSH console's users) belongs to no check: it is decoded
 	// here so `launchready validate` and every command report its mistakes by line.
 	if s.Serve, err = serveconf.Decode(cfg); err != nil {
+		return nil, configErr(err)
+	}
+	// owners: and backups: are read only by the handover pack; decoded here for the same
+	// reason as serve:.
+	if s.Owners, err = owners.Decode(cfg); err != nil {
 		return nil, configErr(err)
 	}
 	// Checks that hold resources between runs (a log tailer's files and child processes)
@@ -221,6 +230,9 @@ func (s *Session) startLab(name string) error {
 		}
 		return configErr(fmt.Errorf("--lab %q: no such scenario; use one of %v", name, names))
 	}
+	// The lab's certificates and registrations are dated from the session's clock, so a
+	// frozen clock (a golden test) sees the same days left every run.
+	sc.Now = s.now()
 	dir, err := os.MkdirTemp("", "launchready-lab-")
 	if err != nil {
 		return fmt.Errorf("cannot make a folder for the lab: %w", err)
