@@ -203,6 +203,8 @@ func (m *Model) dispatch(msg tea.Msg) tea.Cmd {
 		return m.handlePaste(msg)
 	case rbMsg:
 		return m.handleRunbook(msg)
+	case openRunMsg:
+		return m.handleOpenRun(msg)
 	}
 	return m.routeToPane(msg)
 }

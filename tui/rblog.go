@@ -19,12 +19,14 @@ type logView struct {
 	from rbMode
 	vp   viewport.Model
 	w    int
+	// start is the line to open at, until the first layout places it.
+	start int
 }
 
 func newLogView(sh *shared, msg rbLogMsg, from rbMode) *logView {
 	vp := viewport.New()
 	vp.SoftWrap = false
-	lv := &logView{sh: sh, id: msg.id, path: msg.path, err: msg.err, from: from, vp: vp}
+	lv := &logView{sh: sh, id: msg.id, path: msg.path, err: msg.err, from: from, vp: vp, start: msg.line}
 	for _, l := range strings.Split(strings.TrimRight(msg.text, "\n"), "\n") {
 		lv.text = append(lv.text, expandTabs(cleanOutput(l)))
 	}
@@ -41,6 +43,9 @@ func (v *logView) view(w, h int) string {
 	}
 	if v.w != w || v.vp.Height() != h-1 {
 		y := v.vp.YOffset()
+		if v.w == 0 {
+			y = v.start
+		}
 		v.vp.SetWidth(w)
 		v.vp.SetHeight(max(1, h-1))
 		lines := make([]string, len(v.text))

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -165,6 +166,12 @@ func (p *runbookPane) runByID(id string) (runbook.RunSummary, bool) {
 // openLog reads a run's transcript and prints it as `launchready runbook log` does, in a
 // command.
 func (p *runbookPane) openLog(id, path string, from rbMode) tea.Cmd {
+	return p.openLogAt(id, path, 0, from)
+}
+
+// openLogAt is openLog opened at the event numbered seq (0: the top): the lines the
+// events before it print, so the timeline's link to a step lands on that step.
+func (p *runbookPane) openLogAt(id, path string, seq int, from rbMode) tea.Cmd {
 	p.logFrom = from
 	return func() tea.Msg {
 		evs, err := runbook.ReadTranscript(path)
@@ -173,6 +180,23 @@ func (p *runbookPane) openLog(id, path string, from rbMode) tea.Cmd {
 		}
 		var b strings.Builder
 		err = runbook.WriteLog(&b, evs)
-		return rbLogMsg{id: id, path: path, text: b.String(), err: err}
+		msg := rbLogMsg{id: id, path: path, text: b.String(), err: err}
+		if i := slices.IndexFunc(evs, func(e runbook.Event) bool { return e.Seq == seq }); i > 0 {
+			var before strings.Builder
+			if runbook.WriteLog(&before, evs[:i]) == nil {
+				msg.line = strings.Count(before.String(), "\n")
+			}
+		}
+		return msg
 	}
+}
+
+// showRun is the jump from a runbook event on the timeline: the run's transcript at the
+// event's line; esc goes back to what the pane showed. Without an engine it says why.
+func (p *runbookPane) showRun(id string, seq int) tea.Cmd {
+	if p.o == nil {
+		p.flash = "no runbook engine in this console: launchready runbook log " + id + " prints that run"
+		return nil
+	}
+	return p.openLogAt(id, p.o.Engine.Store.TranscriptPath(id), seq, p.mode)
 }

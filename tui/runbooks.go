@@ -78,9 +78,11 @@ type rbDoneMsg struct {
 	err error
 }
 
-// rbLogMsg is a past run's transcript, printed as `launchready runbook log` prints it.
+// rbLogMsg is a past run's transcript, printed as `launchready runbook log` prints it;
+// line is where to open it (0: the top), the line of the event the timeline pointed at.
 type rbLogMsg struct {
 	id, path, text string
+	line           int
 	err            error
 }
 

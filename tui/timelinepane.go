@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -136,13 +137,40 @@ func (p *timelinePane) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // keyFirst takes esc out of "before this" back to the stream, before the console clears
-// the filter with it.
+// the filter with it; and enter on a runbook run's event, which opens that run's
+// transcript in the Runbooks pane rather than a check's detail.
 func (p *timelinePane) keyFirst(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if p.before != nil && key.Matches(msg, p.sh.keys.Back) {
 		p.before, p.cursor = nil, 0
 		return nil, true
 	}
+	if key.Matches(msg, p.sh.keys.Open) {
+		if evs := p.shown(); p.cursor < len(evs) {
+			if open, ok := openRunOf(evs[p.cursor]); ok {
+				return func() tea.Msg { return open }, true
+			}
+		}
+	}
 	return nil, false
+}
+
+// openRunMsg asks the console to show a runbook run's transcript at one event (its
+// sequence number) in the Runbooks pane: the timeline's jump from "deploy step 2
+// failed" to what the step printed. The root routes it; the timeline owns it.
+type openRunMsg struct {
+	id  string
+	seq int
+}
+
+// openRunOf reads an event's link "run:ID#SEQ"; ok is false for other events.
+func openRunOf(e store.Event) (openRunMsg, bool) {
+	id := timeline.RunID(e)
+	if id == "" {
+		return openRunMsg{}, false
+	}
+	_, seq, _ := strings.Cut(e.Link, "#")
+	n, _ := strconv.Atoi(seq)
+	return openRunMsg{id: id, seq: n}, true
 }
 
 func (p *timelinePane) bindings() []key.Binding {

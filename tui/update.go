@@ -422,6 +422,13 @@ func (m *Model) handleRunbook(msg rbMsg) tea.Cmd {
 	return cmd
 }
 
+// handleOpenRun is the timeline's enter on a runbook event: the Runbooks pane comes on
+// screen with that run's transcript, at the event's line.
+func (m *Model) handleOpenRun(msg openRunMsg) tea.Cmd {
+	cmd := m.switchTo(slices.Index(m.panes, pane(m.rb)))
+	return tea.Batch(cmd, m.rb.showRun(msg.id, msg.seq))
+}
+
 // takeFlash moves a pane's message to the footer.
 func (m *Model) takeFlash() {
 	if m.rb.flash != "" {

@@ -106,7 +106,15 @@ func (c *Config) RunbooksDir() string {
 type History struct {
 	// RetentionDays is how many days of results are kept; older ones are pruned hourly.
 	RetentionDays int `yaml:"retention_days"`
+	// LatencyStepFactor is how far an endpoint's 5-minute p50 must move (up or down, as a
+	// ratio) for the timeline to call it a latency step: 2 means doubling or halving.
+	// Lower finds smaller steps and more noise.
+	LatencyStepFactor float64 `yaml:"latency_step_factor"`
 }
+
+// DefaultLatencyStepFactor: a doubling is a step worth a line; smaller moves are the
+// network's wobble.
+const DefaultLatencyStepFactor = 2
 
 // DefaultRetentionDays covers launch week and the week after.
 const DefaultRetentionDays = 14

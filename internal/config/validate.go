@@ -28,6 +28,9 @@ func (c *Config) applyDefaults() {
 	if c.History.RetentionDays == 0 {
 		c.History.RetentionDays = DefaultRetentionDays
 	}
+	if c.History.LatencyStepFactor == 0 {
+		c.History.LatencyStepFactor = DefaultLatencyStepFactor
+	}
 	c.Domain = strings.TrimSuffix(strings.ToLower(c.Domain), ".")
 	if c.Product == "" {
 		c.Product = c.Domain
@@ -90,6 +93,9 @@ func (c *Config) validate() Errors {
 	}
 	if c.History.RetentionDays < 1 || c.History.RetentionDays > 3650 {
 		add("history.retention_days", fmt.Sprintf("%d is out of range", c.History.RetentionDays), "keep 1 to 3650 days of history; 14 is the default")
+	}
+	if f := c.History.LatencyStepFactor; f <= 1 || f > 100 {
+		add("history.latency_step_factor", fmt.Sprintf("%g is out of range", f), "use a ratio above 1 and up to 100 (1.5 calls a 50% move of the p50 a step); 2 is the default")
 	}
 	sortErrors(errs)
 	return errs

@@ -76,7 +76,7 @@ func (s *Session) historyOptions() store.Options {
 		Redact:    s.Config.SecretValues(),
 		// The timeline's changes are found as results are written (only the writer
 		// detects; a read-only store never calls it).
-		Detect: timeline.NewDetector(),
+		Detect: &timeline.Detector{LatencyFactor: s.Config.History.LatencyStepFactor},
 	}
 }
 

@@ -26,3 +26,18 @@ func TestAlertChangesReachTheTimeline(t *testing.T) {
 		t.Fatalf("timeline after an alert fired: %+v", evs)
 	}
 }
+
+// TestLatencyStepFactorReachesTheDetector: history.latency_step_factor (default 2) is what
+// the history's detector measures latency steps by.
+func TestLatencyStepFactorReachesTheDetector(t *testing.T) {
+	t.Parallel()
+	s := session(t, t.TempDir())
+	d, ok := s.historyOptions().Detect.(*timeline.Detector)
+	if !ok || d.LatencyFactor != 2 {
+		t.Fatalf("detector %+v, want the config's default factor 2", s.historyOptions().Detect)
+	}
+	s.Config.History.LatencyStepFactor = 1.5
+	if d := s.historyOptions().Detect.(*timeline.Detector); d.LatencyFactor != 1.5 {
+		t.Errorf("detector factor %g, want the config's 1.5", d.LatencyFactor)
+	}
+}

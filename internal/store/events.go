@@ -29,6 +29,11 @@ type Event struct {
 	Link string `json:"link,omitempty"`
 	// Who made the change when someone did (a runbook's operator).
 	Who string `json:"who,omitempty"`
+	// Baseline marks where a check stood when recording began ("failing at start", "in
+	// the log at start") rather than a change seen while recording: "before this" lists it
+	// below every change. A flag rather than the summary's words, so ranking never depends
+	// on wording.
+	Baseline bool `json:"baseline,omitempty"`
 }
 
 // Detector computes the changes a result shows against the previous result of the same
@@ -38,6 +43,14 @@ type Event struct {
 // because it runs for every result of every check.
 type Detector interface {
 	Detect(r probes.Result, out []Event) []Event
+}
+
+// Seeder is a Detector that can pick up where the last writer left off. Open calls Seed
+// before the first result is written, so a restart compares its first results with the
+// stored ones instead of recording every failing check "at start" again. A failure is
+// logged and the detector starts empty: the history is never a reason not to start.
+type Seeder interface {
+	Seed(s *Store) error
 }
 
 // EventQuery selects events: [Since, Until) (zero: unbounded), of Panes (none: all),
@@ -152,17 +165,26 @@ func (s *Store) Events(q EventQuery) ([]Event, error) {
 const sep = "\x1f"
 
 // encodeEvent is the body column: kind, pane, check, target, summary, link and who in one
-// text. One column rather than seven because reading is what the timeline does most, and
-// the driver's cost is per column: 10,000 events read in a third of the time.
+// text, then flags ("b" for a baseline) only when there are any. One column rather than
+// seven because reading is what the timeline does most, and the driver's cost is per
+// column: 10,000 events read in a third of the time.
 func encodeEvent(e Event) string {
 	f := [...]string{e.Kind, e.Pane, e.Check, e.Target, e.Summary, e.Link, e.Who}
 	for i := range f {
 		f[i] = strings.ReplaceAll(f[i], sep, " ")
 	}
-	return strings.Join(f[:], sep)
+	body := strings.Join(f[:], sep)
+	if e.Baseline {
+		body += sep + flagBaseline
+	}
+	return body
 }
 
-// decodeEvent reads encodeEvent's text; the fields share the body's memory.
+// flagBaseline in an event's flags field marks Event.Baseline.
+const flagBaseline = "b"
+
+// decodeEvent reads encodeEvent's text (with or without the flags field); the fields
+// share the body's memory.
 func decodeEvent(body string) (Event, bool) {
 	var f [7]string
 	for i := range 6 {
@@ -171,6 +193,8 @@ func decodeEvent(body string) (Event, bool) {
 			return Event{}, false
 		}
 	}
-	f[6] = body
-	return Event{Kind: f[0], Pane: f[1], Check: f[2], Target: f[3], Summary: f[4], Link: f[5], Who: f[6]}, true
+	var flags string
+	f[6], flags, _ = strings.Cut(body, sep)
+	return Event{Kind: f[0], Pane: f[1], Check: f[2], Target: f[3], Summary: f[4], Link: f[5], Who: f[6],
+		Baseline: strings.Contains(flags, flagBaseline)}, true
 }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,4 +134,23 @@ func BenchmarkEvents10k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(cpuTime()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
+// TestEventBaselineFlagStored: the baseline flag survives the database, and a body
+// written without flags (before the flag existed) reads as a change with its who intact.
+func TestEventBaselineFlagStored(t *testing.T) {
+	for _, e := range []Event{
+		{Kind: "email.status", Pane: "email", Summary: "email fail", Baseline: true},
+		{Kind: "runbooks.run-start", Pane: "runbooks", Summary: "deploy started", Who: "ops-lead"},
+		{Kind: "runbooks.run-start", Pane: "runbooks", Summary: "deploy started", Who: "ops-lead", Baseline: true},
+	} {
+		got, ok := decodeEvent(encodeEvent(e))
+		if !ok || got != e {
+			t.Errorf("decode(encode(%+v)) = %+v, %v", e, got, ok)
+		}
+	}
+	old := strings.Join([]string{"runbooks.run-start", "runbooks", "", "", "deploy started", "run:x#1", "ops-lead"}, sep)
+	if got, ok := decodeEvent(old); !ok || got.Who != "ops-lead" || got.Baseline {
+		t.Errorf("a body without flags read as %+v, %v", got, ok)
+	}
 }

@@ -148,6 +148,11 @@ func Open(path string, o Options) (*Store, error) {
 	if err := s.Prune(); err != nil {
 		o.Log.Warn("history: pruning failed at open", "err", err)
 	}
+	if sd, ok := o.Detect.(Seeder); ok {
+		if err := sd.Seed(s); err != nil {
+			o.Log.Warn("timeline: could not read the last stored states; checks already failing will be listed \"at start\" again", "err", err)
+		}
+	}
 	s.start()
 	return s, nil
 }

@@ -62,6 +62,11 @@ type checkState struct {
 	calm     float64             // errors: the rate while not spiking
 	spiking  bool
 	spikeMax float64
+
+	// seeded: known from the stored history (Seed), and no result of this process
+	// compared yet. The first result then learns what the history cannot tell (the DNS
+	// answer, the certificate, the calm error rate) without calling it a change.
+	seeded bool
 }
 
 type sample struct {
@@ -97,8 +102,10 @@ func (d *Detector) Detect(r probes.Result, out []store.Event) []store.Event {
 	}
 	if up, applies := store.Up(r); applies {
 		out = d.endpoint(r, st, seen, up, status, out)
-	} else if status != st.status && (seen || status != probes.StatusOK) {
-		out = append(out, d.event(r, string(r.Pane)+"."+KindStatus, statusText(st.status, status, r)))
+	} else if status != st.status && (st.status != "" || status != probes.StatusOK) {
+		e := d.event(r, string(r.Pane)+"."+KindStatus, statusText(st.status, status, r))
+		e.Baseline = st.status == ""
+		out = append(out, e)
 	}
 	st.status = status
 	switch data := r.Data.(type) {
@@ -119,6 +126,7 @@ func (d *Detector) Detect(r probes.Result, out []store.Event) []store.Event {
 			out = d.errors(r, st, seen, data, out)
 		}
 	}
+	st.seeded = false
 	return out
 }
 
@@ -149,19 +157,17 @@ func (d *Detector) endpoint(r probes.Result, st *checkState, seen, up bool, stat
 	case status == probes.StatusWarn || status == probes.StatusFail:
 		state = "degraded"
 	}
-	if state != st.state && (seen || state != "up") {
-		from := st.state
-		if from == "" {
-			from = "at start"
-		}
-		s := r.Target + " " + state + " (was " + from + ")"
-		if from == "at start" {
+	if state != st.state && (st.state != "" || state != "up") {
+		s := r.Target + " " + state + " (was " + st.state + ")"
+		if st.state == "" {
 			s = r.Target + " " + state + " at start"
 		}
 		if r.Summary != "" && state != "up" {
 			s += ": " + r.Summary
 		}
-		out = append(out, d.event(r, KindEndpointState, s))
+		e := d.event(r, KindEndpointState, s)
+		e.Baseline = st.state == ""
+		out = append(out, e)
 	}
 	st.state = state
 	if !up || r.Latency <= 0 {
@@ -255,14 +261,17 @@ func (d *Detector) errors(r probes.Result, st *checkState, seen bool, s *errlog.
 		}
 		st.groups[g.Fingerprint] = struct{}{}
 		what := "new error: "
+		baseline := false
 		if g.Backfill {
-			if seen {
+			if seen && !st.seeded {
 				continue // evicted and read again from the backlog: not new
 			}
-			// In the log when launchready started: said once, as where things stood.
-			what = "error in the log at start: "
+			// In the log when launchready started and not in the stored history: said
+			// once, as where things stood.
+			what, baseline = "error in the log at start: ", true
 		}
 		e := d.event(r, KindNewErrorGroup, what+g.Title)
+		e.Baseline = baseline
 		if !g.FirstSeen.IsZero() {
 			e.Time = g.FirstSeen
 		}
@@ -278,6 +287,14 @@ func (d *Detector) errors(r probes.Result, st *checkState, seen bool, s *errlog.
 	}
 	rate := s.ErrorsPerMin
 	switch {
+	case st.seeded:
+		// The first rate after a restart: the stored history has no rate to compare
+		// with, and a spike under way was recorded before the restart. A high rate is
+		// taken as that spike, over once it falls below half the floor.
+		st.spiking, st.spikeMax, st.calm = rate >= floor, rate, rate
+		if st.spiking {
+			st.calm = 0
+		}
 	case !st.spiking && rate >= floor && rate >= factor*st.calm:
 		st.spiking, st.spikeMax = true, rate
 		out = append(out, d.event(r, KindErrorSpike, fmt.Sprintf("error rate spiked: %.1f/min (was %.1f/min)", rate, st.calm)))

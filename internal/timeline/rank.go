@@ -57,7 +57,7 @@ func Before(evs []store.Event, f Failure, window time.Duration) (ranked []Ranked
 		if d < 0 {
 			r.Why = append(r.Why, "seen just after")
 		}
-		if isBaseline(e) {
+		if e.Baseline {
 			// Where things stood when the session started, not a change in the
 			// window: listed, below every change.
 			r.Score /= 4
@@ -98,12 +98,6 @@ func Before(evs []store.Event, f Failure, window time.Duration) (ranked []Ranked
 // runs on its own schedule, so the DNS check that sees a record changed may run seconds
 // after the endpoint check that sees the site break, though the change came first.
 const SeenLate = time.Minute
-
-// isBaseline says whether an event is a check's state at the session's start ("failing
-// at start", "error in the log at start") rather than a change seen while watching.
-func isBaseline(e store.Event) bool {
-	return strings.Contains(e.Summary, " at start")
-}
 
 // isStateEdge says whether an event is a check's state changing (up, down, ok, fail)
 // rather than something about its target changing (an answer, a certificate, latency).

@@ -78,9 +78,10 @@ func TestIncidentStory(t *testing.T) {
 	if !slices.Contains(ranked[5].Why, "seen just after") {
 		t.Errorf("the error group after the failure says %v", ranked[5].Why)
 	}
-	// A check's state when the session started is not a change: below the deploy.
+	// A check's state when the session started is not a change: below the deploy. The
+	// flag says so, whatever the summary's words.
 	base := store.Event{Time: t0.Add(90 * time.Second), Kind: KindEndpointState, Check: "http app.acme.example",
-		Target: "https://app.acme.example/admin", Pane: "endpoints", Summary: "https://app.acme.example/admin degraded at start"}
+		Target: "https://app.acme.example/admin", Pane: "endpoints", Summary: "https://app.acme.example/admin degraded", Baseline: true}
 	ranked, _ = Before(append(slices.Clone(evs), base), Failure{Time: t0.Add(2 * time.Minute), Pane: "endpoints",
 		Check: "endpoint api health", Target: "https://app.acme.example/health"}, 0)
 	if ranked[len(ranked)-1].Summary != base.Summary {
