@@ -105,6 +105,7 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 		Logger:      log,
 	})
 	h := s.Record(runner)
+	s.MarkStart("serve")
 	runner.AfterFirstSweep(func() { handBackStartupMemory(log) })
 	s.TakeOverHistory(cmd.Context(), runner, 15*time.Second)
 	hub := serve.NewHub()
