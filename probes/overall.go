@@ -45,3 +45,15 @@ func Counts(fs []Finding) map[Severity]int {
 	}
 	return m
 }
+
+// AtOrAbove counts findings at or above a severity: what --fail-on asks of a check
+// report and of an audit alike.
+func AtOrAbove(fs []Finding, s Severity) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity >= s {
+			n++
+		}
+	}
+	return n
+}

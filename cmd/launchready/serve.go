@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,9 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/launchready/launchready/internal/alert"
 	"github.com/launchready/launchready/internal/consolehist"
-	"github.com/launchready/launchready/internal/redact"
 	"github.com/launchready/launchready/internal/serve"
 	"github.com/launchready/launchready/internal/setup"
 	history "github.com/launchready/launchready/internal/store"
@@ -82,31 +79,15 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	if s.Serve == nil || len(s.Serve.Users) == 0 {
 		return &exitError{exitUsage, fmt.Errorf("launchready serve: nobody may sign in: add a serve: section with users to %s (name, role viewer or operator, keys: a line of their .pub file)", configName(s))}
 	}
-	red, err := redact.New(redact.Options{Values: redact.WithURLParts(s.Config.SecretValues())})
-	if err != nil {
-		return &exitError{exitUsage, err}
-	}
-	log := slog.New(redact.Handler(s.Log.Handler(), red))
-	var senders map[string]alert.Sender
-	if s.Alerts != nil {
-		if senders, err = alert.NewSenders(s.Alerts, alert.SenderOptions{RootCAs: s.Net.RootCAs()}); err != nil {
-			return &exitError{exitUsage, fmt.Errorf("%s; fix the channel, or check it with: launchready alert test", red.String(err.Error()))}
-		}
-	}
 	hostKey, created, err := serve.HostKey(s.StateDir)
 	if err != nil {
 		return &exitError{exitUsage, fmt.Errorf("launchready serve: %v", err)}
 	}
-	log.Info("scheduling", "gomaxprocs", oneCore(os.Getenv))
-	runner := probes.NewRunner(s.Checks, probes.RunnerOptions{
-		Concurrency: s.Config.Checks.Concurrency,
-		Interval:    s.Config.Checks.Interval,
-		Timeout:     s.Config.Checks.Timeout,
-		Logger:      log,
-	})
-	h := s.Record(runner)
-	runner.AfterFirstSweep(func() { handBackStartupMemory(log) })
-	s.TakeOverHistory(cmd.Context(), runner, 15*time.Second)
+	e, err := startEngine(cmd.Context(), s, "serve")
+	if err != nil {
+		return err
+	}
+	runner, h, log := e.runner, e.hist, e.log
 	hub := serve.NewHub()
 	runner.Subscribe(hub.Publish)
 
@@ -147,42 +128,22 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	go func() { served <- srv.Serve(ln) }()
 	defer srv.Close()
 
-	for _, n := range s.Notes {
-		fmt.Fprintln(stderr, "note:", n)
-	}
+	e.notes(stderr, s)
 	fp := gossh.FingerprintSHA256(hostKey.PublicKey())
 	if created {
 		fmt.Fprintf(stderr, "launchready serve: made a new SSH host key %s\n", filepath.Join(s.StateDir, serve.HostKeyFile))
 	}
 	fmt.Fprintf(stderr, "launchready serve: host key %s (users compare this on their first connection)\n", fp)
 	log.Info("ssh server listening", "addr", ln.Addr().String(), "host_key", fp, "users", len(s.Serve.Users))
-	err = watch.Run(cmd.Context(), watch.Options{
-		StateDir: s.StateDir, Listen: listen, Runner: runner, Alerts: s.Alerts, Senders: senders,
-		Product: s.Config.Product, Domain: s.Config.Domain, Version: versionString(),
-		Interval: s.Config.Checks.Interval, Log: log, Redactor: red, Now: time.Now,
-		OnAlertChange: s.RecordAlertChange,
-		Ready: func(addr string) {
-			where := "no metrics (--listen '')"
-			if addr != "" {
-				where = "metrics on http://" + addr + "/metrics"
-			}
-			fmt.Fprintf(stderr, "launchready serve: console on ssh://%s for %d user(s); %d checks; %s; state %s\n",
-				ln.Addr(), len(s.Serve.Users), len(s.Checks), where, s.StateDir)
-		},
+	err = e.run(cmd.Context(), s, listen, func(metrics string) {
+		fmt.Fprintf(stderr, "launchready serve: console on ssh://%s for %d user(s); %d checks; %s; state %s\n",
+			ln.Addr(), len(s.Serve.Users), len(s.Checks), metrics, s.StateDir)
 	})
 	srv.Close()
 	if serr := <-served; serr != nil && err == nil {
 		err = serr
 	}
-	var le *watch.LockedError
-	if errors.As(err, &le) {
-		return &exitError{exitUsage, fmt.Errorf("launchready serve: %v (serve runs the checks watch runs: stop watch first, or run one of them)", err)}
-	}
-	if err != nil {
-		return &exitError{exitUsage, fmt.Errorf("launchready serve: %s", red.String(err.Error()))}
-	}
-	fmt.Fprintln(stderr, "launchready serve: stopped")
-	return nil
+	return e.stopped(stderr, err, " (serve runs the checks watch runs: stop watch first, or run one of them)")
 }
 
 // serveConsoleBase is what every session's console shares; each session adds its own

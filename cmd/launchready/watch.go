@@ -3,15 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"log/slog"
-	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/launchready/launchready/internal/alert"
-	"github.com/launchready/launchready/internal/redact"
 	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/internal/watch"
 	"github.com/launchready/launchready/probes"
@@ -59,65 +54,20 @@ state folder is taken, the --listen address is busy).`,
 			if s.StateDir == "" {
 				return &exitError{exitUsage, errors.New("launchready watch: no state folder (alert state, the lock and the log live there); pass --state DIR")}
 			}
-			red, err := redact.New(redact.Options{Values: redact.WithURLParts(s.Config.SecretValues())})
+			e, err := startEngine(cmd.Context(), s, "watch")
 			if err != nil {
-				return &exitError{exitUsage, err}
+				return err
 			}
-			log := slog.New(redact.Handler(s.Log.Handler(), red))
-			var senders map[string]alert.Sender
-			if s.Alerts != nil {
-				if senders, err = alert.NewSenders(s.Alerts, alert.SenderOptions{RootCAs: s.Net.RootCAs()}); err != nil {
-					return &exitError{exitUsage, fmt.Errorf("%s; fix the channel, or check it with: launchready alert test", red.String(err.Error()))}
-				}
-			}
-			log.Info("scheduling", "gomaxprocs", oneCore(os.Getenv))
-			runner := probes.NewRunner(s.Checks, probes.RunnerOptions{
-				Concurrency: s.Config.Checks.Concurrency,
-				Interval:    s.Config.Checks.Interval,
-				Timeout:     s.Config.Checks.Timeout,
-				Logger:      log,
-			})
-			// Every result goes to the history database: watch is its writer, consoles
-			// that attach read it.
-			h := s.Record(runner)
-			s.MarkStart("watch")
-			runner.AfterFirstSweep(func() { handBackStartupMemory(log) })
-			// Watch is the history's rightful writer: if a console opened first holds it,
-			// watch takes over as soon as that console closes.
-			s.TakeOverHistory(cmd.Context(), runner, 15*time.Second)
-			for _, n := range s.Notes {
-				fmt.Fprintln(stderr, "note:", n)
-			}
-			if h.ReadOnly() {
-				fmt.Fprintln(stderr, "note: watch records the history itself within 15 s of that launchready closing")
-			}
+			e.notes(stderr, s)
 			channels := 0
 			if s.Alerts != nil {
 				channels = len(s.Alerts.Channels)
 			}
-			err = watch.Run(cmd.Context(), watch.Options{
-				StateDir: s.StateDir, Listen: listen, Runner: runner, Alerts: s.Alerts, Senders: senders,
-				Product: s.Config.Product, Domain: s.Config.Domain, Version: versionString(),
-				Interval: s.Config.Checks.Interval, Log: log, Redactor: red, Now: time.Now,
-				OnAlertChange: s.RecordAlertChange,
-				Ready: func(addr string) {
-					where := "no metrics (--listen '')"
-					if addr != "" {
-						where = "metrics on http://" + addr + "/metrics"
-					}
-					fmt.Fprintf(stderr, "launchready watch: %d checks, %d alert channel(s); %s; state %s; log %s\n",
-						len(s.Checks), channels, where, s.StateDir, filepath.Join(s.StateDir, "launchready.log"))
-				},
+			err = e.run(cmd.Context(), s, listen, func(metrics string) {
+				fmt.Fprintf(stderr, "launchready watch: %d checks, %d alert channel(s); %s; state %s; log %s\n",
+					len(s.Checks), channels, metrics, s.StateDir, filepath.Join(s.StateDir, "launchready.log"))
 			})
-			var le *watch.LockedError
-			if errors.As(err, &le) {
-				return &exitError{exitUsage, fmt.Errorf("launchready watch: %v", err)}
-			}
-			if err != nil {
-				return &exitError{exitUsage, fmt.Errorf("launchready watch: %s", red.String(err.Error()))}
-			}
-			fmt.Fprintln(stderr, "launchready watch: stopped")
-			return nil
+			return e.stopped(stderr, err, "")
 		},
 	}
 	f := cmd.Flags()

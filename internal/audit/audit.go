@@ -210,13 +210,7 @@ func first(ss []string, n int) []string {
 
 // AtOrAbove counts risks at or above a severity, for --fail-on.
 func (a *Audit) AtOrAbove(s probes.Severity) int {
-	n := 0
-	for _, f := range a.Risks {
-		if f.Severity >= s {
-			n++
-		}
-	}
-	return n
+	return probes.AtOrAbove(a.Risks, s)
 }
 
 // Edge says what sits in front of the sites, "none recognised" when nothing does.

@@ -86,13 +86,7 @@ func New(product, domain string, started time.Time, took time.Duration, results 
 
 // AtOrAbove counts findings at or above a severity, for --fail-on.
 func (r *Report) AtOrAbove(s probes.Severity) int {
-	n := 0
-	for _, f := range r.Findings {
-		if f.Severity >= s {
-			n++
-		}
-	}
-	return n
+	return probes.AtOrAbove(r.Findings, s)
 }
 
 func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

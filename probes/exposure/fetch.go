@@ -2,8 +2,9 @@ package exposure
 
 import (
 	"context"
-	"io"
 	"net/http"
+
+	"github.com/launchready/launchready/probes/netx"
 )
 
 // userAgent says who is asking, so an operator reading access logs knows the requests for
@@ -31,13 +32,9 @@ func get(ctx context.Context, c *http.Client, u string, limit int) (*response, e
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
+	body, truncated, err := netx.ReadLimited(resp.Body, int64(limit))
 	if err != nil {
 		return nil, err
 	}
-	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
-	if len(body) > limit {
-		r.body, r.truncated = body[:limit], true
-	}
-	return r, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: body, truncated: truncated}, nil
 }

@@ -32,6 +32,7 @@ package exposure
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -108,13 +109,29 @@ func section(env probes.Env) (Section, error) {
 	if sec.FilesInterval != 0 && sec.FilesInterval < time.Minute {
 		errs = append(errs, s.Error("exposure.files_interval", fmt.Sprintf("%s sends a scanner's worth of requests to every host that often", sec.FilesInterval), "use 1m or more; the default is 1h"))
 	}
+	if sec.Timeout != 0 && sec.Timeout < time.Second {
+		errs = append(errs, s.Error("exposure.timeout", fmt.Sprintf("%s is too short to fetch a page", sec.Timeout), "use 1s or more; the default is 30s"))
+	}
+	if sec.MaxAssets < 0 {
+		errs = append(errs, s.Error("exposure.max_assets", fmt.Sprintf("%d is negative", sec.MaxAssets), "use a positive count; the default is 40"))
+	}
+	if sec.MaxAssetBytes < 0 {
+		errs = append(errs, s.Error("exposure.max_asset_bytes", fmt.Sprintf("%d is negative", sec.MaxAssetBytes), "use a positive size in bytes; the default is 8388608 (8 MB)"))
+	}
+	// A skip that names no host skips nothing: the host it meant (a third party's status
+	// page) keeps getting a scanner's worth of requests, and nobody sees why.
+	for i, h := range sec.Skip {
+		if !slices.ContainsFunc(env.Config.Hosts, func(c config.Host) bool { return strings.EqualFold(strings.TrimSuffix(h, "."), c.Name) }) {
+			errs = append(errs, s.Error(fmt.Sprintf("exposure.skip[%d]", i), fmt.Sprintf("%q is not one of hosts:", h), "write the name exactly as hosts: lists it"))
+		}
+	}
 	if len(errs) > 0 {
 		return sec, errs
 	}
-	if sec.MaxAssets <= 0 {
+	if sec.MaxAssets == 0 {
 		sec.MaxAssets = DefaultMaxAssets
 	}
-	if sec.MaxAssetBytes <= 0 {
+	if sec.MaxAssetBytes == 0 {
 		sec.MaxAssetBytes = DefaultMaxAssetBytes
 	}
 	if sec.BundleInterval == 0 {

@@ -92,6 +92,9 @@ func build(env probes.Env) ([]probes.Check, error) {
 	if sec.Interval != 0 && sec.Interval < time.Hour {
 		errs = append(errs, s.Error("registration.interval", fmt.Sprintf("%s is more often than a registration can change, and registries rate-limit RDAP", sec.Interval), "use 1h or more; the default is 24h"))
 	}
+	if sec.Timeout != 0 && sec.Timeout < time.Second {
+		errs = append(errs, s.Error("registration.timeout", fmt.Sprintf("%s is too short for a registry to answer", sec.Timeout), "use 1s or more; the default is 15s"))
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}

@@ -249,12 +249,14 @@ hosts: [{name: app.acme.com}]
 registration:
   domains: [app.acme.com, "not a domain"]
   interval: 5m
+  timeout: 50ms
 `), "launchready.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = Kind.Build(probes.Env{Config: bad})
-	for _, want := range []string{"launchready.yaml:5", "app.acme.com is a name under acme.com", "list acme.com itself", `"not a domain" is not a registrable domain`, "launchready.yaml:6", "use 1h or more"} {
+	for _, want := range []string{"launchready.yaml:5", "app.acme.com is a name under acme.com", "list acme.com itself", `"not a domain" is not a registrable domain`, "launchready.yaml:6", "use 1h or more",
+		"launchready.yaml:7", "registration.timeout: 50ms is too short for a registry to answer"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("config error lacks %q:\n%v", want, err)
 		}
