@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/perf"
 	"github.com/launchready/launchready/runbook"
 )
 
@@ -156,9 +157,9 @@ var barRules = []barRule{
 		judge: judgeSecrets},
 	{name: "Uptime monitoring running", reads: "endpoints results arriving in this console",
 		judge: judgeUptime},
-	{name: "Login and signup tested", membership: true, reads: "checks named for login or signup, and their findings",
-		unchecked: "needs the Endpoints pane's login and signup flows",
-		covers:    nameHas("login", "signup", "smoke"), breaks: idHas("login", "signup", "smoke")},
+	{name: "Login and signup tested", membership: true,
+		reads: "the last `launchready load` runs of the login and sign-up flows (state folder), and login, signup and smoke findings",
+		judge: judgeLoginSignup},
 	{name: "Webhooks verified end to end", membership: true, reads: "webhook replay checks (webhook_failures) and webhook findings",
 		unchecked: "needs the Endpoints pane's signed webhook replays",
 		covers:    either(hasMetric("webhook_failures"), nameHas("webhook")), breaks: idHas("webhook")},
@@ -394,4 +395,55 @@ func judgeSecrets(sh *shared) barItem {
 		return barItem{state: barUnchecked, why: "repository clean; waiting for the Exposure pane's bundle and exposed-file checks"}
 	}
 	return barItem{state: barMet, why: fmt.Sprintf("repository clean at its HEAD, %s of bundles and public files clean; %s", plural(live, "check"), own)}
+}
+
+// judgeLoginSignup is met only by a recent load run in which both the login and the
+// sign-up held (probes/perf's "load record"): a smoke test signs in once, which says
+// nothing of a launch-day spike. Login, signup and smoke findings, and a recent run that
+// did not hold, make it not met.
+func judgeLoginSignup(sh *shared) barItem {
+	var broken []probes.Finding
+	for _, f := range sh.board.findings() {
+		if f.ID == "perf.load-not-held" || idHas("login", "signup", "smoke")(f, sh) {
+			broken = append(broken, f)
+		}
+	}
+	if len(broken) > 0 {
+		w := broken[0]
+		why := fmt.Sprintf("%s: %s", shortTarget(w.Target), w.Title)
+		if len(broken) > 1 {
+			why += fmt.Sprintf(" (+%d more)", len(broken)-1)
+		}
+		return barItem{state: barNotMet, why: why, findings: broken}
+	}
+	run := "run `" + perf.LoadCommand + "`"
+	var rec *probes.Result
+	for _, r := range sh.board.results() {
+		if r.Kind == "perf-load" {
+			r := r
+			rec = &r
+		}
+	}
+	switch {
+	case rec == nil:
+		return barItem{state: barUnchecked, why: "needs performance.load flows and a load run: " + run}
+	case rec.Err != "":
+		return barItem{state: barUnchecked, why: "cannot read the last load run: " + rec.Err}
+	case rec.Metrics["load_recorded"] == 0:
+		return barItem{state: barUnchecked, why: "no load run recorded: " + run + " against staging"}
+	}
+	fresh := perf.LoadFresh.Hours()
+	for _, role := range []string{"login", "signup"} {
+		held, ok := rec.Metrics["load_"+role+"_held"]
+		age := rec.Metrics["load_"+role+"_age_h"]
+		switch {
+		case !ok:
+			return barItem{state: barUnchecked, why: "no load run of the " + role + " flow: " + run}
+		case age > fresh:
+			return barItem{state: barUnchecked, why: fmt.Sprintf("the last %s load run is %.0f days old: %s again", role, age/24, run)}
+		case held == 0:
+			return barItem{state: barNotMet, why: "the last load run: " + role + " did not hold its rate"}
+		}
+	}
+	return barItem{state: barMet, why: strings.TrimPrefix(rec.Summary, "last load runs: ")}
 }

@@ -132,16 +132,17 @@ refusal.`,
 			if err != nil {
 				return &exitError{exitUsage, fmt.Errorf("cannot write the report: %w", err)}
 			}
+			if s.StateDir != "" { // the console's launch bar reads it
+				path := load.RecordPath(s.StateDir, s.Config.Environment == config.Lab)
+				if err := load.SaveRun(path, s.Config.Domain, s.Config.Environment, rep); err != nil {
+					fmt.Fprintln(errOut, "note:", err)
+				}
+			}
 			switch {
 			case rep.Interrupted:
 				return &exitError{exitUsage, errors.New("interrupted: the report covers what was sent")}
-			case rep.StoppedBy != "":
+			case !rep.Held():
 				return &exitError{code: exitFindings}
-			}
-			for _, f := range rep.Flows {
-				if f.ErrorRate > lc.ErrorThreshold {
-					return &exitError{code: exitFindings}
-				}
 			}
 			return nil
 		},
@@ -210,6 +211,7 @@ func pickFlows(lc perf.LoadConfig, sessions map[string]*endpoint.Session, names 
 			continue
 		}
 		f := load.Flow{Name: fc.Name, Method: strings.ToUpper(fc.Method), URL: fc.URL, Header: http.Header{"User-Agent": {"launchready load (+https://github.com/launchready/launchready)"}}}
+		f.Role = flowRole(fc)
 		switch {
 		case fc.Session != "":
 			method, u, h, body, ok := sessions[fc.Session].LoginRequest()
@@ -243,6 +245,23 @@ func pickFlows(lc perf.LoadConfig, sessions map[string]*endpoint.Session, names 
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// flowRole says whether a flow is the sign-in or the sign-up the launch bar asks about:
+// by what it does (a session's sign-in, fresh sign-up addresses), else by its name.
+func flowRole(fc perf.FlowConfig) string {
+	name := strings.ToLower(fc.Name)
+	switch {
+	case fc.Session != "":
+		return load.RoleLogin
+	case fc.SignupDomain != "":
+		return load.RoleSignup
+	case strings.Contains(name, "signup") || strings.Contains(name, "sign-up") || strings.Contains(name, "register"):
+		return load.RoleSignup
+	case strings.Contains(name, "login") || strings.Contains(name, "sign-in") || strings.Contains(name, "signin"):
+		return load.RoleLogin
+	}
+	return ""
 }
 
 // describePlan says what is about to happen, before anything is sent. Bodies and headers

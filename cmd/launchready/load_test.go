@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
+	"github.com/launchready/launchready/internal/load"
 	"github.com/launchready/launchready/probes/perf"
 )
 
@@ -72,7 +74,7 @@ func TestLoadAgainstTheLab(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"login\n", "303×", "signup\n", "p95", "first 429   never"} {
+	for _, want := range []string{"login: held 8/s\n", "303×", "signup: held 8/s\n", "p95", "first 429   never"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
@@ -102,4 +104,50 @@ func TestLoadAgainstTheLab(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "over performance.load.max_rate (100/s)") {
 		t.Fatalf("over the cap: exit %d\n%s", code, errOut)
 	}
+}
+
+// TestLoadFindsTheDemoLimits: against the demo, the ramp finds the login's knee within 20%
+// of the rate it slows past (10/s) and the sign-up's failure point within 20% of the rate
+// its concurrency limit allows (4 at once of 250ms: 16/s); against healthy both hold.
+func TestLoadFindsTheDemoLimits(t *testing.T) {
+	t.Parallel()
+	run := func(t *testing.T, scenario string) map[string]load.FlowReport {
+		t.Helper()
+		out, errOut, _ := launch(t, nil, "load", "--lab="+scenario, "--yes", "--rate", "40/s", "--ramp", "5s", "--duration", "1s", "--format", "json", "login", "signup")
+		var rep load.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%s: not a JSON report: %v\n%s\n%s", scenario, err, out, errOut)
+		}
+		flows := map[string]load.FlowReport{}
+		for _, f := range rep.Flows {
+			flows[f.Name] = f
+		}
+		return flows
+	}
+	t.Run("demo", func(t *testing.T) {
+		t.Parallel()
+		demo := run(t, "demo")
+		login, signup := demo["login"], demo["signup"]
+		t.Logf("demo: login knee %s, failing %s; signup knee %s, failing %s", login.Knee, login.Failing, signup.Knee, signup.Failing)
+		if login.Knee == nil || login.Knee.Rate < 8 || login.Knee.Rate > 12 {
+			t.Errorf("login knee %s; want within 20%% of 10/s", login.Knee)
+		}
+		if login.Failing != nil {
+			t.Errorf("login failing %s: a slow login is not a failing one", login.Failing)
+		}
+		if signup.Failing == nil || signup.Failing.Rate < 12.8 || signup.Failing.Rate > 19.2 {
+			t.Errorf("signup failing %s; want within 20%% of 16/s", signup.Failing)
+		}
+		if signup.Statuses["503"] == 0 {
+			t.Errorf("signup statuses %v; want 503s past the limit", signup.Statuses)
+		}
+	})
+	t.Run("healthy", func(t *testing.T) {
+		t.Parallel()
+		for name, f := range run(t, "healthy") {
+			if f.Knee != nil || f.Failing != nil || f.ErrorRate > 0 {
+				t.Errorf("healthy %s: knee %s, failing %s, errors %.1f%%: healthy must hold", name, f.Knee, f.Failing, f.ErrorRate*100)
+			}
+		}
+	})
 }

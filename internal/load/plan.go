@@ -19,9 +19,19 @@ type Flow struct {
 	Method string
 	URL    string
 	Header http.Header
+	// Role is RoleLogin, RoleSignup or "": what the launch bar's "Login and signup
+	// tested" reads from the record of the run.
+	Role string
 	// Body makes the body of the n-th request (a sign-up's fresh address); nil for none.
 	Body func(n uint64) []byte
 }
+
+// Roles of a flow, for the record: the launch bar asks whether the sign-in and the
+// sign-up held.
+const (
+	RoleLogin  = "login"
+	RoleSignup = "signup"
+)
 
 // Plan is a load run, decided and checked before anything is sent.
 type Plan struct {

@@ -12,20 +12,30 @@ import (
 
 // Report is what a load run found, per flow. Times are offsets from the start.
 type Report struct {
-	Schema      string        `json:"schema"`
-	Started     time.Time     `json:"started"`
-	Took        time.Duration `json:"took_ns"`
-	Rate        float64       `json:"target_rate"`
-	Ramp        time.Duration `json:"ramp_ns"`
-	Duration    time.Duration `json:"duration_ns"`
-	StoppedBy   string        `json:"stopped_early,omitempty"`
-	Interrupted bool          `json:"interrupted,omitempty"`
-	Flows       []FlowReport  `json:"flows"`
+	Schema   string        `json:"schema"`
+	Started  time.Time     `json:"started"`
+	Took     time.Duration `json:"took_ns"`
+	Rate     float64       `json:"target_rate"`
+	Ramp     time.Duration `json:"ramp_ns"`
+	Duration time.Duration `json:"duration_ns"`
+	// ErrorThreshold and P95Budget are the plan's: a flow held when its errors and p95
+	// over the run stayed within them.
+	ErrorThreshold float64       `json:"error_threshold"`
+	P95Budget      time.Duration `json:"p95_budget_ns"`
+	StoppedBy      string        `json:"stopped_early,omitempty"`
+	Interrupted    bool          `json:"interrupted,omitempty"`
+	Flows          []FlowReport  `json:"flows"`
 }
 
 // FlowReport is one flow's figures over the run.
 type FlowReport struct {
-	Name       string         `json:"name"`
+	Name   string  `json:"name"`
+	Role   string  `json:"role,omitempty"`
+	Target float64 `json:"target_rate"` // the flow's share of the plan's rate
+	// Held: the run went to its end and the flow's errors and p95 stayed within the
+	// plan's threshold and budget. Why says what failed when it did not.
+	Held       bool           `json:"held"`
+	Why        string         `json:"why,omitempty"`
 	Requests   uint64         `json:"requests"`
 	Rate       float64        `json:"rate"`       // sent per second
 	Throughput float64        `json:"throughput"` // successful answers per second
@@ -61,11 +71,12 @@ func (r *runner) report() Report {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rep := Report{Schema: "launchready.load/v1", Started: r.began, Took: time.Since(r.began), Rate: r.plan.Rate,
-		Ramp: r.plan.Ramp, Duration: r.plan.Duration, StoppedBy: r.stop}
-	for _, fs := range r.flows {
+		Ramp: r.plan.Ramp, Duration: r.plan.Duration, StoppedBy: r.stop,
+		ErrorThreshold: r.plan.ErrorThreshold, P95Budget: r.plan.P95Budget}
+	for i, fs := range r.flows {
 		m := fs.metrics
 		m.Close()
-		f := FlowReport{Name: fs.name, Requests: m.Requests, Rate: m.Rate, Throughput: m.Throughput,
+		f := FlowReport{Name: fs.name, Role: r.plan.Flows[i].Role, Target: fs.pacer.rate, Requests: m.Requests, Rate: m.Rate, Throughput: m.Throughput,
 			P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99, Max: m.Latencies.Max,
 			ErrorRate: 1 - m.Success, Statuses: maps.Clone(m.StatusCodes)}
 		if m.Requests == 0 {
@@ -92,6 +103,41 @@ func (r *runner) report() Report {
 	return rep
 }
 
+// judge sets each flow's Held and Why, once the report knows whether the run was
+// interrupted.
+func (rep *Report) judge() {
+	for i := range rep.Flows {
+		f := &rep.Flows[i]
+		var why []string
+		switch {
+		case rep.Interrupted:
+			why = append(why, "the run was interrupted before its end")
+		case rep.StoppedBy != "":
+			why = append(why, "the run stopped early ("+rep.StoppedBy+")")
+		}
+		if f.ErrorRate > rep.ErrorThreshold {
+			why = append(why, fmt.Sprintf("errors %.1f%% over the %.0f%% threshold, failing %s", f.ErrorRate*100, rep.ErrorThreshold*100, f.Failing))
+		}
+		if rep.P95Budget > 0 && f.P95 > rep.P95Budget {
+			why = append(why, fmt.Sprintf("p95 %s over the %s budget, past it %s", ms(f.P95), rep.P95Budget, f.Knee))
+		}
+		if f.Requests == 0 {
+			why = append(why, "no request was sent")
+		}
+		f.Held, f.Why = len(why) == 0, strings.Join(why, "; ")
+	}
+}
+
+// Held says whether every flow held.
+func (rep Report) Held() bool {
+	for _, f := range rep.Flows {
+		if !f.Held {
+			return false
+		}
+	}
+	return true
+}
+
 // WriteJSON writes the report as one JSON document (schema launchready.load/v1).
 func (rep Report) WriteJSON(w io.Writer) error {
 	e := json.NewEncoder(w)
@@ -110,7 +156,11 @@ func (rep Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "Stopped early: %s.\n", rep.StoppedBy)
 	}
 	for _, f := range rep.Flows {
-		fmt.Fprintf(&b, "\n%s\n", f.Name)
+		verdict := fmt.Sprintf("held %.0f/s", f.Target)
+		if !f.Held {
+			verdict = fmt.Sprintf("did not hold %.0f/s: %s", f.Target, f.Why)
+		}
+		fmt.Fprintf(&b, "\n%s: %s\n", f.Name, verdict)
 		fmt.Fprintf(&b, "  requests    %d (%.1f/s sent, %.1f/s succeeded)\n", f.Requests, f.Rate, f.Throughput)
 		fmt.Fprintf(&b, "  latency     p50 %s · p95 %s · p99 %s · max %s\n", ms(f.P50), ms(f.P95), ms(f.P99), ms(f.Max))
 		fmt.Fprintf(&b, "  errors      %.1f%%\n", f.ErrorRate*100)
@@ -136,10 +186,14 @@ func (rep Report) WriteMarkdown(w io.Writer) error {
 	} else if rep.StoppedBy != "" {
 		fmt.Fprintf(&b, " Stopped early: %s.", rep.StoppedBy)
 	}
-	b.WriteString("\n\n| flow | requests | ok/s | p50 | p95 | p99 | errors | statuses | p95 over budget | failing | first 429 |\n")
-	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |\n")
+	b.WriteString("\n\n| flow | held | requests | ok/s | p50 | p95 | p99 | errors | statuses | p95 over budget | failing | first 429 |\n")
+	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |\n")
 	for _, f := range rep.Flows {
-		fmt.Fprintf(&b, "| %s | %d | %.1f | %s | %s | %s | %.1f%% | %s | %s | %s | %s |\n", f.Name, f.Requests, f.Throughput,
+		held := fmt.Sprintf("yes, %.0f/s", f.Target)
+		if !f.Held {
+			held = "**no**: " + f.Why
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %.1f | %s | %s | %s | %.1f%% | %s | %s | %s | %s |\n", f.Name, held, f.Requests, f.Throughput,
 			ms(f.P50), ms(f.P95), ms(f.P99), f.ErrorRate*100, statusMix(f.Statuses), f.Knee, f.Failing, f.First429)
 	}
 	_, err := io.WriteString(w, b.String())

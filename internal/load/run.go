@@ -139,6 +139,7 @@ loop:
 	}
 	rep := r.report()
 	rep.Interrupted = interrupted
+	rep.judge()
 	return rep, nil
 }
 

@@ -117,6 +117,17 @@ type Route struct {
 	// "{{user}}" becomes the signed-in user's email, so member pages show
 	// member data a privacy check can look for.
 	Auth string
+	// DegradeAbove, when positive, slows the route once more than that many requests a
+	// second reach it (all clients together, counted over the last second): each request
+	// over the rate waits DegradeBy more, as an app whose database pool has run dry does.
+	// Under the rate it answers as usual, so `launchready load` finds the knee at it.
+	DegradeAbove float64
+	// DegradeBy is the extra wait past DegradeAbove; zero means DefaultDegradeBy.
+	DegradeBy time.Duration
+	// FailAbove, when positive, answers 503 at once to a request that arrives while that
+	// many requests of the route are already being answered (Delay included), as a
+	// sign-up that runs out of database connections does; the others answer as usual.
+	FailAbove int
 	// Login makes the route the sign-in endpoint; see Login.
 	Login *Login
 	// Webhook makes the route a signed-webhook receiver; see Webhook.
@@ -230,6 +241,8 @@ func (r Route) validate() error {
 		return fmt.Errorf("%w %q: Status %d is not an HTTP status", ErrBadRoute, r.Path, r.Status)
 	case r.Delay < 0:
 		return fmt.Errorf("%w %q: negative Delay", ErrBadRoute, r.Path)
+	case r.DegradeAbove < 0 || r.DegradeBy < 0 || r.FailAbove < 0:
+		return fmt.Errorf("%w %q: DegradeAbove, DegradeBy and FailAbove cannot be negative (zero means unlimited)", ErrBadRoute, r.Path)
 	case r.Method != "" && strings.ContainsAny(r.Method, " \t/"):
 		return fmt.Errorf("%w %q: Method %q is not a method", ErrBadRoute, r.Path, r.Method)
 	case r.Auth != "" && r.Auth != RoleMember && r.Auth != RoleAdmin:

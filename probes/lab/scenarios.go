@@ -194,6 +194,7 @@ func demo() Scenario {
 	plantCustomerWebhookFailures(&sc)
 	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
 	sc.perfFaults()         // Performance: uncached, uncompressed assets, a slow page, an uncached public API
+	sc.loadLimits()         // launchready load: login slows past 10/s, sign-up fails past 4 at once
 	sc.exposureFaults()     // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback (before the copies, which copy the app as it is then)
 	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
 	plantBadRelease(&sc)    // the deploy runbook's release moves app's A record and breaks its page (last: it keeps the app as it is)

@@ -28,6 +28,10 @@ type routeTable struct {
 	// auth is the lab's accounts and sessions, for Login and Auth routes; the
 	// lab sets one shared by all its listeners.
 	auth *auth
+	// loads is the load state of rate-aware routes (DegradeAbove, FailAbove), by
+	// loadKey, under its own lock so counting never waits for a route change.
+	loadMu sync.Mutex
+	loads  map[string]*routeLoad
 }
 
 func newRouteTable(routes []Route, upgradeTo string, done <-chan struct{}) *routeTable {
@@ -42,6 +46,7 @@ func newRouteTable(routes []Route, upgradeTo string, done <-chan struct{}) *rout
 func (t *routeTable) set(r Route) {
 	r.Method = strings.ToUpper(r.Method)
 	r.Headers = maps.Clone(r.Headers) // the caller's map stays the caller's
+	t.forget(r)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i, old := range t.routes {
@@ -99,8 +104,22 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.NotFound(w, req)
 		return
 	}
-	if r.Delay > 0 {
-		timer := time.NewTimer(r.Delay)
+	delay := r.Delay
+	if r.DegradeAbove > 0 || r.FailAbove > 0 {
+		load := t.loadOf(r)
+		if r.FailAbove > 0 {
+			if !load.enter(r.FailAbove) {
+				overloaded(w)
+				return
+			}
+			defer load.leave()
+		}
+		if r.DegradeAbove > 0 && load.arrive(time.Now(), r.DegradeAbove) {
+			delay += r.degradeBy()
+		}
+	}
+	if delay > 0 {
+		timer := time.NewTimer(delay)
 		defer timer.Stop()
 		select {
 		case <-timer.C:
@@ -140,6 +159,16 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	w.WriteHeader(r.status())
 	_, _ = io.WriteString(w, body)
+}
+
+// overloaded is a route's answer past its FailAbove: what an app out of database
+// connections sends.
+func overloaded(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Retry-After", "5")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = io.WriteString(w, `{"error":"too many requests in progress: database connection pool exhausted"}`)
 }
 
 // webServer is one listener: a site's HTTPS or plain HTTP port.

@@ -7,6 +7,8 @@
 //
 //	perf-page  ttfb_ms, page_kb, requests, origin_requests, uncompressed_kb
 //	perf-api   ttfb_ms, cacheable (1/0), per_session (1/0)
+//	perf-load  load_recorded (1/0), load_login_held, load_signup_held (1/0),
+//	           load_login_age_h, load_signup_age_h (the last `launchready load` runs)
 //
 // Every finding carries its expected effect on p95 latency and origin load (Result.Data's
 // Tuning), and a result's findings come ordered by it: the roadmap's "small performance
@@ -50,6 +52,9 @@ func build(env probes.Env) ([]probes.Check, error) {
 	v.load("performance.load", cfg.Load, sessions)
 	if len(v.errs) > 0 {
 		return nil, v.errs
+	}
+	if env.StateDir != "" && len(cfg.Load.Flows) > 0 {
+		out = append(out, newLoadRecordCheck(env))
 	}
 	return out, nil
 }
