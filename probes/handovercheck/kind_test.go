@@ -169,3 +169,17 @@ func TestUnreadableRecord(t *testing.T) {
 		t.Fatalf("bad record: %+v", r)
 	}
 }
+
+// TestNoPackInTheLabIsNoFinding: the healthy lab's report stays free of findings.
+func TestNoPackInTheLabIsNoFinding(t *testing.T) {
+	t.Parallel()
+	cfg, _, state := setup(t)
+	cs, err := Kind.Build(probes.Env{Config: cfg, StateDir: state, LabDir: t.TempDir()})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("build: %v %v", cs, err)
+	}
+	r := cs[0].Run(context.Background())
+	if len(r.Findings) != 0 || !strings.Contains(r.Summary, WriteCommand) || r.Metrics["handover_pack"] != 0 {
+		t.Fatalf("lab, no pack: %+v", r)
+	}
+}
