@@ -157,6 +157,8 @@ var barRules = []barRule{
 		judge: judgeSecrets},
 	{name: "Uptime monitoring running", reads: "endpoints results arriving in this console",
 		judge: judgeUptime},
+	{name: "Handover checklist written", reads: "the Endpoints pane's handover pack check: the state folder's record of the last `launchready handover` against the config and the runbook runs",
+		judge: judgeHandover},
 	{name: "Login and signup tested", membership: true,
 		reads: "the last `launchready load` runs of the login and sign-up flows (state folder), and login, signup and smoke findings",
 		judge: judgeLoginSignup},
@@ -254,7 +256,13 @@ func judgeEdge(sh *shared) barItem {
 
 func judgeUptime(sh *shared) barItem {
 	b := sh.board
-	eps := b.checksIn(probes.PaneEndpoints)
+	// The handover pack check sits in the Endpoints pane but watches nothing.
+	var eps []probes.CheckInfo
+	for _, c := range b.checksIn(probes.PaneEndpoints) {
+		if c.Kind != "handover" {
+			eps = append(eps, c)
+		}
+	}
 	if len(eps) == 0 {
 		return barItem{state: barNotMet, why: "no uptime checks: add hosts to launchready.yaml"}
 	}
@@ -446,4 +454,54 @@ func judgeLoginSignup(sh *shared) barItem {
 		}
 	}
 	return barItem{state: barMet, why: strings.TrimPrefix(rec.Summary, "last load runs: ")}
+}
+
+// writeHandover is the command that writes the pack, as the launch bar says it.
+const writeHandover = "`launchready handover -o handover/`"
+
+// judgeHandover is the roadmap's "a handover checklist tells you what breaks first": met
+// when a pack is written, not older than the config or the last runbook run, and names an
+// owner for every system. A pack nobody could act on (a system with no owner) or one that
+// describes last week's product is not a handover.
+func judgeHandover(sh *shared) barItem {
+	b := sh.board
+	var r *probes.Result
+	for _, res := range b.results() {
+		if res.Kind == "handover" {
+			res := res
+			r = &res
+			break
+		}
+	}
+	if r == nil {
+		for _, c := range b.checks {
+			if c.Kind == "handover" {
+				return barItem{state: barUnchecked, why: "waiting for the first results"}
+			}
+		}
+		return barItem{state: barUnchecked, why: "needs a state folder, where " + writeHandover + " records the pack"}
+	}
+	switch {
+	case r.Err != "":
+		return barItem{state: barNotMet, why: "cannot read the handover record: " + r.Err}
+	case r.Metrics["handover_pack"] == 0:
+		return barItem{state: barUnchecked, why: "no handover pack yet: run " + writeHandover}
+	}
+	var broken []probes.Finding
+	var whys []string
+	for _, f := range r.Findings {
+		if f.Severity < probes.Medium {
+			continue
+		}
+		broken = append(broken, f)
+		if f.ID == "handover.stale" {
+			whys = append(whys, "pack out of date: "+f.Observed)
+		} else {
+			whys = append(whys, f.Title)
+		}
+	}
+	if len(broken) > 0 {
+		return barItem{state: barNotMet, why: strings.Join(whys, "; "), findings: broken}
+	}
+	return barItem{state: barMet, why: r.Summary}
 }

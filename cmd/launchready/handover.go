@@ -7,17 +7,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/internal/audit"
 	"github.com/launchready/launchready/internal/handover"
 	"github.com/launchready/launchready/internal/report"
 	"github.com/launchready/launchready/internal/setup"
+	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/discovery"
+	"github.com/launchready/launchready/probes/handovercheck"
 	"github.com/launchready/launchready/probes/kinds"
 	"github.com/launchready/launchready/runbook"
 )
@@ -94,6 +96,9 @@ func buildHandover(ctx context.Context, s *setup.Session, now func() time.Time, 
 	if derr != nil {
 		fmt.Fprintln(stderr, "note: discovery:", derr)
 	}
+	// The handover check judges the pack being written: swept here, every pack would list
+	// "no handover pack yet", or its predecessor's staleness, as an open risk of its own.
+	s.Checks = slices.DeleteFunc(s.Checks, func(c probes.Check) bool { return c.Info().Kind == handovercheck.KindName })
 	runner := s.Runner(now)
 	h := s.Record(runner)
 	start := now()
@@ -108,7 +113,7 @@ func buildHandover(ctx context.Context, s *setup.Session, now func() time.Time, 
 	for _, k := range kinds.Registry().Kinds() {
 		docs[k.Name] = k.Doc
 	}
-	in := handover.Input{Config: cfg, ConfigHash: configHash(s), Owners: s.Owners, Alerts: s.Alerts, Docs: docs,
+	in := handover.Input{Config: cfg, ConfigHash: handover.ConfigHash(s.Config), Owners: s.Owners, Alerts: s.Alerts, Docs: docs,
 		Report: rep, Audit: a, StateDir: s.StateDir, Secrets: s.Config.SecretValues(), Now: now()}
 	for _, c := range s.Checks {
 		in.Checks = append(in.Checks, c.Info())
@@ -138,18 +143,6 @@ func readRunbooks(s *setup.Session) ([]*runbook.Runbook, []runbook.RunSummary, s
 		runs, _ = runbook.NewStore(s.StateDir).ListRuns()
 	}
 	return rbs, runs, why
-}
-
-// configHash is the digest of the config text the session read (the embedded example
-// under --lab without --config).
-func configHash(s *setup.Session) string {
-	if b, err := os.ReadFile(s.Config.File); err == nil {
-		return handover.Hash(b)
-	}
-	if s.Config.File == examples.ConfigName {
-		return handover.Hash(examples.Config)
-	}
-	return ""
 }
 
 // addressNames maps the addresses network.connect_to sends names to back to the names,
@@ -184,15 +177,9 @@ func checkHandover(cmd *cobra.Command, o setup.Options, dir string, dirGiven boo
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	var lastRun string
-	var lastAt time.Time
-	if s.StateDir != "" {
-		if runs, _ := runbook.NewStore(s.StateDir).ListRuns(); len(runs) > 0 {
-			lastRun, lastAt = runs[0].ID, runs[0].Started
-		}
-	}
+	lastRun, lastAt := handover.LastRun(s.StateDir)
 	w := cmd.OutOrStdout()
-	if why := rec.Stale(configHash(s), lastRun, lastAt); why != "" {
+	if why := rec.Stale(handover.ConfigHash(s.Config), lastRun, lastAt); why != "" {
 		fmt.Fprintf(w, "✖ the handover pack in %s is out of date: %s\n  write it again: launchready handover -o %s\n", rec.Dir, why, rec.Dir)
 		return &exitError{code: exitFindings}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/launchready/launchready/probes/endpoint"
 	"github.com/launchready/launchready/probes/errlog"
 	"github.com/launchready/launchready/probes/exposure"
+	"github.com/launchready/launchready/probes/handovercheck"
 	"github.com/launchready/launchready/probes/httpcheck"
 	"github.com/launchready/launchready/probes/mailauth"
 	"github.com/launchready/launchready/probes/perf"
@@ -35,5 +36,6 @@ func Registry() *probes.Registry {
 		exposure.FilesKind,
 		exposure.RepoKind,
 		perf.Kind,
+		handovercheck.Kind,
 	)
 }
