@@ -31,6 +31,7 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 		sshAddr string
 		listen  string
 		labName string
+		only    string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve --ssh ADDR",
@@ -52,6 +53,10 @@ serve takes the state folder's watch lock: run it instead of watch, not beside i
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := g.options()
+			var err error
+			if o.Only, err = parseOnly(only); err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("lab") {
 				o.Lab = labName
 			}
@@ -61,6 +66,7 @@ serve takes the state folder's watch lock: run it instead of watch, not beside i
 	f := cmd.Flags()
 	f.StringVar(&sshAddr, "ssh", "", "address to serve the console on over SSH, host:port (required; keep it behind the ops box's firewall)")
 	f.StringVar(&listen, "listen", watch.DefaultListen, "address for /metrics and /healthz; '' serves nothing")
+	f.StringVar(&only, "only", "", "serve only these panes' checks, comma-separated: "+probes.PaneList())
 	f.StringVar(&labName, "lab", "demo", "serve the built-in lab with this scenario (demo, healthy); uses the example config unless --config is given")
 	f.Lookup("lab").NoOptDefVal = "demo"
 	return cmd
