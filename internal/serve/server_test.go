@@ -91,6 +91,8 @@ type harness struct {
 	operator, viewer gossh.Signer
 	oncall           gossh.Signer // a second operator
 	hostKey          gossh.Signer
+	dir              string // the state folder: host key, local socket
+	srv              *Server
 	hits             *atomic.Int64
 	trig             *fakeTrigger
 	mu               sync.Mutex
@@ -168,7 +170,7 @@ serve:
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.hostKey = host
+	h.hostKey, h.dir = host, dir
 	checks := []probes.Check{&loopCheck{name: "http app.acme.example", url: target.URL + "/app"}, &loopCheck{name: "http api.acme.example", url: target.URL + "/api"}}
 	runner := probes.NewRunner(checks, probes.RunnerOptions{Interval: interval})
 	hub := NewHub()
@@ -206,7 +208,7 @@ serve:
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.addr = ln.Addr().String()
+	h.addr, h.srv = ln.Addr().String(), srv
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { srv.Serve(ln) })

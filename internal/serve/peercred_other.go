@@ -1,0 +1,14 @@
+//go:build !linux
+
+package serve
+
+import (
+	"errors"
+	"net"
+)
+
+// peerUID is Linux-only (SO_PEERCRED): elsewhere no local console may attach, and
+// `launchready` runs its own checks as before.
+func peerUID(net.Conn) (int, error) {
+	return -1, errors.New("attaching a local console to serve needs Linux")
+}
