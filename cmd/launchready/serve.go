@@ -123,7 +123,7 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	defer cleanup()
 	base := serveConsoleBase(s)
 	host, _ := os.Hostname()
-	srv, err := serve.New(serve.Options{Config: s.Serve, HostKey: hostKey, Hub: hub, Log: log, Version: versionString(),
+	srv, err := serve.New(serve.Options{Config: s.Serve, HostKey: hostKey, Hub: hub, Log: log, Version: versionString(), LocalUser: localConsoleUser(),
 		Sessions: func(ss serve.Session, opened bool, why string) {
 			if err := h.AddEvents(sessionEvent(ss, opened, why, time.Now())); err != nil && !errors.Is(err, history.ErrReadOnly) {
 				log.Warn("timeline: SSH session not recorded", "user", ss.User, "err", err)
@@ -152,6 +152,9 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer srv.Close()
+	if err := serveLocalConsoles(srv, s.StateDir, log); err != nil {
+		return err
+	}
 
 	for _, n := range s.Notes {
 		fmt.Fprintln(stderr, "note:", n)
