@@ -18,7 +18,8 @@
 # kind="http"). The difference is what the viewers cost: CPU per check, and RSS per viewer.
 # Only the two launchready processes are measured: not the target, not ssh, not tmux.
 #
-# Usage: scripts/bench-serve.sh [SECONDS] [WARMUP] [SITES] [VIEWERS]   (default 180 30 100 10)
+# Usage: scripts/bench-serve.sh [SECONDS] [WARMUP] [SITES] [VIEWERS]   (default 180 30 100 10;
+# VIEWERS 0 gives serve's own cost over watch, with nobody connected)
 # Needs Linux (/proc), Go, curl, tmux and the OpenSSH client (ssh, ssh-keygen; on Debian or
 # Ubuntu: apt-get install -y openssh-client). Sends traffic to 127.0.0.1 only. Not run by
 # go test.
@@ -83,13 +84,16 @@ echo "[127.0.0.1]:$sshport $(ssh-keygen -y -f "$work/serve-state/ssh_host_ed2551
 
 sshcmd="ssh -tt -F /dev/null -i '$work/viewer' -p $sshport -o IdentitiesOnly=yes -o BatchMode=yes \
   -o UserKnownHostsFile='$work/known_hosts' -o StrictHostKeyChecking=yes -o LogLevel=ERROR viewer@127.0.0.1"
-env -u TMUX tmux -S "$sock" -f /dev/null new-session -d -x 120 -y 40 "exec env TERM=tmux-256color $sshcmd"
+# VIEWERS=0 measures serve's own cost over watch's (the SSH server, the hub) with nobody
+# connected: a window that only waits keeps the private tmux server up.
+if [ "$VIEWERS" -gt 0 ]; then first="exec env TERM=tmux-256color $sshcmd"; else first="exec sleep 100000"; fi
+env -u TMUX tmux -S "$sock" -f /dev/null new-session -d -x 120 -y 40 "$first"
 tpid=$(tmux -S "$sock" display-message -p '#{pid}')
 for _ in $(seq 2 "$VIEWERS"); do
   tmux -S "$sock" new-window -d "exec env TERM=tmux-256color $sshcmd"
 done
 for _ in $(seq 100); do
-  [ "$(grep -c 'ssh session started' "$work/serve-state/launchready.log" 2>/dev/null)" -ge "$VIEWERS" ] && break
+  [ "$(grep -c 'ssh session started' "$work/serve-state/launchready.log" 2>/dev/null || true)" -ge "$VIEWERS" ] && break
   sleep 0.1
 done
 open=$(grep -c 'ssh session started' "$work/serve-state/launchready.log" 2>/dev/null || true)
@@ -113,7 +117,7 @@ while [ "$elapsed" -lt "$DURATION" ]; do
   rss "$spid" >>"$work/serve.rss"
 done
 wc1=$(cpu "$wpid"); sc1=$(cpu "$spid"); wr1=$(runs "$waddr"); sr1=$(runs "$saddr"); t1=$(date +%s.%N)
-still=$(tmux -S "$sock" list-windows 2>/dev/null | wc -l)
+still=$(( VIEWERS > 0 ? $(tmux -S "$sock" list-windows 2>/dev/null | wc -l) : 0 ))
 
 echo "--- viewer 1's screen at the end (first 8 lines) ---"
 tmux -S "$sock" capture-pane -p -t :0 | head -8
@@ -134,7 +138,7 @@ awk -v wc="$((wc1 - wc0))" -v sc="$((sc1 - sc0))" -v wr="$((wr1 - wr0))" -v sr="
   function median(f,   a, k, v) { k = 0; while ((getline v < f) > 0) a[k++] = v; close(f); return a[int(k / 2)] / 1024 }
   BEGIN {
     wper = wr > 0 ? wc / hz / wr * 1000 : 0; sper = sr > 0 ? sc / hz / sr * 1000 : 0
-    dcpu = sper - wper; drss = (median(sf) - median(wf)) / n
+    dcpu = sper - wper; drss = (median(sf) - median(wf)) / (n > 0 ? n : 1)
     print "== what the viewers add"
     printf "CPU per check +%.3f ms for %d viewers   (target <= %.2f ms)\n", dcpu, n, tcpu
     printf "RSS           +%.1f MB per viewer (median against median)   (target <= %d MB)\n", drss, trss

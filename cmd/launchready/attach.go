@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -49,6 +50,10 @@ func attachToServe(ctx context.Context, stateDir string) (ok bool, err error) {
 // time. The listener closes with srv.
 func serveLocalConsoles(srv *serve.Server, stateDir string, log *slog.Logger) error {
 	ln, err := serve.ListenLocal(stateDir)
+	if errors.Is(err, serve.ErrNoLocalConsoles) {
+		log.Info("local consoles: not taken here", "why", err)
+		return nil
+	}
 	if err != nil {
 		return &exitError{exitUsage, fmt.Errorf("launchready serve: %v", err)}
 	}

@@ -17,10 +17,17 @@ const LocalSocket = "console.sock"
 // localConn marks, in a connection's context, that admit checked its peer's user.
 type localConn struct{}
 
+// ErrNoLocalConsoles is ListenLocal's answer where the kernel cannot say who connected
+// (not Linux): serve runs without the socket, and a local console runs its own checks.
+var ErrNoLocalConsoles = errors.New("local consoles attach to serve on Linux only")
+
 // ListenLocal listens on STATE/console.sock for local consoles. A socket file nobody
 // answers on is left over from a serve that died, and is replaced; one that answers
 // belongs to a serve still running, and is an error.
 func ListenLocal(stateDir string) (net.Listener, error) {
+	if !localConsoles {
+		return nil, ErrNoLocalConsoles
+	}
 	path := filepath.Join(stateDir, LocalSocket)
 	if _, err := os.Lstat(path); err == nil {
 		if c, err := net.DialTimeout("unix", path, time.Second); err == nil {

@@ -9,6 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// localConsoles: the kernel names a Unix socket's peer here, so serve takes local consoles.
+const localConsoles = true
+
 // peerUID is the user id of the process at the other end of a Unix socket, as the kernel
 // recorded it when that process connected (SO_PEERCRED): not something the client says.
 func peerUID(c net.Conn) (int, error) {
