@@ -55,6 +55,9 @@ func openConsole(ctx context.Context, o setup.Options, co consoleOpts) error {
 		return err
 	}
 	defer s.Close()
+	if attached, err := attachToServe(ctx, s.StateDir); attached {
+		return err
+	}
 	if co.interval > 0 {
 		s.Config.Checks.Interval = co.interval
 	}

@@ -28,6 +28,7 @@ func newServeCmd(g *globalFlags) *cobra.Command {
 		sshAddr string
 		listen  string
 		labName string
+		only    string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve --ssh ADDR",
@@ -49,6 +50,10 @@ serve takes the state folder's watch lock: run it instead of watch, not beside i
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := g.options()
+			var err error
+			if o.Only, err = parseOnly(only); err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("lab") {
 				o.Lab = labName
 			}
@@ -58,6 +63,7 @@ serve takes the state folder's watch lock: run it instead of watch, not beside i
 	f := cmd.Flags()
 	f.StringVar(&sshAddr, "ssh", "", "address to serve the console on over SSH, host:port (required; keep it behind the ops box's firewall)")
 	f.StringVar(&listen, "listen", watch.DefaultListen, "address for /metrics and /healthz; '' serves nothing")
+	f.StringVar(&only, "only", "", "serve only these panes' checks, comma-separated: "+probes.PaneList())
 	f.StringVar(&labName, "lab", "demo", "serve the built-in lab with this scenario (demo, healthy); uses the example config unless --config is given")
 	f.Lookup("lab").NoOptDefVal = "demo"
 	return cmd
@@ -98,7 +104,7 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	defer cleanup()
 	base := serveConsoleBase(s)
 	host, _ := os.Hostname()
-	srv, err := serve.New(serve.Options{Config: s.Serve, HostKey: hostKey, Hub: hub, Log: log, Version: versionString(),
+	srv, err := serve.New(serve.Options{Config: s.Serve, HostKey: hostKey, Hub: hub, Log: log, Version: versionString(), LocalUser: localConsoleUser(),
 		Sessions: func(ss serve.Session, opened bool, why string) {
 			if err := h.AddEvents(sessionEvent(ss, opened, why, time.Now())); err != nil && !errors.Is(err, history.ErrReadOnly) {
 				log.Warn("timeline: SSH session not recorded", "user", ss.User, "err", err)
@@ -127,6 +133,9 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer srv.Close()
+	if err := serveLocalConsoles(srv, s.StateDir, log); err != nil {
+		return err
+	}
 
 	e.notes(stderr, s)
 	fp := gossh.FingerprintSHA256(hostKey.PublicKey())

@@ -67,3 +67,15 @@ func TestValidateServeSection(t *testing.T) {
 		t.Errorf("validate refused serve: as unread:\n%s", all)
 	}
 }
+
+// TestServeOnly: serve takes --only as watch does (the bench runs both on the endpoints
+// pane alone), and a wrong pane is refused before anything starts.
+func TestServeOnly(t *testing.T) {
+	var out, errb bytes.Buffer
+	root := newRoot(&out, &errb)
+	root.SetArgs([]string{"serve", "--lab", "--state", t.TempDir(), "--ssh", "127.0.0.1:0", "--only", "endpoints,nope"})
+	err := root.ExecuteContext(context.Background())
+	if err == nil || !strings.Contains(err.Error(), `unknown pane "nope"`) {
+		t.Errorf("err = %v, want the unknown pane named", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,6 +41,9 @@ type Options struct {
 	Now     func() time.Time
 	// Version is sent in the SSH banner line.
 	Version string
+	// LocalUser is the name a local console (over STATE/console.sock, same user as serve)
+	// is shown and recorded as; "local" when empty.
+	LocalUser string
 	// Sessions, when set, hears each console opening and closing (after the log has it),
 	// for the timeline: why is "" on opening. It runs on the session's goroutine.
 	Sessions func(s Session, opened bool, why string)
@@ -60,6 +64,8 @@ type Server struct {
 	slots chan struct{}
 	fails *failures
 	who   *presence
+	// uid is the user a local console's process must run as: serve's own.
+	uid int
 	// ctx ends every session when the server shuts down.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -81,7 +87,10 @@ func New(o Options) (*Server, error) {
 	if o.Config != nil && o.Config.MaxSessions > 0 {
 		maxSessions = o.Config.MaxSessions
 	}
-	s := &Server{o: o, users: newUsers(o.Config), slots: make(chan struct{}, maxSessions), fails: newFailures(o.Now), who: newPresence()}
+	s := &Server{o: o, users: newUsers(o.Config), slots: make(chan struct{}, maxSessions), fails: newFailures(o.Now), who: newPresence(), uid: os.Getuid()}
+	if s.o.LocalUser == "" {
+		s.o.LocalUser = "local"
+	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	srv, err := wish.NewServer(
 		wish.WithPublicKeyAuth(s.allowKey),
@@ -90,8 +99,9 @@ func New(o Options) (*Server, error) {
 			srv.AddHostKey(o.HostKey)
 			srv.HandshakeTimeout = 20 * time.Second
 			srv.ConnCallback = s.admit
-			srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
-				return &gossh.ServerConfig{MaxAuthTries: 6}
+			srv.ServerConfigCallback = func(ctx ssh.Context) *gossh.ServerConfig {
+				// A local console proved who it is to the kernel (admit): no key asked.
+				return &gossh.ServerConfig{MaxAuthTries: 6, NoClientAuth: isLocal(ctx)}
 			}
 			srv.Handler = s.handle
 			return nil
@@ -134,8 +144,22 @@ func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
 }
 
 // admit refuses connections from an address that failed too often lately, before any
-// handshake work.
-func (s *Server) admit(_ ssh.Context, c net.Conn) net.Conn {
+// handshake work. A connection on the local socket is admitted only from a process of
+// serve's own user, and marked so the handshake asks it for no key.
+func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
+	if _, ok := c.(*net.UnixConn); ok {
+		uid, err := peerUID(c)
+		if err != nil || uid != s.uid {
+			if err == nil {
+				err = fmt.Errorf("%w (it runs as uid %d, serve as uid %d)", errNotLocal, uid, s.uid)
+			}
+			s.o.Log.Warn("ssh: refused a local console", "err", err)
+			c.Close()
+			return nil
+		}
+		ctx.SetValue(localConn{}, true)
+		return c
+	}
 	if host := hostOf(c.RemoteAddr()); s.fails.blocked(host) {
 		s.o.Log.Warn("ssh: refused a connection: too many failed sign-ins from this address", "remote", host)
 		c.Close()
@@ -151,6 +175,10 @@ func (s *Server) handle(sess ssh.Session) {
 	s.wg.Add(1)
 	defer s.wg.Done()
 	id, ok := s.users.lookup(sess.PublicKey())
+	if isLocal(sess.Context()) {
+		// Serve's own user on this machine: it can run any runbook from its shell anyway.
+		id, ok = Identity{User: s.o.LocalUser, Role: Operator}, true
+	}
 	if !ok {
 		// Not reachable with public-key auth only; kept so a future auth method cannot
 		// open a console without a listed key.
@@ -245,6 +273,12 @@ func (s *Server) idle() time.Duration {
 		return serveconf.DefaultIdleTimeout
 	}
 	return s.o.Config.Idle()
+}
+
+// isLocal reports whether admit let this connection in on the local socket.
+func isLocal(ctx ssh.Context) bool {
+	v, _ := ctx.Value(localConn{}).(bool)
+	return v
 }
 
 func hostOf(a net.Addr) string {

@@ -89,7 +89,10 @@ func (f *fakeTrigger) count() int {
 type harness struct {
 	addr             string
 	operator, viewer gossh.Signer
+	oncall           gossh.Signer // a second operator
 	hostKey          gossh.Signer
+	dir              string // the state folder: host key, local socket
+	srv              *Server
 	hits             *atomic.Int64
 	trig             *fakeTrigger
 	mu               sync.Mutex
@@ -120,7 +123,16 @@ func startServe(t *testing.T, extra string) *harness {
 // startServeEvery is startServe with the runner sweeping every interval.
 func startServeEvery(t *testing.T, extra string, interval time.Duration) *harness {
 	t.Helper()
-	h := &harness{operator: newKey(t), viewer: newKey(t), hits: &atomic.Int64{}, trig: &fakeTrigger{}, log: &syncBuf{}}
+	return startServeWith(t, extra, interval, nil)
+}
+
+// startServeWith is startServeEvery with runbooks: when rbo is set, every session gets
+// them as cmd/launchready's sessionRunbooks gives them (no shell; an operator runs as
+// itself, its serve.users name and key in the lock and the transcript; a viewer only
+// looks).
+func startServeWith(t *testing.T, extra string, interval time.Duration, rbo *tui.RunbookOptions) *harness {
+	t.Helper()
+	h := &harness{operator: newKey(t), viewer: newKey(t), oncall: newKey(t), hits: &atomic.Int64{}, trig: &fakeTrigger{}, log: &syncBuf{}}
 	target := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.hits.Add(1) }))
 	target.Listener, _ = net.Listen("tcp", "127.0.0.1:0")
 	target.Start()
@@ -141,7 +153,10 @@ serve:
     - name: founder
       role: viewer
       keys: [%q]
-`, extra, authorized(h.operator), authorized(h.viewer))
+    - name: on-call
+      role: operator
+      keys: [%q]
+`, extra, authorized(h.operator), authorized(h.viewer), authorized(h.oncall))
 	cfg, err := config.Parse([]byte(yml), "launchready.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +170,7 @@ serve:
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.hostKey = host
+	h.hostKey, h.dir = host, dir
 	checks := []probes.Check{&loopCheck{name: "http app.acme.example", url: target.URL + "/app"}, &loopCheck{name: "http api.acme.example", url: target.URL + "/api"}}
 	runner := probes.NewRunner(checks, probes.RunnerOptions{Interval: interval})
 	hub := NewHub()
@@ -178,7 +193,7 @@ serve:
 			h.mu.Lock()
 			h.sessions = append(h.sessions, s)
 			h.mu.Unlock()
-			o := tui.Options{Product: "Acme", Checks: infos, Tick: -1}
+			o := tui.Options{Product: "Acme", Checks: infos, Tick: -1, Runbooks: sessionRunbooks(rbo, s)}
 			if s.Operator() {
 				o.Runner = h.trig
 			} else {
@@ -193,7 +208,7 @@ serve:
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.addr = ln.Addr().String()
+	h.addr, h.srv = ln.Addr().String(), srv
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { srv.Serve(ln) })
