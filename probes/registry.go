@@ -24,6 +24,11 @@ type Env struct {
 	// StateDir is the state folder ("" when there is none): kinds that report on what
 	// watch keeps there (alert channel health) read it.
 	StateDir string
+	// LastRunbookRun tells the newest runbook run in the state folder (its id and start),
+	// "" when none; nil when nothing wired it. Set by setup, which knows the runbook store:
+	// a probe that judges freshness against runbook runs (the handover pack's) asks through
+	// it instead of importing runbook.
+	LastRunbookRun func() (id string, started time.Time)
 }
 
 // Kind is one kind of probe: its name, its pane, the config section it reads (if any),

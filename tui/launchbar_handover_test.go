@@ -24,7 +24,8 @@ func TestLaunchBarHandoverItem(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }
 	item := func(t *testing.T, cfg *config.Config, state string, run bool) barItem {
 		t.Helper()
-		cs, err := handovercheck.Kind.Build(probes.Env{Config: cfg, StateDir: state})
+		cs, err := handovercheck.Kind.Build(probes.Env{Config: cfg, StateDir: state,
+			LastRunbookRun: func() (string, time.Time) { return handover.LastRun(state) }})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,27 +1,15 @@
 package handover
 
 import (
-	"os"
+	"github.com/launchready/launchready/internal/handoverrec"
 	"time"
 
-	"github.com/launchready/launchready/examples"
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/runbook"
 )
 
-// ConfigHash is the digest of the config text cfg was read from (the embedded example
-// under --lab without --config), "" when that text cannot be read. `handover` records it,
-// and `handover --check` and the launch bar's handover check compare against it: one
-// function, so the three can never disagree on whether the config changed.
-func ConfigHash(cfg *config.Config) string {
-	if b, err := os.ReadFile(cfg.File); err == nil {
-		return Hash(b)
-	}
-	if cfg.File == examples.ConfigName {
-		return Hash(examples.Config)
-	}
-	return ""
-}
+// ConfigHash is the digest of the config text cfg was read from: handoverrec.ConfigHash.
+func ConfigHash(cfg *config.Config) string { return handoverrec.ConfigHash(cfg) }
 
 // LastRun is the newest runbook run in the state folder (its id and start), "" when
 // there is none or no state folder: what a pack must have seen to be current.

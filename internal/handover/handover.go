@@ -10,6 +10,7 @@
 package handover
 
 import (
+	"github.com/launchready/launchready/internal/handoverrec"
 	"time"
 
 	"github.com/launchready/launchready/internal/alert"
@@ -132,16 +133,6 @@ type RiskRow struct{ Severity, Impact, Title, Where, Next string }
 // VerifyStep is a command the new owner runs and what good looks like.
 type VerifyStep struct{ Command, Good string }
 
-// Freshness is what the pack was made from, for `handover --check` and the launch bar.
-type Freshness struct {
-	Schema     string    `json:"schema"`
-	ConfigFile string    `json:"config_file"`
-	ConfigHash string    `json:"config_hash"`
-	Swept      time.Time `json:"swept"`
-	Generated  time.Time `json:"generated"`
-	// LastRun is the newest runbook run the pack saw (its id), and when it started.
-	LastRun   string    `json:"last_run,omitempty"`
-	LastRunAt time.Time `json:"last_run_at,omitzero"`
-	Unowned   []string  `json:"unowned"`
-	Dir       string    `json:"dir"`
-}
+// Freshness is what the pack was made from (handoverrec: the record the launch bar's check
+// reads without this package).
+type Freshness = handoverrec.Freshness

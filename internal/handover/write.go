@@ -2,11 +2,10 @@ package handover
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/launchready/launchready/internal/handoverrec"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,17 +20,14 @@ import (
 const (
 	MarkdownFile = "README.md"
 	HTMLFile     = "index.html"
-	RecordFile   = "handover.json"
+	RecordFile   = handoverrec.RecordFile
 	// StateRecord is the copy of the freshness record in the state folder: how the
 	// launch bar's handover check finds the pack wherever -o put it.
-	StateRecord = "handover.json"
+	StateRecord = handoverrec.StateRecord
 )
 
 // Hash is the config file's digest, as the pack records it.
-func Hash(data []byte) string {
-	h := sha256.Sum256(data)
-	return hex.EncodeToString(h[:])
-}
+func Hash(data []byte) string { return handoverrec.Hash(data) }
 
 // Write renders the pack into dir (README.md, index.html, handover.json) and records its
 // freshness in stateDir too ("" for none). Every byte written passes the redactor built
@@ -96,32 +92,7 @@ func cleaner(red *redact.Redactor, addrs map[string]string) func([]byte) []byte 
 }
 
 // ReadRecord reads a freshness record (a pack's handover.json, or the state folder's copy).
-func ReadRecord(path string) (Freshness, error) {
-	var f Freshness
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return f, err
-	}
-	if len(b) > 1<<20 {
-		return f, fmt.Errorf("%s is %d bytes, far more than a handover record holds", path, len(b))
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return f, fmt.Errorf("%s is not a handover record (%v); write the pack again with launchready handover -o DIR", path, err)
-	}
-	return f, nil
-}
-
-// Stale says why a pack is out of date against the config's current hash and the newest
-// runbook run, "" when it is current. Unowned systems are said separately (Unowned).
-func (f Freshness) Stale(configHash string, lastRun string, lastRunAt time.Time) string {
-	switch {
-	case f.ConfigHash != configHash:
-		return "the config changed after the pack was written (" + short(f.ConfigHash) + " then, " + short(configHash) + " now)"
-	case lastRun != "" && lastRun != f.LastRun && lastRunAt.After(f.LastRunAt):
-		return fmt.Sprintf("runbook run %s (%s) happened after the pack was written", lastRun, stamp(lastRunAt))
-	}
-	return ""
-}
+func ReadRecord(path string) (Freshness, error) { return handoverrec.ReadRecord(path) }
 
 // ErrNoPack is returned when no pack was ever written.
 var ErrNoPack = errors.New("no handover pack: write one with launchready handover -o DIR")

@@ -7,6 +7,7 @@ package setup
 import (
 	"errors"
 	"fmt"
+	"github.com/launchready/launchready/internal/handover"
 	"io"
 	"log/slog"
 	"os"
@@ -120,6 +121,10 @@ func Open(o Options) (_ *Session, err error) {
 	}
 	s.openLog(o)
 	env := probes.Env{Config: cfg, Net: s.Net, Now: o.Now, Log: s.Log, StateDir: s.StateDir}
+	if s.StateDir != "" {
+		state := s.StateDir
+		env.LastRunbookRun = func() (string, time.Time) { return handover.LastRun(state) }
+	}
 	if s.Lab != nil {
 		env.LabDir = s.Lab.Dir
 	}

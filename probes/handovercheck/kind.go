@@ -28,7 +28,7 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
-	"github.com/launchready/launchready/internal/handover"
+	"github.com/launchready/launchready/internal/handoverrec"
 	"github.com/launchready/launchready/probes"
 )
 
@@ -45,7 +45,7 @@ var Kind = probes.Kind{Name: KindName, Pane: probes.PaneEndpoints,
 		if env.StateDir == "" || env.Config == nil {
 			return nil, nil
 		}
-		return []probes.Check{&check{cfg: env.Config, state: env.StateDir, lab: env.LabDir != "",
+		return []probes.Check{&check{cfg: env.Config, state: env.StateDir, lab: env.LabDir != "", lastRun: env.LastRunbookRun,
 			info: probes.CheckInfo{Name: "handover pack", Kind: KindName, Pane: probes.PaneEndpoints,
 				Target: "launchready handover", Interval: time.Minute, Timeout: 10 * time.Second}}}, nil
 	}}
@@ -58,13 +58,16 @@ type check struct {
 	// must report no findings, so there a missing pack is said in the summary alone. The
 	// launch bar reads the metrics, so its item reads the same either way.
 	lab bool
+	// lastRun is the state folder's newest runbook run (probes.Env.LastRunbookRun, wired by
+	// setup): probes do not read the runbook store themselves. Nil: no run is known.
+	lastRun func() (string, time.Time)
 }
 
 func (c *check) Info() probes.CheckInfo { return c.info }
 
 func (c *check) Run(ctx context.Context) probes.Result {
-	path := filepath.Join(c.state, handover.StateRecord)
-	rec, err := handover.ReadRecord(path)
+	path := filepath.Join(c.state, handoverrec.StateRecord)
+	rec, err := handoverrec.ReadRecord(path)
 	if errors.Is(err, os.ErrNotExist) {
 		res := probes.Result{Summary: "no handover pack yet: " + WriteCommand,
 			Metrics: map[string]float64{"handover_pack": 0, "handover_current": 0, "handover_unowned": 0}}
@@ -80,8 +83,12 @@ func (c *check) Run(ctx context.Context) probes.Result {
 	if err != nil {
 		return probes.Result{Err: err.Error()}
 	}
-	lastRun, lastAt := handover.LastRun(c.state)
-	stale := rec.Stale(handover.ConfigHash(c.cfg), lastRun, lastAt)
+	var lastRun string
+	var lastAt time.Time
+	if c.lastRun != nil {
+		lastRun, lastAt = c.lastRun()
+	}
+	stale := rec.Stale(handoverrec.ConfigHash(c.cfg), lastRun, lastAt)
 	target := rec.Dir
 	if target == "" {
 		target = c.info.Target

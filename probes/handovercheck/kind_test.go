@@ -38,7 +38,9 @@ func setup(t *testing.T) (*config.Config, string, string) {
 
 func build(t *testing.T, cfg *config.Config, state string) probes.Check {
 	t.Helper()
-	cs, err := Kind.Build(probes.Env{Config: cfg, StateDir: state})
+	// As setup wires it: the state folder's runbook store says the newest run.
+	cs, err := Kind.Build(probes.Env{Config: cfg, StateDir: state,
+		LastRunbookRun: func() (string, time.Time) { return handover.LastRun(state) }})
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("build: %v %v", cs, err)
 	}
