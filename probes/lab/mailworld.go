@@ -92,7 +92,10 @@ type mailWorld struct {
 	smtp  *smtp.Server
 	imap  *imapserver.Server
 	boxes map[string]*labMailbox // by IMAP username
-	wg    sync.WaitGroup
+	// listeners are closed by close itself: the servers' Close only closes the listeners
+	// their Serve has registered, and a lab closed at once may beat Serve to it.
+	listeners []net.Listener
+	wg        sync.WaitGroup
 }
 
 // startMail starts the scenario's mail world, if it has one, and adds its two hosts to
@@ -130,6 +133,7 @@ func (l *Lab) startMail(ca *authority, spec *Mail) error {
 	if err != nil {
 		return err
 	}
+	w.listeners = append(w.listeners, sl)
 	w.smtp = smtp.NewServer(w)
 	w.smtp.Domain = canonicalHost(spec.SMTPHost)
 	w.smtp.TLSConfig = &tls.Config{Certificates: []tls.Certificate{smtpCert}}
@@ -143,6 +147,7 @@ func (l *Lab) startMail(ca *authority, spec *Mail) error {
 	if err != nil {
 		return err
 	}
+	w.listeners = append(w.listeners, il)
 	w.imap = imapserver.New(&labIMAP{w: w})
 	w.imap.ErrorLog = quiet
 	w.wg.Add(1)
@@ -161,6 +166,11 @@ func (w *mailWorld) close() error {
 	}
 	if w.imap != nil {
 		errs = append(errs, w.imap.Close())
+	}
+	for _, l := range w.listeners {
+		if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
 	}
 	w.wg.Wait()
 	return errors.Join(errs...)
