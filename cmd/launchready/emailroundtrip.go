@@ -29,6 +29,7 @@ func newEmailRoundtripCmd(g *globalFlags) *cobra.Command {
 		rt      mailauth.Roundtrip
 		trigger string
 		format  string
+		labName string
 	)
 	cmd := &cobra.Command{
 		Use:   "roundtrip",
@@ -59,7 +60,8 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 		Example: `  launchready email roundtrip
   launchready email roundtrip --inbox gmail --wait 5m --json
   launchready email roundtrip --trigger reset
-  launchready email roundtrip --format md > inbox-results.md`,
+  launchready email roundtrip --format md > inbox-results.md
+  launchready email roundtrip --lab healthy      # against the built-in lab's test inbox`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if asJSON {
@@ -71,6 +73,9 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 				return usageError(cmd, fmt.Errorf("--format %q is not a format: use text, json or md", format))
 			}
 			o := g.options()
+			if cmd.Flags().Changed("lab") {
+				o.Lab = labName
+			}
 			o.Only = []probes.Pane{probes.PaneEmail}
 			if trigger != "" {
 				o.Only = append(o.Only, probes.PaneEndpoints) // the trigger's request is an endpoint check
@@ -182,6 +187,8 @@ that could not be read); 2 usage or config error, or no inbox could be read at a
 	f.BoolVar(&rt.Keep, "keep", false, "leave the test messages in the inboxes")
 	f.BoolVar(&force, "force", false, "send even though the previous send-test attempt may have been delivered")
 	f.StringVar(&trigger, "trigger", "", "make the app send its own mail instead: reset, invite, signup or receipt (email.triggers)")
+	f.StringVar(&labName, "lab", "demo", "round trip through the built-in lab's mail world with this scenario (demo files the message in spam, healthy in the inbox); uses the example config unless --config is given")
+	f.Lookup("lab").NoOptDefVal = "demo"
 	return cmd
 }
 

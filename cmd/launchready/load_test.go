@@ -95,7 +95,7 @@ func TestLoadAgainstTheLab(t *testing.T) {
 	if err := os.WriteFile(cfg, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := []string{"LAUNCHREADY_LAB_MEMBER_PASSWORD=x", "LAUNCHREADY_LAB_ADMIN_PASSWORD=x", "LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=x", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=x"}
+	env := []string{"LAUNCHREADY_LAB_MEMBER_PASSWORD=x", "LAUNCHREADY_LAB_ADMIN_PASSWORD=x", "LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=x", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=x", "LAUNCHREADY_LAB_SMTP_PASSWORD=x", "LAUNCHREADY_LAB_INBOX_PASSWORD=x"}
 	_, errOut, code = launch(t, env, "load", "--config", cfg, "--yes", "--rate", "5/s", "--ramp", "0s", "--duration", "1s")
 	if code != exitUsage || !strings.Contains(errOut, "load against production is off") {
 		t.Fatalf("production: exit %d\n%s", code, errOut)

@@ -64,7 +64,8 @@ func (p project) command(stdin string, env []string, args ...string) *exec.Cmd {
 	// The example config's endpoints section references the lab's test secrets; outside
 	// --lab they must come from the environment like any real secret.
 	labSecrets := []string{"LAUNCHREADY_LAB_MEMBER_PASSWORD=m", "LAUNCHREADY_LAB_ADMIN_PASSWORD=a",
-		"LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=s", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=g"}
+		"LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=s", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=g",
+		"LAUNCHREADY_LAB_SMTP_PASSWORD=p", "LAUNCHREADY_LAB_INBOX_PASSWORD=i"}
 	cmd.Env = append(append([]string{"HOME=" + p.dir, "PATH=" + os.Getenv("PATH"), "USER=sam", "SSH_CONNECTION=10.0.0.7 52311 10.0.0.5 22"}, labSecrets...), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	return cmd

@@ -359,7 +359,8 @@ func TestAlertTest(t *testing.T) {
 	// The example config's endpoints section references the lab's test secrets; outside
 	// --lab they come from the environment like any real secret.
 	labSecrets := []string{"LAUNCHREADY_LAB_MEMBER_PASSWORD=m", "LAUNCHREADY_LAB_ADMIN_PASSWORD=a",
-		"LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=s", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=g"}
+		"LAUNCHREADY_LAB_STRIPE_WEBHOOK_SECRET=s", "LAUNCHREADY_LAB_GITHUB_WEBHOOK_SECRET=g",
+		"LAUNCHREADY_LAB_SMTP_PASSWORD=p", "LAUNCHREADY_LAB_INBOX_PASSWORD=i"}
 	env := append([]string{"GOOD_URL=" + good.URL + "/hook", "SLACK_URL=" + bad.URL + slackToken}, labSecrets...)
 
 	out, errOut, code := launch(t, env, "alert", "test", "--config", cfg)

@@ -66,6 +66,7 @@ type Lab struct {
 	web    []*webServer
 	closed []*closedPort
 	dns    *dnsServer
+	mail   *mailWorld    // nil when the scenario has no Mail
 	zones  *liveZones    // what dns answers from; SetRecords replaces it
 	done   chan struct{} // closed by Close: delayed answers stop waiting
 
@@ -146,6 +147,10 @@ func Start(sc Scenario, dir string) (*Lab, error) {
 			l.Close()
 			return nil, fmt.Errorf("lab: scenario %q: site %s: %w", sc.Name, s.Host, err)
 		}
+	}
+	if err := l.startMail(ca, sc.Mail); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("lab: scenario %q: mail: %w", sc.Name, err)
 	}
 	l.watchRelease(sc.Release)
 	return l, nil
@@ -263,6 +268,9 @@ func (l *Lab) Close() error {
 		}
 		if l.dns != nil {
 			errs = append(errs, l.dns.close())
+		}
+		if l.mail != nil {
+			errs = append(errs, l.mail.close())
 		}
 		for _, p := range l.closed {
 			errs = append(errs, p.close())

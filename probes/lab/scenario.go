@@ -49,6 +49,9 @@ type Scenario struct {
 	Now time.Time
 	// Release, when set, lets a runbook deploy to the lab at run time: see Release.
 	Release *Release
+	// Mail, when set, is the scenario's mail world: a submission server that signs with
+	// lr1 and files each message into a test inbox read over IMAP (see Mail).
+	Mail *Mail
 }
 
 // Zone is one DNS zone in zone-file syntax, so scenarios read like the zone

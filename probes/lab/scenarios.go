@@ -124,6 +124,7 @@ func healthy() Scenario {
 	}
 	sc.newsDomain()        // a second sending domain that inherits acme.example's DMARC record
 	sc.undocumentedNames() // names outside the config's hosts, healthy ones (issue 16)
+	sc.testInbox()         // the mail world: submission signing with lr1, the member's test inbox (issue 18)
 	return sc
 }
 
@@ -197,6 +198,7 @@ func demo() Scenario {
 	sc.loadLimits()         // launchready load: login slows past 10/s, sign-up fails past 4 at once
 	sc.exposureFaults()     // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback (before the copies, which copy the app as it is then)
 	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)
+	sc.mailLandsInSpam()    // the test message lands in the member inbox's Junk folder (issue 18)
 	plantBadRelease(&sc)    // the deploy runbook's release moves app's A record and breaks its page (last: it keeps the app as it is)
 
 	// Later faults go here: each a data edit in a file of its own, a line above and a
@@ -417,12 +419,12 @@ const appHomeMixed = `<!doctype html>
 // ---- Email pane (issue 5) -------------------------------------------------------------
 
 // lr1DKIMRecord is the DKIM key of selector lr1: the public half of a fixed 2048-bit RSA
-// test key, generated once for the lab (the private half was not kept: the lab signs
-// nothing). A key this long does not fit one 255-byte string, so it is split, as DNS
-// providers do.
+// test key whose private half (lr1DKIMKey, mailworld.go) the lab's mail world signs with,
+// a public test value like the lab users' passwords. A key this long does not fit one
+// 255-byte string, so it is split, as DNS providers do.
 const lr1DKIMRecord = `lr1._domainkey 300 IN TXT "v=DKIM1; k=rsa; ` +
-	`p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApcNtLphiyyy71345Mc8i0zzkT7y5tsK941Ip0wAwp9ycq3PJ5il6SE0E/M4yw/oJBOG1qWcOGly4tGqw3cpnrUVHxOsZvrpB/33+qQwr9jSyyfOqoIPv6GdbrRH6HqZctrhxWiATy3PjaNVhDfeF5Y30lyv4oXXeLF" ` +
-	`"mRWugl10lOJqFGdpV+4PNQM5zY1rrZcNQyJmjL8tuCCLEbpQmjdqeqRiij7uz8ZIBzZmEQVOgA6/ME/5/yEwRgPRqFa8+kxSLRqbsbZ8eQgzZYoT72S9md9ZNaRzF12qqi5yaLEakrwew3kzr9siCjFmAFwP/93ku5HDJjIGXqTNHcdBZVewIDAQAB"`
+	`p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA4OMDHMaTMFnoCrUtboQgcjVSZE5NAcV/mOIbMbbMilEWksq2Z8VlXlwtS/uS83YxgiO74Sv7h5sOq7kF0zpODmD2LyVAraDkN/oR9b9ebMUbDuSd79ZLElo+b8tW8gVzqZLeyMikHbFfIkHyRqai2uB7fdd/r0dwiZf5HCYRibsn+Bf2g4N6vpqJep" ` +
+	`"TjDosLbpy+cHGoP6RU/EWgwEjf8BIbtpS4+ymo2C6bte7mzyKJ02H5lQG1KruOC1q4sfvydVvW5uXW7UlwFGTM9SdaTlqM+6rV3pn49lGdzag6aQaTCuR/2mZkZBaLgN+c11Qbe123n41CfaqXOEjDkYjTLQIDAQAB"`
 
 // mtaSTSPolicy is acme.example's MTA-STS policy: enforce TLS to its one MX.
 const mtaSTSPolicy = "version: STSv1\nmode: enforce\nmx: mx.acme.example\nmax_age: 604800\n"
