@@ -131,7 +131,7 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 		l("No history recorded yet: keep `launchready watch` running.")
 		l("")
 	} else {
-		table([]string{"Check", "Uptime 7d", "Uptime 30d", "Failed 7d", "Failed 30d", "p95 7d", "p95 30d"}, rows)
+		table([]string{"Check", "Uptime 7d", "Uptime 30d", "Error rate 7d", "Error rate 30d", "p95 7d", "p95 30d"}, rows)
 	}
 	l("## Runbooks")
 	l("")
