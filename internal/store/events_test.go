@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestEventsWrittenWithResultsKeptAndPruned(t *testing.T) {
 }
 
 // TestMigratesVersion1 opens a database the previous launchready wrote (schema 1, no
-// events table): its results stay, the events table appears, the schema says 2.
+// events table): its results stay, the events table appears, the schema says the current version.
 func TestMigratesVersion1(t *testing.T) {
 	t.Parallel()
 	now := t0
@@ -94,8 +95,8 @@ func TestMigratesVersion1(t *testing.T) {
 	}
 	var v string
 	must(t, s.db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&v))
-	if v != "2" {
-		t.Errorf("schema after migrating = %s, want 2", v)
+	if v != strconv.Itoa(schemaVersion) {
+		t.Errorf("schema after migrating = %s, want %d", v, schemaVersion)
 	}
 	must(t, s.AddEvents(Event{Time: t0, Kind: "session.start", Pane: "session", Summary: "watch started"}))
 }

@@ -26,6 +26,10 @@ func (s *Store) prune() (int64, error) {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM events WHERE ts < ?`, cutoff); err != nil {
 		return n, explain(s.path, err)
 	}
+	// Figures too, check by check like results (a range of the clustered key each).
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM metrics WHERE check_id IN (SELECT id FROM checks) AND ts < ?`, cutoff); err != nil {
+		return n, explain(s.path, err)
+	}
 	s.mu.Lock()
 	s.pruned = now
 	s.mu.Unlock()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"math"
 	"strings"
 	"time"
 
@@ -153,7 +154,7 @@ func (s *Store) Write(results ...probes.Result) error {
 		return explain(s.path, err)
 	}
 	defer ins.Close()
-	var evIns *sql.Stmt
+	var evIns, mIns *sql.Stmt
 	var evs []Event
 	for _, r := range results {
 		id, err := s.checkID(tx, r)
@@ -163,6 +164,20 @@ func (s *Store) Write(results ...probes.Result) error {
 		row := s.row(r)
 		if _, err := ins.ExecContext(ctx, id, row.ts, row.status, row.up, row.latencyUs, row.err, row.summary, row.findings, row.worst); err != nil {
 			return explain(s.path, err)
+		}
+		for name, v := range r.Metrics {
+			if !Kept(name) || math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
+			if mIns == nil {
+				if mIns, err = tx.PrepareContext(ctx, `INSERT OR REPLACE INTO metrics (check_id, name, ts, value) VALUES (?, ?, ?, ?)`); err != nil {
+					return explain(s.path, err)
+				}
+				defer mIns.Close()
+			}
+			if _, err := mIns.ExecContext(ctx, id, name, row.ts, v); err != nil {
+				return explain(s.path, err)
+			}
 		}
 		if s.opt.Detect == nil {
 			continue

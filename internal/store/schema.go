@@ -8,8 +8,9 @@ import (
 )
 
 // schemaVersion is bumped when the tables change; init refuses a newer database rather
-// than misread it. 2 added the events table (the timeline).
-const schemaVersion = 2
+// than misread it. 2 added the events table (the timeline); 3 the metrics table (figures
+// over time).
+const schemaVersion = 3
 
 // The results table is clustered on (check, time) (WITHOUT ROWID): every query the console
 // makes is "one check, a time range", which then reads consecutive pages, and no separate
@@ -55,6 +56,22 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 `
 
+// metricsSchema is version 3: the figures a check reports that the pack's dashboard and
+// the panes draw over days (failed jobs, webhook failures, a page's weight, the mail's
+// delay), one row per kept metric per result. Clustered like results, on (check, name,
+// time): every read is "one figure of one check over a window". Only the names Kept
+// allows are written, so a check's dozen incidental figures do not multiply the writes
+// watch makes. Created on an older database too: that is the whole migration.
+const metricsSchema = `
+CREATE TABLE IF NOT EXISTS metrics (
+	check_id INTEGER NOT NULL,
+	name     TEXT NOT NULL,
+	ts       INTEGER NOT NULL,
+	value    REAL NOT NULL,
+	PRIMARY KEY (check_id, name, ts)
+) WITHOUT ROWID;
+`
+
 // init creates the tables inside an IMMEDIATE transaction: taking the write lock at open
 // is how a database another program holds locked is found now, with a clear error, rather
 // than at the first result.
@@ -88,7 +105,7 @@ func (s *Store) init() error {
 	default:
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, eventsSchema); err != nil {
+	if _, err := conn.ExecContext(ctx, eventsSchema+metricsSchema); err != nil {
 		return err
 	}
 	if v != strconv.Itoa(schemaVersion) {
