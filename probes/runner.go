@@ -207,6 +207,9 @@ func (r *Runner) finish(res Result, info CheckInfo, start time.Time) Result {
 	switch {
 	case res.Err != "":
 		res.Status = StatusError
+	case res.Status == StatusUnknown && len(res.Findings) == 0:
+		// The probe ran and says it could not judge (nothing recorded yet to read): "not
+		// checked" is the truth, where a derived status would claim a clean bill of health.
 	case res.Status == "" || res.Status == StatusUnknown:
 		res.Status = StatusFor(res.Findings)
 	}

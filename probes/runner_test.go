@@ -171,3 +171,26 @@ func BenchmarkRunnerOverhead(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100/1000, "µs/check")
 }
+
+// TestRunKeepsNotChecked: a probe that ran but had nothing to judge says StatusUnknown and
+// keeps it (the pane must not show a pass); with findings, or with no status at all, the
+// status is derived from the findings as always.
+func TestRunKeepsNotChecked(t *testing.T) {
+	t.Parallel()
+	r := NewRunner(nil, RunnerOptions{})
+	cases := []struct {
+		res  Result
+		want Status
+	}{
+		{Result{Status: StatusUnknown, Summary: "nothing recorded yet"}, StatusUnknown},
+		{Result{Status: StatusUnknown, Findings: []Finding{{ID: "x", Severity: High}}}, StatusFail},
+		{Result{Summary: "fine"}, StatusOK},
+		{Result{Status: StatusUnknown, Err: "boom"}, StatusError},
+	}
+	for i, c := range cases {
+		got := r.finish(c.res, CheckInfo{Name: "c", Kind: "fake", Pane: PaneExposure}, time.Now())
+		if got.Status != c.want {
+			t.Errorf("case %d: status %s, want %s", i, got.Status, c.want)
+		}
+	}
+}

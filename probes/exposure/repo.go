@@ -36,7 +36,9 @@ func (c *repoCheck) Run(ctx context.Context) probes.Result {
 		return probes.Result{Err: err.Error()}
 	}
 	if !ok {
-		return probes.Result{Summary: "no repository scan recorded: run `launchready secrets scan` in the app's repository",
+		// Not a pass: nothing was judged. The pane shows it as unknown, as the launch bar
+		// says "not checked".
+		return probes.Result{Status: probes.StatusUnknown, Summary: "no repository scan recorded: run `launchready secrets scan` in the app's repository",
 			Metrics: map[string]float64{"repo_scan_recorded": 0}}
 	}
 	res := probes.Result{Target: rec.Repo, Metrics: map[string]float64{"repo_scan_recorded": 1, "repo_leaks": float64(rec.Counts.Leaks())}}

@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/internal/secretscan"
+	"github.com/launchready/launchready/probes"
 )
 
 func TestRepoCheckReadsTheLastScan(t *testing.T) {
 	t.Parallel()
 	state := t.TempDir()
 	c := &repoCheck{state: state, head: func(context.Context, string) (string, error) { return "abc1234def", nil }}
-	if r := c.Run(context.Background()); r.Err != "" || r.Metrics["repo_scan_recorded"] != 0 || len(r.Findings) != 0 {
+	if r := c.Run(context.Background()); r.Err != "" || r.Status != probes.StatusUnknown || r.Metrics["repo_scan_recorded"] != 0 || len(r.Findings) != 0 {
 		t.Errorf("no record: %+v", r)
 	}
 	rep := &secretscan.Report{Repo: "/src/shop", Head: "abc1234def", Time: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
