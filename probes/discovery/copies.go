@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -69,6 +67,7 @@ type page struct {
 	icon      string // <link rel=icon href>, resolved; "" means /favicon.ico
 	shingles  map[uint64]struct{}
 	away      string // the host a redirect sent us to, when it left the host
+	cut       bool   // the HTML was longer than maxPageBytes: only its start was compared
 }
 
 // Copies reads canonicalURL's page and the same path on each of hosts over HTTPS, through
@@ -145,6 +144,9 @@ func compare(ctx context.Context, client *http.Client, cu *url.URL, canon *page,
 	sameTitle := p.title != "" && strings.EqualFold(p.title, canon.title)
 	if sameTitle && c.Similarity >= nearIdentical {
 		c.Why = fmt.Sprintf("same title (%q) and %.0f%% of the HTML", p.title, 100*c.Similarity)
+		if p.cut || canon.cut {
+			c.Why += " (" + netx.CutNote(maxPageBytes) + ")"
+		}
 		return c
 	}
 	if len(canonIcon) > 0 {
@@ -171,7 +173,7 @@ func readPage(ctx context.Context, client *http.Client, u *url.URL) (*page, erro
 		if err != nil {
 			return nil, err
 		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes))
+		body, cut, err := netx.ReadLimited(resp.Body, maxPageBytes)
 		resp.Body.Close()
 		if err != nil {
 			return nil, err
@@ -191,6 +193,7 @@ func readPage(ctx context.Context, client *http.Client, u *url.URL) (*page, erro
 			return nil, fmt.Errorf("%s answers %d", cur, resp.StatusCode)
 		}
 		p := parsePage(cur, body)
+		p.cut = cut
 		p.noindex = p.noindex || noindex(resp.Header.Values("X-Robots-Tag"))
 		return p, nil
 	}
@@ -339,8 +342,10 @@ func favicon(ctx context.Context, client *http.Client, p *page) []byte {
 	if resp.StatusCode != http.StatusOK {
 		return nil
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxFaviconBytes))
-	if err != nil && !errors.Is(err, io.EOF) {
+	b, cut, err := netx.ReadLimited(resp.Body, maxFaviconBytes)
+	if err != nil || cut {
+		// Two icons that agree on their first 256 KiB are not the same icon: one cut short
+		// cannot be compared, so it says nothing.
 		return nil
 	}
 	return b

@@ -171,3 +171,35 @@ func TestNoindex(t *testing.T) {
 		}
 	}
 }
+
+// TestFaviconsAreComparedWhole: two different icons larger than the read limit that share
+// their first 256 KiB are not "the same favicon"; a long page still compares on its start
+// and says so.
+func TestFaviconsAreComparedWhole(t *testing.T) {
+	t.Parallel()
+	head := strings.Repeat("\x00icon", (maxFaviconBytes/5)+1)
+	iconA := lab.Route{Path: "/favicon.ico", Body: head + "A-tail", Headers: map[string]string{"Content-Type": "image/x-icon"}}
+	iconB := lab.Route{Path: "/favicon.ico", Body: head + "B-tail", Headers: map[string]string{"Content-Type": "image/x-icon"}}
+	long := `<html><head><title>Acme</title></head><body>` + strings.Repeat("<p>members only club news </p>", maxPageBytes/30+10) + `</body></html>`
+	htmlRoute := func(b string) lab.Route {
+		return lab.Route{Path: "/", Body: b, Headers: map[string]string{"Content-Type": "text/html"}}
+	}
+	sc := lab.Scenario{Name: "bigicons", Domain: "acme.example", Zones: []lab.Zone{{Origin: "acme.example", Records: []string{
+		"app 300 IN A 127.0.0.1", "other 300 IN A 127.0.0.1", "mirror 300 IN A 127.0.0.1"}}},
+		Sites: []lab.Site{
+			{Host: "app.acme.example", HTTPS: []lab.Route{htmlRoute(long), iconA}},
+			{Host: "other.acme.example", HTTPS: []lab.Route{htmlRoute(`<html><head><title>Docs</title></head><body>Docs</body></html>`), iconB}},
+			{Host: "mirror.acme.example", HTTPS: []lab.Route{htmlRoute(long)}},
+		}}
+	_, n := startLab(t, sc)
+	copies, err := Copies(bounded(t, 20*time.Second), n, "https://app.acme.example/", []string{"other.acme.example", "mirror.acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(copyHosts(copies), " "); got != "mirror.acme.example" {
+		t.Fatalf("copies %q, want only mirror (other's icon differs after the first 256 KiB)", got)
+	}
+	if !strings.Contains(copies[0].Why, "only the first 512 KiB") {
+		t.Errorf("a long page compared on its start must say so: %q", copies[0].Why)
+	}
+}
