@@ -18,8 +18,9 @@
 //     recursion.
 //     Findings: dns.zone-missing, dns.servfail, dns.lame-nameserver,
 //     dns.serial-mismatch, dns.ns-answer-mismatch, dns.ttl-too-long, dns.caa-missing,
-//     dns.caa-mismatch, dns.apex-cname, dns.wildcard. DNSSEC is reported in the summary,
-//     metrics and data, not as a finding.
+//     dns.caa-mismatch, dns.apex-cname, dns.wildcard, dns.dnssec-broken (a DS at the
+//     registry that no DNSKEY of the zone matches). DNSSEC's state is in the summary,
+//     metrics and data.
 //     Metrics: ns_agree (1 when every nameserver answers with the same serial and the
 //     same records), ns_count, serial, records (records compared across servers), caa
 //     (CAA records at the apex), dnssec (0 unsigned, 1 DS published, 2 validated: the

@@ -67,6 +67,7 @@ func TestDemoLab(t *testing.T) {
 		"dns.caa-mismatch/high acme.example",
 		"dns.dangling-cname/critical admin.acme.example",
 		"dns.dangling-cname/critical old.acme.example", // not in hosts: (issue 16)
+		"dns.dnssec-broken/critical acme.example",      // a DS the zone has no key for
 		"dns.drift/high admin.acme.example",
 		"dns.ttl-too-long/low api.acme.example",
 	}

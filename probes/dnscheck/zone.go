@@ -139,7 +139,11 @@ func (c *zoneCheck) Run(ctx context.Context) probes.Result {
 		fs = append(fs, f)
 		data.Wildcard = true
 	}
-	data.DNSSEC = c.dnssec(ctx, d.zone)
+	var dnssecFinding *probes.Finding
+	data.DNSSEC, dnssecFinding = c.dnssec(ctx, d.zone, good)
+	if dnssecFinding != nil {
+		fs = append(fs, *dnssecFinding)
+	}
 	res.Metrics["dnssec"] = map[string]float64{"unsigned": 0, "ds-published": 1, "validated": 2, "unknown": -1}[data.DNSSEC]
 	allOK := true
 	for _, ns := range nss {
@@ -543,18 +547,54 @@ func (c *zoneCheck) wildcard(ctx context.Context, zone string, good Nameserver) 
 }
 
 // dnssec reports the zone's DNSSEC state through the resolvers: a DS at the parent means
-// the zone is signed; the AD bit means the resolver validated it.
-func (c *zoneCheck) dnssec(ctx context.Context, zone string) string {
+// the zone is signed; the AD bit means the resolver validated it. A DS that no key of the
+// zone matches (the zone was moved to a provider that does not sign, or its keys rolled
+// without the registrar being told) is the worst DNS failure there is: every validating
+// resolver (Google's, Cloudflare's, most ISPs') answers SERVFAIL for every name, while
+// non-validating ones, and so whoever tests from the office, see nothing wrong. The zone's
+// own nameserver is asked for its keys, so a validating resolver's SERVFAIL cannot hide them.
+func (c *zoneCheck) dnssec(ctx context.Context, zone string, good Nameserver) (string, *probes.Finding) {
 	ds, err := query(ctx, c.net, zone, dns.TypeDS)
 	if err != nil || ds.Msg.Rcode != dns.RcodeSuccess {
-		return "unknown"
+		return "unknown", nil
 	}
-	if len(owned(ds.Msg.Answer, zone, dns.TypeDS)) == 0 {
-		return "unsigned"
+	dss := owned(ds.Msg.Answer, zone, dns.TypeDS)
+	if len(dss) == 0 {
+		return "unsigned", nil
 	}
-	soa, err := query(ctx, c.net, zone, dns.TypeSOA, netx.WithDNSSEC())
-	if err == nil && soa.Msg.AuthenticatedData {
-		return "validated"
+	state := "ds-published"
+	if soa, err := query(ctx, c.net, zone, dns.TypeSOA, netx.WithDNSSEC()); err == nil && soa.Msg.AuthenticatedData {
+		state = "validated"
 	}
-	return "ds-published"
+	keys, err := queryServer(ctx, c.net, nsServer(good), zone, dns.TypeDNSKEY, netx.WithDNSSEC())
+	if err != nil || keys.Msg.Rcode != dns.RcodeSuccess {
+		return state, nil // cannot tell: the keys' absence is not proven
+	}
+	tags := map[uint16]bool{}
+	var have []string
+	for _, rr := range owned(keys.Msg.Answer, zone, dns.TypeDNSKEY) {
+		k := rr.(*dns.DNSKEY)
+		tags[k.KeyTag()] = true
+		have = append(have, fmt.Sprintf("%d (alg %d)", k.KeyTag(), k.Algorithm))
+	}
+	var want []string
+	for _, rr := range dss {
+		d := rr.(*dns.DS)
+		if tags[d.KeyTag] {
+			return state, nil
+		}
+		want = append(want, fmt.Sprintf("%d (alg %d)", d.KeyTag, d.Algorithm))
+	}
+	z := bare(zone)
+	observed := fmt.Sprintf("DS at the registry for key tag %s; %s serves no DNSKEY", strings.Join(want, ", "), good.Name)
+	if len(have) > 0 {
+		observed = fmt.Sprintf("DS at the registry for key tag %s; %s serves DNSKEY %s", strings.Join(want, ", "), good.Name, strings.Join(have, ", "))
+	}
+	f := finding("dns.dnssec-broken", probes.Critical, probes.Revenue, z,
+		fmt.Sprintf("DNSSEC broken: the registry's DS for %s matches no key of the zone", z),
+		fmt.Sprintf("The registry publishes a DS record for %s, so validating resolvers (8.8.8.8, 1.1.1.1 and most ISPs') require the zone's answers to be signed by that key. The zone's nameservers do not serve it: those resolvers answer SERVFAIL for every name under %s, the site, the API and mail included, while non-validating resolvers (and many office networks) see nothing wrong.", z, z),
+		observed, "a DNSKEY in the zone whose key tag matches the DS (or no DS at all)",
+		fmt.Sprintf("At the registrar, remove the DS record for %s (DNSSEC off), then sign the zone at the DNS provider and publish its new DS; or, if the zone is signed elsewhere, publish that provider's DS. Check with: dig +dnssec +cd DNSKEY %s and dig DS %s.", z, z, z),
+		[]string{describeAnswer(ds, "the resolver"), describeAnswer(keys, nsServer(good))})
+	return state, &f
 }

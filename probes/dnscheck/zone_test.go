@@ -1,6 +1,8 @@
 package dnscheck
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,4 +205,52 @@ func TestAllNameserversLame(t *testing.T) {
 		}
 	}
 	complete(t, f)
+}
+
+// TestBrokenDNSSEC: a DS at the registry that no key of the zone matches is critical
+// (validating resolvers SERVFAIL every name); a DS whose key the zone serves is not, nor
+// is an unsigned zone (the healthy twin above).
+func TestBrokenDNSSEC(t *testing.T) {
+	t.Parallel()
+	key := &dns.DNSKEY{Hdr: dns.RR_Header{Name: "acme.example.", Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET, Ttl: 3600},
+		Flags: 257, Protocol: 3, Algorithm: dns.ECDSAP256SHA256}
+	if _, err := key.Generate(256); err != nil {
+		t.Fatal(err)
+	}
+	other := *key
+	other.Hdr.Name = "acme.example."
+	if _, err := other.Generate(256); err != nil {
+		t.Fatal(err)
+	}
+	ds := key.ToDS(dns.SHA256)
+	base := append(acmeZone("7", []string{"ns1", "ns2"}), "app IN A 192.0.2.20", `@ 3600 IN CAA 0 issue "letsencrypt.org"`)
+	cases := []struct {
+		name    string
+		records []string
+		want    string
+	}{
+		{"DS and no key", []string{ds.String()}, "dns.dnssec-broken/critical"},
+		{"DS for a key the zone no longer serves", []string{ds.String(), other.String()}, "dns.dnssec-broken/critical"},
+		{"DS and its key", []string{ds.String(), key.String()}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			records := append(slices.Clone(base), tc.records...)
+			ns1, ns2 := serveDNS(t, newZones(t, map[string][]string{"acme.example": records})), serveDNS(t, newZones(t, map[string][]string{"acme.example": records}))
+			e := testEnv(t, strings.Replace(zoneHosts, "stable: [status.acme.example]", "stable: [status.acme.example, api.acme.example]", 1),
+				netx.Config{Resolvers: []string{ns1}, ConnectTo: map[string]string{"ns1.acme.example:53": ns1, "ns2.acme.example:53": ns2}})
+			r := sweep(t, e, 3*time.Second)["dns zone acme.example"]
+			if got := ids(r); got != tc.want || r.Metrics["dnssec"] != 1 {
+				t.Fatalf("findings %q (want %q), dnssec metric %v, err %q", got, tc.want, r.Metrics["dnssec"], r.Err)
+			}
+			if tc.want != "" {
+				f := finding1(t, r, "dns.dnssec-broken")
+				complete(t, f)
+				if !strings.Contains(f.Observed, fmt.Sprintf("key tag %d", ds.KeyTag)) || !strings.Contains(f.Fix, "remove the DS") {
+					t.Errorf("finding %+v", f)
+				}
+			}
+		})
+	}
 }

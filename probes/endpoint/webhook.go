@@ -94,7 +94,7 @@ func (c *webhookCheck) run(ctx context.Context) probes.Result {
 			ev("correctly signed:", good)))
 	case !accepted:
 		what := "rejected"
-		fix := fmt.Sprintf("The app does not accept the signature made with the configured secret: compare the app's webhook secret with the one in the provider's dashboard for %s (a rotated secret not deployed is the usual cause), deploy, then resend the failed events from the dashboard.", c.req.url)
+		fix := fmt.Sprintf("The app does not accept the signature made with the configured secret. Compare the app's webhook secret with the one in the provider's dashboard for %s (a rotated secret not deployed is the usual cause), deploy, then resend the failed events from the dashboard.", c.req.url)
 		if good.status >= 500 {
 			what = "fail"
 			fix = "The handler crashes on a valid event: open the Errors pane for it, fix or roll back, then resend the failed events from the provider's dashboard."

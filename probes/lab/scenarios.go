@@ -192,6 +192,7 @@ func demo() Scenario {
 	sc.expiredLeafUnderYoungerCA() // Certificates: an expired leaf under a younger CA
 	// Registration faults (issue 16): see registrationFaults.
 	sc.registrationFaults()
+	sc.brokenDNSSEC() // a DS at the registry for a key the zone does not serve
 	plantCustomerWebhookFailures(&sc)
 	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
 	sc.perfFaults()         // Performance: uncached, uncompressed assets, a slow page, an uncached public API
