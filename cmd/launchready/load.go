@@ -93,7 +93,8 @@ refusal.`,
 			}
 			plan := load.Plan{Flows: flows, Rate: rate, Ramp: ramp, Duration: duration,
 				ErrorThreshold: lc.ErrorThreshold, P95Budget: lc.P95Budget, Client: cl,
-				Allowed: func(h string) bool { return perf.ConfiguredHost(s.Config, h) }}
+				Allowed: func(h string) bool { return perf.ConfiguredHost(s.Config, h) },
+				Gauges:  loadGauges(s.Checks)}
 			if err := plan.Check(); err != nil {
 				return &exitError{exitUsage, err}
 			}
