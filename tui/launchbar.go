@@ -449,6 +449,9 @@ func judgeLoginSignup(sh *shared) barItem {
 			return barItem{state: barUnchecked, why: "no load run of the " + role + " flow: " + run}
 		case age > fresh:
 			return barItem{state: barUnchecked, why: fmt.Sprintf("the last %s load run is %.0f days old: %s again", role, age/24, run)}
+		case rec.Metrics["load_"+role+"_before_deploy"] == 1:
+			// A run before the last deploy tested code that is no longer served.
+			return barItem{state: barNotMet, why: role + " load-tested before the last deploy: " + run + " again"}
 		case held == 0:
 			return barItem{state: barNotMet, why: "the last load run: " + role + " did not hold its rate"}
 		}

@@ -11,7 +11,8 @@ import (
 // TestLaunchBarLoginSignupItem: "Login and signup tested" is met only by a recent load run
 // in which both flows held; a run that did not hold, or a login/smoke finding, makes it not
 // met, naming what failed; no run, a run of one flow or an old run leave it not checked,
-// naming the command. A smoke check alone never meets it.
+// naming the command. A smoke check alone never meets it, nor a run older than the last
+// deploy (a runbook run): it tested code no longer served.
 func TestLaunchBarLoginSignupItem(t *testing.T) {
 	t.Parallel()
 	now := func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }
@@ -41,6 +42,11 @@ func TestLaunchBarLoginSignupItem(t *testing.T) {
 	held := rec("last load runs: login held 20/s (Dec 1 07:00); signup held 20/s (Dec 1 07:00)",
 		map[string]float64{"load_recorded": 1, "load_login_held": 1, "load_login_age_h": 2, "load_signup_held": 1, "load_signup_age_h": 2})
 	old := rec("", map[string]float64{"load_recorded": 1, "load_login_held": 1, "load_login_age_h": 200, "load_signup_held": 1, "load_signup_age_h": 2})
+	beforeDeploy := rec("", map[string]float64{"load_recorded": 1, "load_login_held": 1, "load_login_age_h": 2, "load_login_before_deploy": 1,
+		"load_signup_held": 1, "load_signup_age_h": 2, "load_signup_before_deploy": 1})
+	afterDeploy := held
+	afterDeploy.Metrics = map[string]float64{"load_recorded": 1, "load_login_held": 1, "load_login_age_h": 2, "load_login_before_deploy": 0,
+		"load_signup_held": 1, "load_signup_age_h": 2, "load_signup_before_deploy": 0}
 	loginOnly := rec("", map[string]float64{"load_recorded": 1, "load_login_held": 1, "load_login_age_h": 2})
 	failed := rec("", map[string]float64{"load_recorded": 1, "load_login_held": 1, "load_login_age_h": 2, "load_signup_held": 0, "load_signup_age_h": 2},
 		probes.Finding{ID: "perf.load-not-held", Pane: probes.PanePerformance, Severity: probes.High, Target: "signup",
@@ -63,6 +69,8 @@ func TestLaunchBarLoginSignupItem(t *testing.T) {
 		{"signup did not hold", []probes.Result{smoke, failed}, barNotMet, "signup: signup flow did not hold 20/s under load"},
 		{"held, smoke failing", []probes.Result{smokeFailed, held}, barNotMet, "Smoke flow stopped at step 2"},
 		{"held", []probes.Result{smoke, held}, barMet, "login held 20/s (Dec 1 07:00); signup held 20/s"},
+		{"held, before the last deploy", []probes.Result{smoke, beforeDeploy}, barNotMet, "login load-tested before the last deploy: run `launchready load login signup` again"},
+		{"held, after the last deploy", []probes.Result{smoke, afterDeploy}, barMet, "login held 20/s"},
 	} {
 		it := item(tc.rs...)
 		if it.state != tc.state || !strings.Contains(it.why, tc.why) {

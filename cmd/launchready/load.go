@@ -57,7 +57,9 @@ refusal.`,
 				return &exitError{exitUsage, err}
 			}
 			o := g.options()
-			o.Only = []probes.Pane{probes.PanePerformance}
+			// The Endpoints pane's checks are built too: the run holds alerts for those on the
+			// hosts under load, and samples the metric checks (failed jobs, queue depth).
+			o.Only = []probes.Pane{probes.PanePerformance, probes.PaneEndpoints}
 			if cmd.Flags().Changed("lab") {
 				o.Lab = labName
 			}
@@ -91,7 +93,8 @@ refusal.`,
 			}
 			plan := load.Plan{Flows: flows, Rate: rate, Ramp: ramp, Duration: duration,
 				ErrorThreshold: lc.ErrorThreshold, P95Budget: lc.P95Budget, Client: cl,
-				Allowed: func(h string) bool { return perf.ConfiguredHost(s.Config, h) }}
+				Allowed: func(h string) bool { return perf.ConfiguredHost(s.Config, h) },
+				Gauges:  loadGauges(s.Checks)}
 			if err := plan.Check(); err != nil {
 				return &exitError{exitUsage, err}
 			}
@@ -100,6 +103,8 @@ refusal.`,
 			if err := confirmLoad(bufio.NewReader(cmd.InOrStdin()), errOut, s.Config, lc, yes); err != nil {
 				return &exitError{exitUsage, err}
 			}
+			release := holdAlerts(errOut, s.Log, s.StateDir, s.Checks, plan)
+			defer release()
 			s.Log.Info("load run starting", "rate", rate, "ramp", ramp, "duration", duration, "flows", len(flows))
 			width := terminalWidth(errOut)
 			var lastPrinted time.Time

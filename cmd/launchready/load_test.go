@@ -74,7 +74,7 @@ func TestLoadAgainstTheLab(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"login: held 8/s\n", "303×", "signup: held 8/s\n", "p95", "first 429   never"} {
+	for _, want := range []string{"login: held 8/s\n", "303×", "signup: held 8/s\n", "p95", "first 429   never", "Background work kept up: failed jobs 17 → 17, webhook failures 23 → 23"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}

@@ -50,6 +50,12 @@ type Plan struct {
 	Client *http.Client
 	// MaxWorkers caps concurrent requests in flight (default 512).
 	MaxWorkers uint64
+	// Gauges are read before the load, every SampleEvery (default 5s) while it runs and
+	// after it, each read bounded by GaugeTimeout (default 5s): what the background work
+	// did under the load.
+	Gauges       []Gauge
+	SampleEvery  time.Duration
+	GaugeTimeout time.Duration
 	// Allowed says whether a host may receive load: the config's hosts, never anything
 	// else. Check refuses a plan with any other.
 	Allowed func(host string) bool

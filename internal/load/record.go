@@ -40,8 +40,11 @@ type FlowRecord struct {
 	Why         string        `json:"why,omitempty"`
 	P95         time.Duration `json:"p95_ns"`
 	ErrorRate   float64       `json:"error_rate"`
-	Knee        *Moment       `json:"knee,omitempty"`
-	Failing     *Moment       `json:"failing,omitempty"`
+	// Rate is what was sent per second over the run (Target is what was asked): the
+	// history keeps both figures, as the load record check reports them.
+	Rate    float64 `json:"rate"`
+	Knee    *Moment `json:"knee,omitempty"`
+	Failing *Moment `json:"failing,omitempty"`
 }
 
 // RecordPath is the record's file in stateDir: the lab's own for a lab config.
@@ -62,7 +65,7 @@ func SaveRun(path, domain, environment string, rep Report) error {
 	rec.Schema = RecordSchema
 	for _, f := range rep.Flows {
 		fr := FlowRecord{Name: f.Name, Role: f.Role, Domain: domain, Environment: environment, When: rep.Started,
-			Target: f.Target, Held: f.Held, Why: f.Why, P95: f.P95, ErrorRate: f.ErrorRate, Knee: f.Knee, Failing: f.Failing}
+			Target: f.Target, Held: f.Held, Why: f.Why, P95: f.P95, ErrorRate: f.ErrorRate, Rate: f.Rate, Knee: f.Knee, Failing: f.Failing}
 		rec.Flows = slices.DeleteFunc(rec.Flows, func(o FlowRecord) bool { return o.Name == f.Name })
 		rec.Flows = append(rec.Flows, fr)
 	}

@@ -25,6 +25,9 @@ type Report struct {
 	StoppedBy      string        `json:"stopped_early,omitempty"`
 	Interrupted    bool          `json:"interrupted,omitempty"`
 	Flows          []FlowReport  `json:"flows"`
+	// Background is what the app's own metrics (the config's metric checks) did during
+	// the run; nil when none were read.
+	Background *Background `json:"background,omitempty"`
 }
 
 // FlowReport is one flow's figures over the run.
@@ -172,6 +175,9 @@ func (rep Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  error       %s\n", e)
 		}
 	}
+	if rep.Background != nil {
+		fmt.Fprintf(&b, "\n%s.\n", capitalize(rep.Background.Summary))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -195,6 +201,9 @@ func (rep Report) WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %.1f | %s | %s | %s | %.1f%% | %s | %s | %s | %s |\n", f.Name, held, f.Requests, f.Throughput,
 			ms(f.P50), ms(f.P95), ms(f.P99), f.ErrorRate*100, statusMix(f.Statuses), f.Knee, f.Failing, f.First429)
+	}
+	if rep.Background != nil {
+		fmt.Fprintf(&b, "\n%s.\n", capitalize(rep.Background.Summary))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -248,4 +257,11 @@ func (s Snapshot) Line(width int) string {
 		line = line[:width]
 	}
 	return line
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

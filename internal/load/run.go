@@ -74,6 +74,18 @@ func Run(ctx context.Context, p Plan, progress func(Snapshot)) (Report, error) {
 	if p.MaxWorkers == 0 {
 		p.MaxWorkers = defaultMaxWorkers
 	}
+	if p.SampleEvery <= 0 {
+		p.SampleEvery = defaultSampleEvery
+	}
+	if p.GaugeTimeout <= 0 {
+		p.GaugeTimeout = defaultSampleEvery
+	}
+	var gauges *sampler
+	if len(p.Gauges) > 0 { // the baseline, before any load
+		gauges = newSampler(p.Gauges, p.GaugeTimeout)
+		gauges.sample(ctx, 0)
+	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cl := *p.Client
@@ -112,6 +124,12 @@ func Run(ctx context.Context, p Plan, progress func(Snapshot)) (Report, error) {
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
+	sampling := make(chan struct{})
+	if gauges != nil {
+		go func() { defer close(sampling); gauges.every(ctx, p.SampleEvery, r.lastP95) }()
+	} else {
+		close(sampling)
+	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	interrupted := false
@@ -137,7 +155,13 @@ loop:
 			}
 		}
 	}
+	cancel()
+	<-sampling
+	if gauges != nil && !interrupted { // after the load; Ctrl+C does not wait for it
+		gauges.sample(parent, r.lastP95())
+	}
 	rep := r.report()
+	rep.Background = gauges.report()
 	rep.Interrupted = interrupted
 	rep.judge()
 	return rep, nil
@@ -227,6 +251,24 @@ func quantile(ds []time.Duration, q float64) time.Duration {
 	slices.Sort(ds)
 	i := int(float64(len(ds))*q+0.999999) - 1
 	return ds[min(max(i, 0), len(ds)-1)]
+}
+
+// lastP95 is the worst flow's p95 in its latest second with answers: the load's latency
+// when a gauge is read. Results are filed under the second they were sent in, so a flow
+// whose answers take 3 s has its latest figures 3 s back.
+func (r *runner) lastP95() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var worst time.Duration
+	for _, fs := range r.flows {
+		for i := len(fs.seconds) - 1; i >= 0; i-- {
+			if fs.seconds[i].count > 0 {
+				worst = max(worst, fs.seconds[i].P95())
+				break
+			}
+		}
+	}
+	return worst
 }
 
 // Snapshot is the live figures, about once a second.

@@ -14,12 +14,15 @@ import (
 // writes a result every few seconds. A figure belongs here when something reads it over
 // days: the handover pack's dashboard (failed_jobs, webhook_failures), a pane's
 // sparkline or a regression against its own week (the Performance pane's page figures),
-// the email round trip's delay.
+// the email round trip's delay, a load run's figures per role (one point per run: the
+// load record check reports them once).
 func Kept(name string) bool {
 	switch name {
 	case "failed_jobs", "webhook_failures", "queue_depth",
 		"ttfb_ms", "page_kb", "requests", "origin_requests", "uncompressed_kb",
-		"delivery_delay_s":
+		"delivery_delay_s",
+		"load_login_p95_ms", "load_login_error_pct", "load_login_rate",
+		"load_signup_p95_ms", "load_signup_error_pct", "load_signup_rate":
 		return true
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
@@ -23,11 +24,24 @@ const LoadCommand = "launchready load login signup"
 // product under load every minute, but it can say whether the last run held, and when.
 //
 // Metrics: load_recorded (1/0); per role (login, signup) that has a run:
-// load_ROLE_held (1/0) and load_ROLE_age_h (hours since that run).
+// load_ROLE_held (1/0), load_ROLE_age_h (hours since that run) and
+// load_ROLE_before_deploy (1 when a runbook ran after it: it tested other code).
+//
+// The run's figures (load_ROLE_p95_ms, load_ROLE_error_pct, load_ROLE_rate: what was
+// sent per second) are on store.Kept, so the history keeps them; they are reported once
+// per run, in the first result after the run is recorded, not every minute: the history
+// then holds one point per run and a series of them reads as a series of runs. A restart
+// of watch reports the last run once more (the check cannot read the history to know it
+// is there already): one duplicate point per restart, with the same values.
 type loadRecordCheck struct {
 	info probes.CheckInfo
 	path string
 	now  func() time.Time
+	// lastRunbookRun is the state folder's newest runbook run (probes.Env): a load run
+	// older than it tested what was served before it.
+	lastRunbookRun func() (string, time.Time)
+	mu             sync.Mutex
+	reported       map[string]time.Time // per role, the run whose figures went out
 }
 
 func newLoadRecordCheck(env probes.Env) probes.Check {
@@ -39,7 +53,7 @@ func newLoadRecordCheck(env probes.Env) probes.Check {
 		info: probes.CheckInfo{Name: "load record", Kind: "perf-load", Pane: probes.PanePerformance, Target: LoadCommand,
 			Interval: time.Minute, Timeout: 5 * time.Second},
 		path: load.RecordPath(env.StateDir, env.Config.Environment == config.Lab),
-		now:  now,
+		now:  now, lastRunbookRun: env.LastRunbookRun,
 	}
 }
 
@@ -56,6 +70,11 @@ func (c *loadRecordCheck) Run(context.Context) probes.Result {
 		return res
 	}
 	res.Metrics["load_recorded"] = 1
+	var deployID string
+	var deployed time.Time
+	if c.lastRunbookRun != nil {
+		deployID, deployed = c.lastRunbookRun()
+	}
 	var parts []string
 	for _, role := range []string{load.RoleLogin, load.RoleSignup} {
 		f, ok := rec.Last(role)
@@ -66,12 +85,18 @@ func (c *loadRecordCheck) Run(context.Context) probes.Result {
 		age := c.now().Sub(f.When)
 		res.Metrics["load_"+role+"_held"] = b2f(f.Held)
 		res.Metrics["load_"+role+"_age_h"] = age.Hours()
+		before := deployID != "" && f.When.Before(deployed)
+		res.Metrics["load_"+role+"_before_deploy"] = b2f(before)
+		c.figures(res.Metrics, role, f, age)
 		when := f.When.Format("Jan 2 15:04")
 		switch {
 		case f.Held:
 			parts = append(parts, fmt.Sprintf("%s held %.0f/s (%s)", f.Name, f.Target, when))
 		default:
 			parts = append(parts, fmt.Sprintf("%s did not hold %.0f/s (%s)", f.Name, f.Target, when))
+		}
+		if before {
+			parts[len(parts)-1] += fmt.Sprintf(", before the last deploy (runbook run %s)", deployID)
 		}
 		if f.Held || age > LoadFresh {
 			continue // an old failure is stale evidence: the summary says it, the risk list does not
@@ -86,4 +111,22 @@ func (c *loadRecordCheck) Run(context.Context) probes.Result {
 	}
 	res.Summary = "last load runs: " + strings.Join(parts, "; ")
 	return res
+}
+
+// figures adds a run's figures to the result the first time this check sees the run, if
+// it is recent enough to vouch for anything (see the type's doc for why only once).
+func (c *loadRecordCheck) figures(m map[string]float64, role string, f load.FlowRecord, age time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if age > LoadFresh || !f.When.After(c.reported[role]) {
+		return
+	}
+	if c.reported == nil {
+		c.reported = map[string]time.Time{}
+	}
+	c.reported[role] = f.When
+	p := "load_" + role + "_"
+	m[p+"p95_ms"] = float64(f.P95.Microseconds()) / 1000
+	m[p+"error_pct"] = f.ErrorRate * 100
+	m[p+"rate"] = f.Rate
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/launchready/launchready/internal/load"
+	"github.com/launchready/launchready/internal/store"
 	"github.com/launchready/launchready/probes"
 )
 
@@ -58,5 +59,88 @@ func TestLoadRecordCheck(t *testing.T) {
 	res = c.Run(context.Background())
 	if len(res.Findings) != 0 || res.Metrics["load_signup_held"] != 1 || !strings.Contains(res.Summary, "login held 20/s") {
 		t.Errorf("both held: %+v", res)
+	}
+}
+
+// TestLoadRecordAgainstTheLastDeploy: a run that held is stale once a runbook (the deploy)
+// ran after it: the metric says so and the summary names the run; a run after the deploy
+// is not.
+func TestLoadRecordAgainstTheLastDeploy(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	deployed := now.Add(-3 * time.Hour)
+	c := &loadRecordCheck{info: probes.CheckInfo{Name: "load record", Kind: "perf-load"}, path: filepath.Join(t.TempDir(), load.RecordFile),
+		now: func() time.Time { return now }, reported: map[string]time.Time{},
+		lastRunbookRun: func() (string, time.Time) { return "2026-12-01T06-00-00-deploy", deployed }}
+	for _, tc := range []struct {
+		name   string
+		at     time.Time
+		before float64
+	}{{"before the deploy", deployed.Add(-time.Minute), 1}, {"after the deploy", deployed.Add(time.Minute), 0}} {
+		rep := load.Report{Started: tc.at, Flows: []load.FlowReport{{Name: "login", Role: load.RoleLogin, Target: 20, Held: true}}}
+		if err := load.SaveRun(c.path, "acme.example", "staging", rep); err != nil {
+			t.Fatal(err)
+		}
+		res := c.Run(context.Background())
+		m, ok := res.Metrics["load_login_before_deploy"]
+		if !ok || m != tc.before {
+			t.Errorf("%s: load_login_before_deploy %v (set %v), want %v", tc.name, m, ok, tc.before)
+		}
+		if said := strings.Contains(res.Summary, "before the last deploy (runbook run 2026-12-01T06-00-00-deploy)"); said != (tc.before == 1) {
+			t.Errorf("%s: summary %q", tc.name, res.Summary)
+		}
+	}
+}
+
+// TestLoadFiguresReachTheHistory: a newly recorded run's figures per role go into the
+// check's result once and the history (store.Kept) keeps them; the next minute's result
+// does not repeat them, so the history holds one point per run.
+func TestLoadFiguresReachTheHistory(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	c := &loadRecordCheck{info: probes.CheckInfo{Name: "load record", Kind: "perf-load", Pane: probes.PanePerformance},
+		path: filepath.Join(t.TempDir(), load.RecordFile), now: func() time.Time { return now }, reported: map[string]time.Time{}}
+	st, err := store.Open(filepath.Join(t.TempDir(), "history.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sweep := func(at time.Time) probes.Result {
+		res := c.Run(context.Background())
+		res.Check, res.Kind, res.Pane, res.Started = c.info.Name, c.info.Kind, c.info.Pane, at
+		if err := st.Write(res); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	rep := load.Report{Started: now.Add(-10 * time.Minute), Flows: []load.FlowReport{
+		{Name: "login", Role: load.RoleLogin, Target: 20, Rate: 19.8, Held: true, P95: 82500 * time.Microsecond, ErrorRate: 0.002},
+		{Name: "signup", Role: load.RoleSignup, Target: 20, Rate: 20, Held: false, P95: 900 * time.Millisecond, ErrorRate: 0.25},
+	}}
+	if err := load.SaveRun(c.path, "acme.example", "staging", rep); err != nil {
+		t.Fatal(err)
+	}
+	first := sweep(now.Add(-3 * time.Minute))
+	if first.Metrics["load_login_p95_ms"] != 82.5 || first.Metrics["load_signup_error_pct"] != 25 || first.Metrics["load_login_rate"] != 19.8 {
+		t.Fatalf("first result after the run: %v", first.Metrics)
+	}
+	if again := sweep(now.Add(-2 * time.Minute)); again.Metrics["load_login_p95_ms"] != 0 {
+		t.Errorf("the same run's figures reported again: %v", again.Metrics)
+	}
+	for name, want := range map[string]float64{"load_login_p95_ms": 82.5, "load_login_error_pct": 0.2, "load_signup_p95_ms": 900, "load_signup_rate": 20} {
+		w, err := st.Metric("load record", name, now.Add(-time.Hour), now)
+		if err != nil || w.Count != 1 || w.Latest < want-1e-9 || w.Latest > want+1e-9 {
+			t.Errorf("history of %s: %+v, %v; want one point of %g", name, w, err, want)
+		}
+	}
+	// A later run is a new point.
+	rep.Started = now.Add(-time.Minute)
+	rep.Flows[0].P95 = 95 * time.Millisecond
+	if err := load.SaveRun(c.path, "acme.example", "staging", rep); err != nil {
+		t.Fatal(err)
+	}
+	sweep(now.Add(-30 * time.Second))
+	if w, _ := st.Metric("load record", "load_login_p95_ms", now.Add(-time.Hour), now); w.Count != 2 || w.Latest != 95 {
+		t.Errorf("after a second run: %+v, want two points, the latest 95", w)
 	}
 }
