@@ -94,6 +94,12 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 		return err
 	}
 	runner, h, log := e.runner, e.hist, e.log
+	base := serveConsoleBase(s)
+	// One history for every session: recorded once here, before the hub hands the result
+	// on, so a session asking for figures after a result finds it marked.
+	hist := consolehist.New(h, base.Checks, time.Now)
+	runner.Subscribe(hist.Record)
+	shared := tui.SharedHistory(hist)
 	hub := serve.NewHub()
 	runner.Subscribe(hub.Publish)
 
@@ -102,7 +108,6 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 		return err
 	}
 	defer cleanup()
-	base := serveConsoleBase(s)
 	host, _ := os.Hostname()
 	srv, err := serve.New(serve.Options{Config: s.Serve, HostKey: hostKey, Hub: hub, Log: log, Version: versionString(), LocalUser: localConsoleUser(),
 		Sessions: func(ss serve.Session, opened bool, why string) {
@@ -112,7 +117,7 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 		},
 		Console: func(ss serve.Session) tui.Options {
 			opts := base
-			opts.History = consolehist.New(h, opts.Checks, time.Now)
+			opts.History = shared
 			opts.ReadOnly = readOnlyNote(h, time.Now())
 			opts.Runbooks = sessionRunbooks(rbo, ss, host)
 			if ss.Operator() {
