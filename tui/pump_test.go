@@ -73,3 +73,48 @@ func TestPumpHandsResultsOverAtMostOncePerPeriod(t *testing.T) {
 		t.Fatalf("%d messages for 30 results over 600 ms, want at most 3 (one per 400 ms period)", msgs)
 	}
 }
+
+// An attached console with a clock takes its results on the tick: the clock's message
+// carries them, so results landing all through a sweep cost one Update and one frame a
+// second, not one per batch; nothing is taken between ticks.
+func TestAttachedConsoleTakesResultsOnTheTick(t *testing.T) {
+	src := &testSource{wake: make(chan struct{}, 1)}
+	infos := []probes.CheckInfo{{Name: "api", Kind: "http", Pane: probes.PaneEndpoints}}
+	m := New(Options{Product: "Acme", Checks: infos, Tick: time.Second})
+	m.src = src
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	src.put(probes.Result{Check: "api", Status: probes.StatusFail, Started: time.Now()})
+	m.Update(tea.KeyPressMsg{Code: 'j'})
+	if _, ok := m.sh.board.result("api"); ok {
+		t.Fatal("a key press took the results: only the tick should")
+	}
+	rev := m.rev
+	m.Update(TickMsg{})
+	if r, ok := m.sh.board.result("api"); !ok || r.Status != probes.StatusFail {
+		t.Fatalf("after the tick the board has %+v, %v; want api's failed result", r, ok)
+	}
+	if m.rev == rev {
+		t.Error("the tick that brought results left the body cached: it would show the old board")
+	}
+	if left := src.Take(); len(left) != 0 {
+		t.Errorf("%d results left in the source after the tick", len(left))
+	}
+}
+
+// Figures that did not change redraw nothing: they are asked after every batch of
+// results, and were a full redraw a second for each console.
+func TestUnchangedFiguresRedrawNothing(t *testing.T) {
+	m := New(Options{Product: "Acme", Tick: -1})
+	f := Figures{Uptime24h: 99.5, UptimeCheck: "api", HasUptime: true}
+	m.Update(figuresMsg{f: f})
+	rev, version := m.rev, m.sh.board.version
+	m.Update(figuresMsg{f: f})
+	if m.rev != rev || m.sh.board.version != version {
+		t.Errorf("the same figures again changed rev %d→%d, board version %d→%d", rev, m.rev, version, m.sh.board.version)
+	}
+	f.Uptime24h = 98
+	m.Update(figuresMsg{f: f})
+	if m.rev == rev || m.sh.board.version == version {
+		t.Error("new figures did not redraw")
+	}
+}

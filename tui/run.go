@@ -122,7 +122,15 @@ func RunAttached(ctx context.Context, o Options, src Source, resize <-chan tea.W
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Go(func() { pump(rctx, src, p.Send, attachedEvery) })
+	if m.opts.Tick > 0 {
+		// The clock takes the results (handleTick); the first frame shows what is known.
+		m.src = src
+		if batch := src.Take(); len(batch) > 0 {
+			m.handleResults(batch)
+		}
+	} else {
+		wg.Go(func() { pump(rctx, src, p.Send, attachedEvery) })
+	}
 	wg.Go(func() {
 		for {
 			select {
@@ -143,8 +151,9 @@ func RunAttached(ctx context.Context, o Options, src Source, resize <-chan tea.W
 	return err
 }
 
-// attachedEvery is how often, at most, an attached console takes the results waiting
-// for it. A local console draws each result as it lands (gathered for feedWindow); a
+// attachedEvery is how often, at most, an attached console without a clock (Options.Tick
+// negative, in tests) takes the results waiting for it; with one, it takes them on the
+// clock's tick (handleTick), as often. A local console draws each result as it lands (gathered for feedWindow); a
 // sweep of a hundred checks spread over the interval would make every SSH session draw
 // about ten frames a second, and ten viewers a hundred: measured, that was most of what
 // serve's viewers cost (scripts/bench-serve.sh). Once a second is as live as the
