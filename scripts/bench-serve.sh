@@ -177,7 +177,7 @@ for nm in "${all[@]}"; do
     *) echo "== $nm${BASE:+ ($( [ "$nm" = base ] && echo "$BASE" || echo "working tree"))} with $(eval echo "\$${nm}_still") of $VIEWERS viewers still connected at the end" ;;
   esac
   bench_report "" 0.45 28 0 | grep -v "^result" | sed "s/   (target.*//"
-  eval "${nm}_per=$(awk -v c="$((c1 - c0))" -v r="$((r1 - r0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.4f", r > 0 ? c / hz / r * 1000 : 0}')"
+  eval "${nm}_per=$(awk -v c="$((c1 - c0))" -v r="$((r1 - r0))" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.4f", (r > 0 ? c / hz / r * 1000 : 0)}')"
   eval "${nm}_med=$(awk '{a[n++] = $1} END {printf "%.2f", a[int(n / 2)] / 1024}' "$work/$nm.rss")"
 done
 ok=1
