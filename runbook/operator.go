@@ -50,3 +50,19 @@ func (o Operator) String() string {
 	}
 	return s
 }
+
+// answeredBy is who gave an answer, for the transcript's By and Operator: rep.By when
+// the answer was not typed at the prompt (a flag, the environment); else, when the
+// operator signed in to launchready serve with a key, that user and key ("on-call, key
+// SHA256:…") and the operator, so a run shared over SSH records which user confirmed
+// each step. Only the engine's operator's console answers its prompts (a viewer cannot,
+// and another operator answers only after resuming the run, with an engine of its own),
+// so the engine's operator is the one who typed. A local run leaves By empty: its
+// run-start names the one person at the terminal.
+func answeredBy(rep Reply, op *Operator) (string, *Operator) {
+	if rep.By != "" && rep.By != "prompt" || op == nil || op.Key == "" {
+		return rep.By, nil
+	}
+	o := *op
+	return op.User + ", key " + op.Key, &o
+}

@@ -174,8 +174,9 @@ func (r *run) choose(ctx context.Context, kind ChoiceKind, step int, reason stri
 	for i, c := range choices {
 		names[i] = string(c)
 	}
+	by, op := answeredBy(rep, r.e.o.Operator)
 	return rep.Choice, r.emit(ctx, Event{Type: Choice, Step: step + 1, StepName: r.stepName(step), Reason: reason, Choices: names,
-		Choice: string(rep.Choice), By: rep.By, Text: string(kind)})
+		Choice: string(rep.Choice), By: by, Operator: op, Text: string(kind)})
 }
 
 func (r *run) request(step int) Request {

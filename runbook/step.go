@@ -168,7 +168,8 @@ func (r *run) confirm(ctx context.Context, i int) (attempt, error) {
 	if rep.Yes {
 		answer = "yes"
 	}
-	if err := r.emit(ctx, Event{Type: Confirmed, Step: i + 1, StepName: r.stepName(i), Text: s.Confirm, Choice: answer, By: rep.By}); err != nil {
+	by, op := answeredBy(rep, r.e.o.Operator)
+	if err := r.emit(ctx, Event{Type: Confirmed, Step: i + 1, StepName: r.stepName(i), Text: s.Confirm, Choice: answer, By: by, Operator: op}); err != nil {
 		return attempt{}, err
 	}
 	if !rep.Yes {

@@ -43,9 +43,10 @@ func (m *Model) handleFigures(msg figuresMsg) tea.Cmd {
 	if msg.err != nil {
 		m.flash = "history figures unavailable: " + msg.err.Error()
 	} else {
-		f := msg.f
-		m.sh.board.figures = &f
-		m.sh.board.version++
+		if f := msg.f; m.sh.board.figures == nil || *m.sh.board.figures != f {
+			m.sh.board.figures = &f
+			m.sh.board.version++
+		}
 	}
 	return nil
 }

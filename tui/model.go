@@ -51,6 +51,10 @@ type Model struct {
 	spin     spinner.Model
 	spinning bool
 
+	// src is the engine's results for a console attached to one (RunAttached), taken on
+	// the clock's tick; nil when results arrive as messages.
+	src Source
+
 	// rev changes with every message except the clock's tick; the body (everything but
 	// the header and footer) is redrawn only when rev or the minute changes.
 	rev   uint64

@@ -122,7 +122,15 @@ func RunAttached(ctx context.Context, o Options, src Source, resize <-chan tea.W
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Go(func() { pump(rctx, src, p.Send) })
+	if m.opts.Tick > 0 {
+		// The clock takes the results (handleTick); the first frame shows what is known.
+		m.src = src
+		if batch := src.Take(); len(batch) > 0 {
+			m.handleResults(batch)
+		}
+	} else {
+		wg.Go(func() { pump(rctx, src, p.Send, attachedEvery) })
+	}
 	wg.Go(func() {
 		for {
 			select {
@@ -143,19 +151,34 @@ func RunAttached(ctx context.Context, o Options, src Source, resize <-chan tea.W
 	return err
 }
 
-// pump hands src's results to the program, gathered for feedWindow as the feed does.
-// send blocks while this console is busy drawing for a slow client: results meanwhile
-// wait in src, newest per check, and the engine is not held up.
-func pump(ctx context.Context, src Source, send func(tea.Msg)) {
+// attachedEvery is how often, at most, an attached console without a clock (Options.Tick
+// negative, in tests) takes the results waiting for it; with one, it takes them on the
+// clock's tick (handleTick), as often. A local console draws each result as it lands (gathered for feedWindow); a
+// sweep of a hundred checks spread over the interval would make every SSH session draw
+// about ten frames a second, and ten viewers a hundred: measured, that was most of what
+// serve's viewers cost (scripts/bench-serve.sh). Once a second is as live as the
+// console's clock, and keys are still drawn at once.
+const attachedEvery = time.Second
+
+// pump hands src's results to the program, gathered for feedWindow as the feed does, and
+// no more often than every: results landing meanwhile wait in src (newest per check) and
+// go together in the next message. send blocks while this console is busy drawing for a
+// slow client: results meanwhile wait in src too, and the engine is not held up.
+func pump(ctx context.Context, src Source, send func(tea.Msg), every time.Duration) {
 	t := time.NewTimer(0)
 	<-t.C
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-src.Wake():
 		}
-		t.Reset(feedWindow)
+		wait := feedWindow
+		if since := time.Since(last); since < every-feedWindow {
+			wait = every - since
+		}
+		t.Reset(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -163,6 +186,7 @@ func pump(ctx context.Context, src Source, send func(tea.Msg)) {
 		case <-t.C:
 		}
 		if batch := src.Take(); len(batch) > 0 {
+			last = time.Now()
 			send(ResultsMsg(batch))
 		}
 	}

@@ -30,6 +30,12 @@ func (m *Model) invalidate(msg tea.Msg) {
 		if m.cache.valid && !m.cache.spin {
 			return
 		}
+	case figuresMsg:
+		// The figures asked after every batch of results are mostly the ones shown: an
+		// unchanged answer redraws nothing (it was one full redraw a second per console).
+		if msg, _ := msg.(figuresMsg); msg.err == nil && m.sh.board.figures != nil && *m.sh.board.figures == msg.f {
+			return
+		}
 	}
 	m.rev++
 }
@@ -330,7 +336,17 @@ func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 
 // handleTick advances the clock; only the header changes unless a check falls due or a
 // run is under way.
+//
+// An attached console (RunAttached) takes the results waiting for it here: the clock's
+// message carries them, so results, the clock and the frame they make cost one Update,
+// one View and one flush a second, however the sweep spreads its results.
 func (m *Model) handleTick() tea.Cmd {
+	if m.src != nil {
+		if batch := m.src.Take(); len(batch) > 0 {
+			m.rev++
+			m.handleResults(batch)
+		}
+	}
 	return tea.Batch(m.nextTick(), m.rb.pollErrors(), m.tickFigures())
 }
 

@@ -73,7 +73,12 @@ func (e *engine) notes(w io.Writer, s *setup.Session) {
 // run runs the checks until ctx ends; ready is told, once listening, where the metrics
 // are, in words for the start line.
 func (e *engine) run(ctx context.Context, s *setup.Session, listen string, ready func(metrics string)) error {
-	return watch.Run(ctx, watch.Options{
+	return e.runLocked(ctx, s, listen, nil, ready)
+}
+
+// runLocked is run with the state folder's lock taken already (nil: run takes it).
+func (e *engine) runLocked(ctx context.Context, s *setup.Session, listen string, lock *watch.Lock, ready func(metrics string)) error {
+	return watch.Run(ctx, watch.Options{Lock: lock,
 		StateDir: s.StateDir, Listen: listen, Runner: e.runner, Alerts: s.Alerts, Senders: e.senders,
 		Product: s.Config.Product, Domain: s.Config.Domain, Version: versionString(),
 		Interval: s.Config.Checks.Interval, Log: e.log, Redactor: e.red, Now: time.Now,
@@ -100,5 +105,19 @@ func (e *engine) stopped(w io.Writer, err error, lockAdvice string) error {
 		return &exitError{exitUsage, fmt.Errorf("launchready %s: %s", e.name, e.red.String(err.Error()))}
 	}
 	fmt.Fprintf(w, "launchready %s: stopped\n", e.name)
+	return nil
+}
+
+// besideWatch runs the checks until ctx ends, for the live view of consoles attached to
+// a serve started beside the watch that owns the state folder (held names it): no
+// alerts (watch sends them: twice would page twice), no /metrics (watch serves them, on
+// the same default address), no history (watch writes it; s.Record's store is read-only
+// while watch holds it, and takes over within 15 s of watch stopping, as a console's
+// does).
+func (e *engine) besideWatch(ctx context.Context, held *watch.LockedError, ready func(metrics string)) error {
+	e.log.Info("serve beside watch: no alerts, no metrics, history read-only", "watch", held.Holder.String(), "state", held.Dir)
+	ready(fmt.Sprintf("beside watch pid %d (its alerts, metrics and history)", held.Holder.PID))
+	e.runner.Run(ctx)
+	e.log.Info("serve stopped")
 	return nil
 }

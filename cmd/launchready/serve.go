@@ -43,7 +43,11 @@ never accepted. The server's host key is made on first start in the state folder
 (ssh_host_ed25519_key, mode 0600) and its fingerprint printed: give it to your users to
 compare on their first connection.
 
-serve takes the state folder's watch lock: run it instead of watch, not beside it.`,
+serve takes the state folder's watch lock and then does what watch does: run it instead
+of watch. Started beside a watch that already owns the state folder, serve sends no
+alerts and writes no history: the consoles read watch's history, and serve runs the
+checks only for their live view (the product sees a second set of checks; nothing is
+alerted or recorded twice). Stop watch and restart serve to have one set.`,
 		Example: `  launchready serve --ssh 0.0.0.0:2222 --config /etc/launchready/launchready.yaml --state /var/lib/launchready
   ssh -p 2222 ops.acme.example                  # from a laptop, with a key listed in serve.users
   launchready serve --ssh 127.0.0.1:2222 --lab  # against the built-in lab, to try it`,
@@ -89,11 +93,25 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	if err != nil {
 		return &exitError{exitUsage, fmt.Errorf("launchready serve: %v", err)}
 	}
-	e, err := startEngine(cmd.Context(), s, "serve")
+	// The state folder's lock decides what serve is: its owner runs the engine (checks,
+	// history, alerts, /metrics); beside a watch that owns it, serve reads watch's history
+	// and runs the checks only for the consoles' live view (see besideWatch).
+	lock, beside, err := takeStateFolder(s.StateDir)
 	if err != nil {
 		return err
 	}
+	e, err := startEngine(cmd.Context(), s, "serve")
+	if err != nil {
+		lock.Release()
+		return err
+	}
 	runner, h, log := e.runner, e.hist, e.log
+	base := serveConsoleBase(s)
+	// One history for every session: recorded once here, before the hub hands the result
+	// on, so a session asking for figures after a result finds it marked.
+	hist := consolehist.New(h, base.Checks, time.Now)
+	runner.Subscribe(hist.Record)
+	shared := tui.SharedHistory(hist)
 	hub := serve.NewHub()
 	runner.Subscribe(hub.Publish)
 
@@ -102,7 +120,6 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 		return err
 	}
 	defer cleanup()
-	base := serveConsoleBase(s)
 	host, _ := os.Hostname()
 	srv, err := serve.New(serve.Options{Config: s.Serve, HostKey: hostKey, Hub: hub, Log: log, Version: versionString(), LocalUser: localConsoleUser(),
 		Sessions: func(ss serve.Session, opened bool, why string) {
@@ -112,7 +129,7 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 		},
 		Console: func(ss serve.Session) tui.Options {
 			opts := base
-			opts.History = consolehist.New(h, opts.Checks, time.Now)
+			opts.History = shared
 			opts.ReadOnly = readOnlyNote(h, time.Now())
 			opts.Runbooks = sessionRunbooks(rbo, ss, host)
 			if ss.Operator() {
@@ -138,16 +155,24 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	}
 
 	e.notes(stderr, s)
+	if beside != nil {
+		fmt.Fprintf(stderr, "note: launchready watch owns %s (%s): serve shows its history and alerts nothing; its checks run here only for the consoles' live view\n", s.StateDir, beside.Holder)
+	}
 	fp := gossh.FingerprintSHA256(hostKey.PublicKey())
 	if created {
 		fmt.Fprintf(stderr, "launchready serve: made a new SSH host key %s\n", filepath.Join(s.StateDir, serve.HostKeyFile))
 	}
 	fmt.Fprintf(stderr, "launchready serve: host key %s (users compare this on their first connection)\n", fp)
 	log.Info("ssh server listening", "addr", ln.Addr().String(), "host_key", fp, "users", len(s.Serve.Users))
-	err = e.run(cmd.Context(), s, listen, func(metrics string) {
+	ready := func(metrics string) {
 		fmt.Fprintf(stderr, "launchready serve: console on ssh://%s for %d user(s); %d checks; %s; state %s\n",
 			ln.Addr(), len(s.Serve.Users), len(s.Checks), metrics, s.StateDir)
-	})
+	}
+	if beside != nil {
+		err = e.besideWatch(cmd.Context(), beside, ready)
+	} else {
+		err = e.runLocked(cmd.Context(), s, listen, lock, ready)
+	}
 	srv.Close()
 	if serr := <-served; serr != nil && err == nil {
 		err = serr
@@ -227,4 +252,19 @@ func configName(s *setup.Session) string {
 		return s.Config.File
 	}
 	return "the config"
+}
+
+// takeStateFolder takes the state folder's watch lock for serve's engine; when a watch
+// holds it already, beside says who, and serve runs beside it. Taking the lock here, not
+// asking whether it is held, leaves no moment for a watch to start in between.
+func takeStateFolder(dir string) (lock *watch.Lock, beside *watch.LockedError, err error) {
+	host, _ := os.Hostname()
+	lock, err = watch.Acquire(dir, watch.Holder{PID: os.Getpid(), Host: host, Started: time.Now(), Version: versionString()})
+	if errors.As(err, &beside) {
+		return nil, beside, nil
+	}
+	if err != nil {
+		return nil, nil, &exitError{exitUsage, fmt.Errorf("launchready serve: %v", err)}
+	}
+	return lock, nil, nil
 }

@@ -53,7 +53,7 @@ func sessionRunbooks(base *tui.RunbookOptions, s Session) *tui.RunbookOptions {
 // transcript says so); on-call signs in with another operator key, the Runbooks pane
 // offers the unfinished run, on-call resumes it and answers the question, and the run
 // finishes, the transcript naming on-call (serve.users name and key) as the resumer, so
-// the confirmation after the resume is on-call's.
+// the confirmation after the resume is recorded as on-call's (By and Operator).
 func TestOperatorTakesOverADroppedRun(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "runbooks")
@@ -123,9 +123,10 @@ func TestOperatorTakesOverADroppedRun(t *testing.T) {
 		case runbook.Resumed:
 			resumed = detached && e.Operator != nil && e.Operator.User == "on-call" && e.Operator.Key == oncall
 		case runbook.Confirmed:
-			// Typed at the prompt (By is empty) of the engine on-call resumed: the
-			// transcript's answers belong to the operator of the last start or resume.
-			confirmed = resumed && e.Step == 2 && e.Choice == "yes" && e.By == ""
+			// Typed at the prompt of the engine on-call resumed: the transcript names
+			// on-call (serve.users name and key) as who confirmed the step.
+			confirmed = resumed && e.Step == 2 && e.Choice == "yes" && e.By == "on-call, key "+oncall &&
+				e.Operator != nil && e.Operator.User == "on-call" && e.Operator.Key == oncall
 		case runbook.RunEnd:
 			ended = resumed && e.Status == string(runbook.StatusSucceeded)
 		}

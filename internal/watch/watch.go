@@ -46,6 +46,10 @@ type Options struct {
 	// OnAlertChange records each alert that fired, was silenced or resolved in the
 	// timeline (Session.RecordAlertChange); nil records nothing.
 	OnAlertChange func(alert.Change)
+	// Lock is the state folder's lock when the caller took it already (serve decides
+	// from it whether it runs the engine or sits beside a watch); nil: Run takes it. Run
+	// releases it either way when it returns.
+	Lock *Lock
 	// Ready is called once the state is open and the server listens, with the address
 	// (the port is real when Listen asked for :0).
 	Ready func(addr string)
@@ -61,10 +65,13 @@ func Run(ctx context.Context, o Options) error {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	host, _ := os.Hostname()
-	lock, err := Acquire(o.StateDir, Holder{PID: os.Getpid(), Host: host, Started: o.Now(), Version: o.Version})
-	if err != nil {
-		return err
+	lock := o.Lock
+	var err error
+	if lock == nil {
+		host, _ := os.Hostname()
+		if lock, err = Acquire(o.StateDir, Holder{PID: os.Getpid(), Host: host, Started: o.Now(), Version: o.Version}); err != nil {
+			return err
+		}
 	}
 	defer lock.Release()
 
