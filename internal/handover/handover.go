@@ -56,17 +56,23 @@ type Pack struct {
 	State           probes.State
 	Fresh           Freshness
 
-	Production  [][2]string
-	Systems     []SystemRow
-	DNS         []DNSRow
-	Certs       []CertRow
-	Email       []EmailRow
-	EmailTests  []string
-	Monitors    []MonitorRow
-	Routes      []RouteRow
-	Channels    []ChannelRow
-	Unrouted    []string // what reaches nobody
-	Dashboard   []DashRow
+	Production [][2]string
+	Systems    []SystemRow
+	DNS        []DNSRow
+	Certs      []CertRow
+	Email      []EmailRow
+	EmailTests []string
+	// RoundTrip is the last email round trip as roundtrip.WriteMarkdown's table ("" when
+	// none was recorded): the provider-by-provider results the Markdown pack carries.
+	RoundTrip string
+	Monitors  []MonitorRow
+	Routes    []RouteRow
+	Channels  []ChannelRow
+	Unrouted  []string // what reaches nobody
+	Dashboard []DashRow
+	// Keeps is how many days the history keeps (history.retention_days): the 30-day
+	// figures cover at most that many.
+	Keeps       int
 	Runbooks    []RunbookRow
 	Secrets     []SecretRow
 	Backups     []BackupRow
@@ -113,7 +119,14 @@ type DashRow struct {
 	P95Latency7, P95Latency30 string
 	// Spark is the daily uptime over 30 days, as an SVG polyline's points ("" without data).
 	Spark string
+	// FailedJobs and WebhookFailures are the figures a metric check reports (the
+	// readiness endpoint's failed_jobs, webhook_failures), from the history's metrics.
+	FailedJobs, WebhookFailures Figure
 }
+
+// Figures says whether the check reports failed jobs or webhook failures: only those
+// rows go in the dashboard's second table.
+func (d DashRow) Figures() bool { return d.FailedJobs.Reported || d.WebhookFailures.Reported }
 
 // RunbookRow is one runbook.
 type RunbookRow struct {
