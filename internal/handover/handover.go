@@ -135,7 +135,14 @@ type RunbookRow struct {
 }
 
 // SecretRow is one secret of the rotation plan.
-type SecretRow struct{ Ref, For, Runbook, LastRotated, Flag string }
+type SecretRow struct {
+	Ref, For string
+	// Path is the config path the secret is set at (email.inboxes[0].password), "" for a
+	// runbook's: written as code, as typed, since escaping it as prose shows backslashes
+	// wherever the Markdown is read raw.
+	Path                       string
+	Runbook, LastRotated, Flag string
+}
 
 // BackupRow is one backup.
 type BackupRow struct{ What, Where, Every, Restored string }

@@ -158,7 +158,11 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 	l("")
 	rows = nil
 	for _, s := range p.Secrets {
-		rows = append(rows, []string{codeCell(s.Ref), s.For, s.Runbook, s.LastRotated, orDash(s.Flag)})
+		what := s.For
+		if s.Path != "" {
+			what = rawCell + cell(s.For) + " " + strings.TrimPrefix(codeCell(s.Path), rawCell)
+		}
+		rows = append(rows, []string{codeCell(s.Ref), what, s.Runbook, s.LastRotated, orDash(s.Flag)})
 	}
 	table([]string{"Secret", "What it is for", "Rotation runbook", "Last rotated", "Flag"}, rows)
 	l("## Backups")

@@ -33,8 +33,8 @@ func (p *Pack) secrets(in Input, now time.Time) {
 	}
 	rotated := lastRotations(in.Runs)
 	maxAge := in.Owners.RotateAfter
-	add := func(ref, name, what string) {
-		row := SecretRow{Ref: ref, For: what, Runbook: "none: write one (launchready runbook init writes rotate-secret)", LastRotated: "never, per the transcripts"}
+	add := func(ref, name, what, path string) {
+		row := SecretRow{Ref: ref, For: what, Path: path, Runbook: "none: write one (launchready runbook init writes rotate-secret)", LastRotated: "never, per the transcripts"}
 		rb := rotators[name]
 		if rb == nil {
 			rb = generic
@@ -54,12 +54,12 @@ func (p *Pack) secrets(in Input, now time.Time) {
 	}
 	for _, s := range in.Config.SecretRefs() {
 		name := strings.TrimPrefix(s.Ref, "env:")
-		add(s.Ref, name, "config "+s.Path)
+		add(s.Ref, name, "config", s.Path)
 	}
 	for _, rb := range in.Runbooks {
 		for _, i := range rb.Inputs {
 			if i.Secret {
-				add("runbook input "+i.Name, i.Name, fmt.Sprintf("asked by runbook %s (%s)", rb.Name, i.Prompt))
+				add("runbook input "+i.Name, i.Name, fmt.Sprintf("asked by runbook %s (%s)", rb.Name, i.Prompt), "")
 			}
 		}
 		for _, s := range rb.Steps {
