@@ -99,7 +99,7 @@ func (p *Pack) ShortHistory() string {
 	if p.Keeps <= 0 || p.Keeps >= 30 {
 		return ""
 	}
-	return fmt.Sprintf("The history keeps %d days (history.retention_days), so every 30-day figure covers at most the last %d days.", p.Keeps, p.Keeps)
+	return fmt.Sprintf("The history keeps %d days (`history.retention_days`), so every 30-day figure covers at most the last %d days.", p.Keeps, p.Keeps)
 }
 
 // HasFigures says whether any check reports failed jobs or webhook failures.

@@ -81,7 +81,7 @@ func TestDashboardFailedJobsAndWebhookFailures(t *testing.T) {
 		"| metric failed jobs | latest 3 · worst 17 | latest 3 · worst 40 | no data | no data |",
 		"Uptime 30 d (history keeps 14 d)",
 		"The history keeps 14 days",
-		"set history.retention\\_days: 30",
+		"set `history.retention_days: 30`",
 	} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("the Markdown lacks %q:\n%s", want, md.String())

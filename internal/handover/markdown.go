@@ -13,7 +13,7 @@ import (
 func (p *Pack) WriteMarkdown(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	l := func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
-	md, cell := doctext.MD, doctext.Cell
+	md, cell, spans := doctext.MD, doctext.Cell, doctext.MDSpans
 	table := func(head []string, rows [][]string) {
 		if len(rows) == 0 {
 			l("None.")
@@ -88,7 +88,7 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 	}
 	table([]string{"Check or finding", "Status", "Result"}, rows)
 	for _, t := range p.EmailTests {
-		l("- %s", md(t))
+		l("- %s", spans(t))
 	}
 	l("")
 	if p.RoundTrip != "" {
@@ -138,7 +138,7 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 		l("")
 	} else {
 		if s := p.ShortHistory(); s != "" {
-			l("%s", md(s))
+			l("%s", spans(s))
 			l("")
 		}
 		m := p.Month()
@@ -178,13 +178,13 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 		l("None.")
 	}
 	for i, r := range p.Risks {
-		l("%d. **%s** · %s: %s (`%s`). Next: %s", i+1, r.Severity, md(r.Impact), md(doctext.OneLine(r.Title)), doctext.Code(r.Where), md(r.Next))
+		l("%d. **%s** · %s: %s (`%s`). Next: %s", i+1, r.Severity, md(r.Impact), md(doctext.OneLine(r.Title)), doctext.Code(r.Where), spans(r.Next))
 	}
 	l("")
 	l("## Known limitations")
 	l("")
 	for _, s := range p.Limitations {
-		l("- %s", md(s))
+		l("- %s", spans(s))
 	}
 	l("")
 	l("## Verification steps")

@@ -183,7 +183,7 @@ func (p *Pack) limitations(in Input) {
 		p.Limitations = append(p.Limitations, "No history database: the dashboard figures are missing. Keep launchready watch running to collect them.")
 	}
 	if k := in.Config.History.RetentionDays; k > 0 && k < 30 {
-		p.Limitations = append(p.Limitations, fmt.Sprintf("The history keeps %d days (history.retention_days: %d), so the dashboard's 30-day figures cover at most the last %d days. To keep a month, set history.retention_days: 30 in launchready.yaml; watch prunes what is older every hour, and a month takes about twice the disk of two weeks.", k, k, k))
+		p.Limitations = append(p.Limitations, fmt.Sprintf("The history keeps %d days (`history.retention_days: %d`), so the dashboard's 30-day figures cover at most the last %d days. To keep a month, set `history.retention_days: 30` in launchready.yaml; watch prunes what is older every hour, and a month takes about twice the disk of two weeks.", k, k, k))
 	}
 	if in.RunbooksErr != "" {
 		p.Limitations = append(p.Limitations, "The runbooks could not be read: "+in.RunbooksErr)
