@@ -35,8 +35,11 @@ type Input struct {
 	Alerts     *alert.Config // nil: no alerts section
 	Checks     []probes.CheckInfo
 	// Docs says what each probe kind proves, by kind name (the registry's Doc).
-	Docs    map[string]string
-	Report  *report.Report
+	Docs   map[string]string
+	Report *report.Report
+	// Results are the sweep's results, for the launch bar's judgement (nil: the pack
+	// says the bar was not judged).
+	Results []probes.Result
 	Audit   *audit.Audit
 	History *store.Store // nil: no history database
 	// StateDir holds the records of send-test, round trip, alert tests and channel health.

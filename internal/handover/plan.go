@@ -188,8 +188,14 @@ func (p *Pack) limitations(in Input) {
 	if in.RunbooksErr != "" {
 		p.Limitations = append(p.Limitations, "The runbooks could not be read: "+in.RunbooksErr)
 	}
+	if items, ok := launchBar(in); !ok {
+		p.Limitations = append(p.Limitations, "The launch bar was not judged for this pack: the console shows it (press b).")
+	} else {
+		for _, it := range items {
+			p.Limitations = append(p.Limitations, fmt.Sprintf("Launch bar, not checked: %s. %s.", it.Name, upperFirst(it.Why)))
+		}
+	}
 	p.Limitations = append(p.Limitations,
-		"The launch bar's judgement of each item lives in the console (press b); this pack lists the evidence, not the bar.",
 		"Dashboard figures cover only what launchready watch (or the console) recorded: gaps mean nothing was watching.")
 }
 
@@ -208,4 +214,11 @@ func (p *Pack) verify(in Input) {
 	if _, err := os.Stat(in.Config.RunbooksDir()); err != nil {
 		p.Verify[6].Good = "no runbooks folder yet: launchready runbook init writes deploy, rollback and rotate-secret"
 	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
