@@ -10,7 +10,8 @@ import (
 )
 
 // Figure is one figure a check reports (failed jobs, webhook failures) over 7 and 30
-// days: the latest value and the worst, or "no data" where the history holds none.
+// days: the latest value and the worst, "no data" where the check reports it but the
+// history holds none, "-" where the check does not report it at all.
 type Figure struct {
 	// Reported: the check reported the figure in the sweep or the history holds it.
 	// A check that never does shows no column for it, not a "no data".
@@ -27,7 +28,11 @@ const noData = "no data"
 // check that never reports it costs one seek, then each day's worst.
 func figure(h *store.Store, check, name string, now time.Time, sweep map[string]float64) (Figure, error) {
 	_, inSweep := sweep[name]
-	f := Figure{Reported: inSweep, Week: noData, Month: noData}
+	f := Figure{Reported: inSweep, Week: "-", Month: "-"}
+	if inSweep {
+		// Reported now but not recorded: say so, a blank would read as zero.
+		f.Week, f.Month = noData, noData
+	}
 	monthStart := now.Add(-30 * 24 * time.Hour)
 	v, at, ok, err := h.MetricLatest(check, name, monthStart, now)
 	if err != nil || !ok {
@@ -37,11 +42,9 @@ func figure(h *store.Store, check, name string, now time.Time, sweep map[string]
 	if err != nil {
 		return f, err
 	}
-	f.Reported = true
+	f.Reported, f.Week = true, noData
 	week := days[23:]
-	if at.Before(week[0].Start) {
-		f.Week = noData
-	} else {
+	if !at.Before(week[0].Start) {
 		f.Week = fmt.Sprintf("latest %s · worst %s", num(v), num(worst(week)))
 	}
 	f.Month = fmt.Sprintf("latest %s · worst %s", num(v), num(worst(days)))
@@ -81,7 +84,7 @@ func sparkWorst(days []store.MetricDay) string {
 		}
 		fmt.Fprintf(&b, "%.1f,%.1f", float64(i)*step, y)
 	}
-	return b.String()
+	return visible(b.String())
 }
 
 // Month is the 30-day columns' label: it says when the history keeps less than 30 days

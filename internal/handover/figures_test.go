@@ -66,6 +66,9 @@ func TestDashboardFailedJobsAndWebhookFailures(t *testing.T) {
 	if !j.WebhookFailures.Reported || j.WebhookFailures.Week != "no data" || j.WebhookFailures.Month != "no data" || j.WebhookFailures.Spark != "" {
 		t.Errorf("webhook failures %+v", j.WebhookFailures)
 	}
+	if f := p.Dashboard[1].FailedJobs; f.Reported || f.Week != "-" || f.Month != "-" {
+		t.Errorf("a figure the check does not report is -, not no data: %+v", f)
+	}
 	if p.Dashboard[1].Figures() {
 		t.Errorf("a check that reports neither figure: %+v", p.Dashboard[1])
 	}
@@ -112,5 +115,23 @@ func TestDashboardSaysNoDataWhenNoCheckReportsFigures(t *testing.T) {
 	}
 	if strings.Contains(md.String(), "history keeps") || !strings.Contains(md.String(), "| Uptime 30 d |") {
 		t.Errorf("a month kept should say plain 30 d:\n%s", md.String())
+	}
+}
+
+// TestOnePointSparklineIsDrawn: a browser draws nothing for a polyline of one point, so a
+// history of one day (a fresh install) gets a short line instead.
+func TestOnePointSparklineIsDrawn(t *testing.T) {
+	t.Parallel()
+	days := make([]store.MetricDay, 30)
+	days[29] = store.MetricDay{Count: 1, Max: 17}
+	if got := sparkWorst(days); got != "117.0,2.0 120.0,2.0" {
+		t.Errorf("last day only: %q", got)
+	}
+	days[29], days[0] = store.MetricDay{}, store.MetricDay{Count: 1, Max: 0}
+	if got := sparkWorst(days); got != "0.0,22.0 3.0,22.0" {
+		t.Errorf("first day only, zero: %q", got)
+	}
+	if got := visible(""); got != "" {
+		t.Errorf("no data: %q", got)
 	}
 }
