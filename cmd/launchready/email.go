@@ -53,7 +53,9 @@ through the system's resolvers or --resolver.
 
 Each signature's domain and selector (d=, s=) is recorded in the state folder
 (email-selectors.json, the newest 100), and the email pane checks the keys of those of
-its sending domains from then on, as if they were listed in email.dkim_selectors.
+its sending domains from then on, as if they were listed in email.dkim_selectors. The
+outcome (DMARC, DKIM and SPF results, the From domain and when; never the message) is
+kept as the last verify in email-verify.json, for the handover pack.
 
 Exit codes: 0 DMARC passes, 1 DMARC fails (or there is no DMARC policy), 2 the file is
 not a message or the command could not run.`,
@@ -94,6 +96,11 @@ not a message or the command could not run.`,
 			if stateDir != "" {
 				if rerr := mailauth.RecordSelectors(stateDir, args[0], time.Now(), v); rerr != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "note: the message's DKIM selectors were not recorded for the email pane: %v\n", rerr)
+				}
+				// The outcome (verdicts and From domain, never the message) is what the
+				// handover pack shows as the last verify.
+				if rerr := mailauth.RecordVerify(stateDir, time.Now(), v); rerr != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "note: this outcome was not recorded for the handover pack: %v\n", rerr)
 				}
 			}
 			if asJSON {

@@ -84,6 +84,22 @@ func TestEmailVerify(t *testing.T) {
 	if err != nil || len(seen) != 1 || seen[0].Domain != "acme.example" || seen[0].Selector != "ed" || seen[0].Message != "good.eml" {
 		t.Errorf("recorded selectors %+v, %v", seen, err)
 	}
+	// The outcome is the last verify the handover pack shows: verdicts and the From
+	// domain, never the message (its body, recipient or sender's local part).
+	rec, err := mailauth.LastVerify(state)
+	if err != nil || rec == nil || !rec.Pass || rec.FromDomain != "acme.example" || rec.DMARC != "pass" || rec.SPF != "pass" ||
+		len(rec.DKIM) != 1 || rec.DKIM[0].Selector != "ed" || rec.DKIM[0].Result != "pass" || time.Since(rec.Time) > time.Minute {
+		t.Errorf("recorded verify outcome %+v, %v", rec, err)
+	}
+	raw, err := os.ReadFile(filepath.Join(state, mailauth.VerifyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, leak := range []string{"Welcome", "member@", "hello@", "w1@"} {
+		if bytes.Contains(raw, []byte(leak)) {
+			t.Errorf("%s holds %q from the message:\n%s", mailauth.VerifyFile, leak, raw)
+		}
+	}
 	paneOut, paneErr, code := launch(t, nil, "check", "--lab=healthy", "--only", "email", "--state", state, "--fail-on", "medium", "--json")
 	if code != exitFindings || !strings.Contains(paneOut, `"email.dkim-message-key-missing"`) || !strings.Contains(paneOut, "ed._domainkey.acme.example") {
 		t.Errorf("the pane after verify: exit %d\n%s\n%s", code, paneOut, paneErr)

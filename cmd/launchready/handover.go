@@ -114,7 +114,7 @@ func buildHandover(ctx context.Context, s *setup.Session, now func() time.Time, 
 		docs[k.Name] = k.Doc
 	}
 	in := handover.Input{Config: cfg, ConfigHash: handover.ConfigHash(s.Config), Owners: s.Owners, Alerts: s.Alerts, Docs: docs,
-		Report: rep, Audit: a, StateDir: s.StateDir, Secrets: s.Config.SecretValues(), Now: now()}
+		Report: rep, Results: results, Audit: a, StateDir: s.StateDir, Secrets: s.Config.SecretValues(), Now: now()}
 	for _, c := range s.Checks {
 		in.Checks = append(in.Checks, c.Info())
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/glamour/v2"
 	"github.com/charmbracelet/x/exp/golden"
 	"golang.org/x/net/html"
 
@@ -138,5 +139,28 @@ func TestHandoverPlantedSecrets(t *testing.T) {
 		if !bytes.Contains(md, []byte("env:"+k)) {
 			t.Errorf("README.md does not name the reference env:%s", k)
 		}
+	}
+}
+
+// TestHandoverRotationPlanReadsAsTyped: a secret's config path is written as code, as
+// typed (email.inboxes[0].password), so neither the raw README.md nor its rendering shows
+// a backslash; the same text in prose would need Markdown escapes that show wherever the
+// file is read raw.
+func TestHandoverRotationPlanReadsAsTyped(t *testing.T) {
+	t.Parallel()
+	md, page := writePack(t, "healthy", os.LookupEnv)
+	plan := md[bytes.Index(md, []byte("## Secrets rotation plan")):bytes.Index(md, []byte("## Backups"))]
+	if !bytes.Contains(plan, []byte("| config `email.inboxes[0].password` |")) || bytes.Contains(plan, []byte(`\[`)) || bytes.Contains(plan, []byte(`\_`)) {
+		t.Errorf("the rotation plan escapes config paths as prose:\n%s", plan)
+	}
+	out, err := glamour.Render(string(plan), "notty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, `\`) {
+		t.Errorf("the rendered rotation plan:\n%s", out)
+	}
+	if !bytes.Contains(page, []byte("config <code>email.inboxes[0].password</code>")) {
+		t.Errorf("the HTML does not show the config path as code")
 	}
 }

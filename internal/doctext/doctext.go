@@ -29,3 +29,54 @@ func Plural(n int, w string) string {
 	}
 	return strconv.Itoa(n) + " " + w + "s"
 }
+
+// MDSpans is MD for text that marks its code the Markdown way, between backticks (a
+// finding's fix: "set `history.retention_days: 30`"): the spans stay code spans, as typed,
+// and only the prose between them is escaped. Escaping the whole text instead shows
+// literal backticks, and a backslash before every _ or [ wherever the file is read raw.
+// A backtick with no partner is prose.
+func MDSpans(s string) string {
+	var b strings.Builder
+	for _, sp := range Spans(s) {
+		if sp.Code {
+			b.WriteString("`" + sp.Text + "`")
+		} else {
+			b.WriteString(MD(sp.Text))
+		}
+	}
+	return b.String()
+}
+
+// Span is a run of text, code (between backticks) or prose.
+type Span struct {
+	Text string
+	Code bool
+}
+
+// Spans splits text at its backtick pairs: what MDSpans writes as Markdown and the
+// handover's HTML as <code>.
+func Spans(s string) []Span {
+	var out []Span
+	for s != "" {
+		i := strings.IndexByte(s, '`')
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(s[i+1:], '`')
+		}
+		if i < 0 || j <= 0 {
+			if i >= 0 && j == 0 { // `` is no code: keep both as prose and go on
+				out = append(out, Span{Text: s[:i+2]})
+				s = s[i+2:]
+				continue
+			}
+			out = append(out, Span{Text: s})
+			break
+		}
+		if i > 0 {
+			out = append(out, Span{Text: s[:i]})
+		}
+		out = append(out, Span{Text: s[i+1 : i+1+j], Code: true})
+		s = s[i+2+j:]
+	}
+	return out
+}

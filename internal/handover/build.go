@@ -17,6 +17,7 @@ import (
 	"github.com/launchready/launchready/internal/store"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/dnscheck"
+	"github.com/launchready/launchready/probes/mailauth"
 	"github.com/launchready/launchready/probes/tlscheck"
 	"github.com/launchready/launchready/runbook"
 )
@@ -148,10 +149,21 @@ func (p *Pack) email(in Input) {
 			p.Email = append(p.Email, EmailRow{Item: "  " + f.ID, Status: f.Severity.String(), Result: f.Title})
 		}
 	}
-	p.EmailTests = append(p.EmailTests, "email verify: keeps no record; run it on a message received after each deploy (see verification steps)")
 	if in.StateDir == "" {
-		p.EmailTests = append(p.EmailTests, "send-test and round trip: no state folder, no record")
+		p.EmailTests = append(p.EmailTests, "email verify, send-test and round trip: no state folder, no record")
 		return
+	}
+	switch v, err := mailauth.LastVerify(in.StateDir); {
+	case err != nil:
+		p.EmailTests = append(p.EmailTests, "email verify: "+err.Error())
+	case v == nil:
+		p.EmailTests = append(p.EmailTests, "email verify: never run; run it on a message received after each deploy (see verification steps)")
+	default:
+		verdict := "passed"
+		if !v.Pass {
+			verdict = "FAILED"
+		}
+		p.EmailTests = append(p.EmailTests, fmt.Sprintf("email verify: %s %s: %s", verdict, v.Time.UTC().Format("2006-01-02 15:04 UTC"), v))
 	}
 	switch a, err := mailsend.Last(in.StateDir); {
 	case err != nil:
@@ -171,6 +183,10 @@ func (p *Pack) email(in Input) {
 	case r == nil:
 		p.EmailTests = append(p.EmailTests, "round trip: never run")
 	default:
+		var md strings.Builder
+		if err := roundtrip.WriteMarkdown(&md, r); err == nil {
+			p.RoundTrip = md.String()
+		}
 		for _, ib := range r.Inboxes {
 			verdict := "ok"
 			if !ib.OK() {
@@ -263,6 +279,11 @@ func (p *Pack) dashboard(in Input, now time.Time) error {
 	if in.History == nil {
 		return nil
 	}
+	p.Keeps = in.Config.History.RetentionDays
+	sweep := map[string]map[string]float64{}
+	for _, c := range in.Report.Checks {
+		sweep[c.Check] = c.Metrics
+	}
 	rows := make([]*DashRow, len(in.Checks))
 	errs := make([]error, len(in.Checks))
 	var wg sync.WaitGroup
@@ -271,7 +292,7 @@ func (p *Pack) dashboard(in Input, now time.Time) error {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			rows[i], errs[i] = dashRow(in.History, c.Name, now)
+			rows[i], errs[i] = dashRow(in.History, c.Name, now, sweep[c.Name])
 		})
 	}
 	wg.Wait()
@@ -286,8 +307,10 @@ func (p *Pack) dashboard(in Input, now time.Time) error {
 	return nil
 }
 
-// dashRow is one check's figures; nil when the history holds nothing of it.
-func dashRow(h *store.Store, check string, now time.Time) (*DashRow, error) {
+// dashRow is one check's figures; nil when the history holds nothing of it. sweep is the
+// check's metrics in the pack's sweep: a figure it reports there but the history lacks is
+// "no data", not left out.
+func dashRow(h *store.Store, check string, now time.Time, sweep map[string]float64) (*DashRow, error) {
 	days, err := h.Days(check, now, 30)
 	if err != nil {
 		return nil, err
@@ -306,9 +329,17 @@ func dashRow(h *store.Store, check string, now time.Time) (*DashRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	jobs, err := figure(h, check, "failed_jobs", now, sweep)
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := figure(h, check, "webhook_failures", now, sweep)
+	if err != nil {
+		return nil, err
+	}
 	return &DashRow{Check: check,
 		Uptime7: uptime(week), Uptime30: uptime(days), ErrorRate7: errRate(week), ErrorRate30: errRate(days),
-		P95Latency7: latency(p7), P95Latency30: latency(p30), Spark: spark(days)}, nil
+		P95Latency7: latency(p7), P95Latency30: latency(p30), Spark: spark(days), FailedJobs: jobs, WebhookFailures: hooks}, nil
 }
 
 func sum(days []store.Day) (u store.Uptime, failed, total int) {

@@ -35,8 +35,11 @@ type Input struct {
 	Alerts     *alert.Config // nil: no alerts section
 	Checks     []probes.CheckInfo
 	// Docs says what each probe kind proves, by kind name (the registry's Doc).
-	Docs    map[string]string
-	Report  *report.Report
+	Docs   map[string]string
+	Report *report.Report
+	// Results are the sweep's results, for the launch bar's judgement (nil: the pack
+	// says the bar was not judged).
+	Results []probes.Result
 	Audit   *audit.Audit
 	History *store.Store // nil: no history database
 	// StateDir holds the records of send-test, round trip, alert tests and channel health.
@@ -56,17 +59,23 @@ type Pack struct {
 	State           probes.State
 	Fresh           Freshness
 
-	Production  [][2]string
-	Systems     []SystemRow
-	DNS         []DNSRow
-	Certs       []CertRow
-	Email       []EmailRow
-	EmailTests  []string
-	Monitors    []MonitorRow
-	Routes      []RouteRow
-	Channels    []ChannelRow
-	Unrouted    []string // what reaches nobody
-	Dashboard   []DashRow
+	Production [][2]string
+	Systems    []SystemRow
+	DNS        []DNSRow
+	Certs      []CertRow
+	Email      []EmailRow
+	EmailTests []string
+	// RoundTrip is the last email round trip as roundtrip.WriteMarkdown's table ("" when
+	// none was recorded): the provider-by-provider results the Markdown pack carries.
+	RoundTrip string
+	Monitors  []MonitorRow
+	Routes    []RouteRow
+	Channels  []ChannelRow
+	Unrouted  []string // what reaches nobody
+	Dashboard []DashRow
+	// Keeps is how many days the history keeps (history.retention_days): the 30-day
+	// figures cover at most that many.
+	Keeps       int
 	Runbooks    []RunbookRow
 	Secrets     []SecretRow
 	Backups     []BackupRow
@@ -113,7 +122,14 @@ type DashRow struct {
 	P95Latency7, P95Latency30 string
 	// Spark is the daily uptime over 30 days, as an SVG polyline's points ("" without data).
 	Spark string
+	// FailedJobs and WebhookFailures are the figures a metric check reports (the
+	// readiness endpoint's failed_jobs, webhook_failures), from the history's metrics.
+	FailedJobs, WebhookFailures Figure
 }
+
+// Figures says whether the check reports failed jobs or webhook failures: only those
+// rows go in the dashboard's second table.
+func (d DashRow) Figures() bool { return d.FailedJobs.Reported || d.WebhookFailures.Reported }
 
 // RunbookRow is one runbook.
 type RunbookRow struct {
@@ -122,7 +138,14 @@ type RunbookRow struct {
 }
 
 // SecretRow is one secret of the rotation plan.
-type SecretRow struct{ Ref, For, Runbook, LastRotated, Flag string }
+type SecretRow struct {
+	Ref, For string
+	// Path is the config path the secret is set at (email.inboxes[0].password), "" for a
+	// runbook's: written as code, as typed, since escaping it as prose shows backslashes
+	// wherever the Markdown is read raw.
+	Path                       string
+	Runbook, LastRotated, Flag string
+}
 
 // BackupRow is one backup.
 type BackupRow struct{ What, Where, Every, Restored string }

@@ -13,7 +13,7 @@ import (
 func (p *Pack) WriteMarkdown(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	l := func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
-	md, cell := doctext.MD, doctext.Cell
+	md, cell, spans := doctext.MD, doctext.Cell, doctext.MDSpans
 	table := func(head []string, rows [][]string) {
 		if len(rows) == 0 {
 			l("None.")
@@ -88,9 +88,15 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 	}
 	table([]string{"Check or finding", "Status", "Result"}, rows)
 	for _, t := range p.EmailTests {
-		l("- %s", md(t))
+		l("- %s", spans(t))
 	}
 	l("")
+	if p.RoundTrip != "" {
+		l("The last email round trip, inbox by inbox:")
+		l("")
+		b.WriteString(p.RoundTrip)
+		l("")
+	}
 	l("## Monitors")
 	l("")
 	rows = nil
@@ -131,7 +137,13 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 		l("No history recorded yet: keep `launchready watch` running.")
 		l("")
 	} else {
-		table([]string{"Check", "Uptime 7d", "Uptime 30d", "Error rate 7d", "Error rate 30d", "p95 7d", "p95 30d"}, rows)
+		if s := p.ShortHistory(); s != "" {
+			l("%s", spans(s))
+			l("")
+		}
+		m := p.Month()
+		table([]string{"Check", "Uptime 7 d", "Uptime " + m, "Error rate 7 d", "Error rate " + m, "p95 7 d", "p95 " + m}, rows)
+		p.writeFigures(l, table)
 	}
 	l("## Runbooks")
 	l("")
@@ -146,7 +158,11 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 	l("")
 	rows = nil
 	for _, s := range p.Secrets {
-		rows = append(rows, []string{codeCell(s.Ref), s.For, s.Runbook, s.LastRotated, orDash(s.Flag)})
+		what := s.For
+		if s.Path != "" {
+			what = rawCell + cell(s.For) + " " + strings.TrimPrefix(codeCell(s.Path), rawCell)
+		}
+		rows = append(rows, []string{codeCell(s.Ref), what, s.Runbook, s.LastRotated, orDash(s.Flag)})
 	}
 	table([]string{"Secret", "What it is for", "Rotation runbook", "Last rotated", "Flag"}, rows)
 	l("## Backups")
@@ -162,13 +178,13 @@ func (p *Pack) WriteMarkdown(w io.Writer) error {
 		l("None.")
 	}
 	for i, r := range p.Risks {
-		l("%d. **%s** · %s: %s (`%s`). Next: %s", i+1, r.Severity, md(r.Impact), md(doctext.OneLine(r.Title)), doctext.Code(r.Where), md(r.Next))
+		l("%d. **%s** · %s: %s (`%s`). Next: %s", i+1, r.Severity, md(r.Impact), md(doctext.OneLine(r.Title)), doctext.Code(r.Where), spans(r.Next))
 	}
 	l("")
 	l("## Known limitations")
 	l("")
 	for _, s := range p.Limitations {
-		l("- %s", md(s))
+		l("- %s", spans(s))
 	}
 	l("")
 	l("## Verification steps")
@@ -192,4 +208,24 @@ const rawCell = "\x00"
 // (env:STRIPE_SECRET), not with every underscore escaped.
 func codeCell(s string) string {
 	return rawCell + "`" + strings.ReplaceAll(doctext.Code(doctext.OneLine(s)), "|", `\|`) + "`"
+}
+
+// writeFigures is the dashboard's second table: failed jobs and webhook failures of the
+// checks that report them, or a plain sentence when none does.
+func (p *Pack) writeFigures(l func(string, ...any), table func([]string, [][]string)) {
+	l("Failed jobs and webhook failures (the latest value and the worst of each window):")
+	l("")
+	var rows [][]string
+	for _, d := range p.Dashboard {
+		if d.Figures() {
+			rows = append(rows, []string{d.Check, d.FailedJobs.Week, d.FailedJobs.Month, d.WebhookFailures.Week, d.WebhookFailures.Month})
+		}
+	}
+	if len(rows) == 0 {
+		l("No data: no check reports `failed_jobs` or `webhook_failures`. A metric check on the app's readiness endpoint does (`endpoints.metrics` in launchready.yaml, `metric: failed_jobs`).")
+		l("")
+		return
+	}
+	m := p.Month()
+	table([]string{"Check", "Failed jobs 7 d", "Failed jobs " + m, "Webhook failures 7 d", "Webhook failures " + m}, rows)
 }

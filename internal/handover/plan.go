@@ -33,8 +33,8 @@ func (p *Pack) secrets(in Input, now time.Time) {
 	}
 	rotated := lastRotations(in.Runs)
 	maxAge := in.Owners.RotateAfter
-	add := func(ref, name, what string) {
-		row := SecretRow{Ref: ref, For: what, Runbook: "none: write one (launchready runbook init writes rotate-secret)", LastRotated: "never, per the transcripts"}
+	add := func(ref, name, what, path string) {
+		row := SecretRow{Ref: ref, For: what, Path: path, Runbook: "none: write one (launchready runbook init writes rotate-secret)", LastRotated: "never, per the transcripts"}
 		rb := rotators[name]
 		if rb == nil {
 			rb = generic
@@ -54,12 +54,12 @@ func (p *Pack) secrets(in Input, now time.Time) {
 	}
 	for _, s := range in.Config.SecretRefs() {
 		name := strings.TrimPrefix(s.Ref, "env:")
-		add(s.Ref, name, "config "+s.Path)
+		add(s.Ref, name, "config", s.Path)
 	}
 	for _, rb := range in.Runbooks {
 		for _, i := range rb.Inputs {
 			if i.Secret {
-				add("runbook input "+i.Name, i.Name, fmt.Sprintf("asked by runbook %s (%s)", rb.Name, i.Prompt))
+				add("runbook input "+i.Name, i.Name, fmt.Sprintf("asked by runbook %s (%s)", rb.Name, i.Prompt), "")
 			}
 		}
 		for _, s := range rb.Steps {
@@ -182,12 +182,20 @@ func (p *Pack) limitations(in Input) {
 	if in.History == nil {
 		p.Limitations = append(p.Limitations, "No history database: the dashboard figures are missing. Keep launchready watch running to collect them.")
 	}
+	if k := in.Config.History.RetentionDays; k > 0 && k < 30 {
+		p.Limitations = append(p.Limitations, fmt.Sprintf("The history keeps %d days (`history.retention_days: %d`), so the dashboard's 30-day figures cover at most the last %d days. To keep a month, set `history.retention_days: 30` in launchready.yaml; watch prunes what is older every hour, and a month takes about twice the disk of two weeks.", k, k, k))
+	}
 	if in.RunbooksErr != "" {
 		p.Limitations = append(p.Limitations, "The runbooks could not be read: "+in.RunbooksErr)
 	}
+	if items, ok := launchBar(in); !ok {
+		p.Limitations = append(p.Limitations, "The launch bar was not judged for this pack: the console shows it (press b).")
+	} else {
+		for _, it := range items {
+			p.Limitations = append(p.Limitations, fmt.Sprintf("Launch bar, not checked: %s. %s.", it.Name, upperFirst(it.Why)))
+		}
+	}
 	p.Limitations = append(p.Limitations,
-		"The launch bar's judgement of each item lives in the console (press b); this pack lists the evidence, not the bar.",
-		"email verify keeps no record: the last verification of a received message is not known here.",
 		"Dashboard figures cover only what launchready watch (or the console) recorded: gaps mean nothing was watching.")
 }
 
@@ -206,4 +214,11 @@ func (p *Pack) verify(in Input) {
 	if _, err := os.Stat(in.Config.RunbooksDir()); err != nil {
 		p.Verify[6].Good = "no runbooks folder yet: launchready runbook init writes deploy, rollback and rotate-secret"
 	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -43,5 +43,21 @@ func spark(days []store.Day) string {
 		}
 		fmt.Fprintf(&b, "%.1f,%.1f", float64(i)*step, y)
 	}
-	return b.String()
+	return visible(b.String())
+}
+
+// visible gives a one-point polyline a second point 3 px on: a browser draws nothing for
+// a single point, and a history of one day (a fresh install, the lab) would show no line.
+func visible(points string) string {
+	if points == "" || strings.Contains(points, " ") {
+		return points
+	}
+	var x, y float64
+	if _, err := fmt.Sscanf(points, "%g,%g", &x, &y); err != nil {
+		return points
+	}
+	if x+3 > sparkW {
+		return fmt.Sprintf("%.1f,%.1f %s", x-3, y, points)
+	}
+	return fmt.Sprintf("%s %.1f,%.1f", points, x+3, y)
 }
