@@ -157,6 +157,10 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if h.Get("Content-Type") == "" && (strings.HasPrefix(body, "{") || strings.HasPrefix(body, "[")) {
 		h.Set("Content-Type", "application/json")
 	}
+	if r.status() == http.StatusOK && notModified(req, h) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	w.WriteHeader(r.status())
 	_, _ = io.WriteString(w, body)
 }

@@ -69,6 +69,11 @@ type AssetDetail struct {
 	Edge         string  `json:"edge,omitempty"` // the cache status header seen, "" for none
 	Blocking     bool    `json:"render_blocking,omitempty"`
 	Error        string  `json:"error,omitempty"`
+	// Validator is "etag", "last-modified" or "" (none); Conditional is the status a
+	// conditional request for it got (0: not tried; one asset of each kind is).
+	Validator        string `json:"validator,omitempty"`
+	Conditional      int    `json:"conditional_status,omitempty"`
+	ConditionalBytes int64  `json:"conditional_bytes,omitempty"`
 
 	header http.Header
 	second http.Header // the second look's headers, when taken
@@ -148,8 +153,9 @@ func decoded(f *fetched) []byte {
 	return b
 }
 
-// fetchAssets fetches each asset once (a few at a time) and the cacheable ones that did
-// not come from a cache a second time, to see whether the edge kept them.
+// fetchAssets fetches each asset once (a few at a time), the cacheable ones that did not
+// come from a cache a second time, to see whether the edge kept them, and one of each kind
+// conditionally, to see whether its validator earns a 304.
 func (c *pageCheck) fetchAssets(ctx context.Context, cl *http.Client, refs []ref) []AssetDetail {
 	out := make([]AssetDetail, len(refs))
 	sem := make(chan struct{}, assetConcurrency)
@@ -171,6 +177,7 @@ func (c *pageCheck) fetchAssets(ctx context.Context, cl *http.Client, refs []ref
 					a.Kind = kindOf(f.header.Get("Content-Type"))
 				}
 				a.Edge = edgeWord(f.header)
+				a.Validator = validatorOf(f.header)
 			}
 			out[i] = a
 		})
@@ -191,6 +198,7 @@ func (c *pageCheck) fetchAssets(ctx context.Context, cl *http.Client, refs []ref
 			}
 		}
 	}
+	revalidate(ctx, cl, out)
 	return out
 }
 
