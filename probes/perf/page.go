@@ -42,19 +42,27 @@ type pageCheck struct {
 	weightK int
 	reqs    int
 	imageK  int
+	// figures is the history's past of this check's figures (nil: judged without it).
+	figures probes.Figures
+	now     func() time.Time
 }
 
 // PageDetail is a page check's Result.Data.
 type PageDetail struct {
-	URL       string        `json:"url"`
-	Proto     string        `json:"proto"`
-	HTTP3     bool          `json:"http3_advertised"`
+	URL    string `json:"url"`
+	Proto  string `json:"proto"`
+	HTTP3  bool   `json:"http3_advertised"`
+	AltSvc string `json:"alt_svc,omitempty"`
+	// Protocol is the detail's protocol line (protocolNote).
+	Protocol  string        `json:"protocol"`
 	TTFBMs    float64       `json:"ttfb_ms"`
 	PageBytes int64         `json:"page_bytes"`
 	Requests  int           `json:"requests"` // the page and its same-site subresources
 	Skipped   int           `json:"skipped"`  // subresources on other hosts, or past the cap
 	Assets    []AssetDetail `json:"assets"`
 	Tuning    []TuningItem  `json:"tuning"`
+	// Week is each figure against its last 7 days in the history (empty without one).
+	Week []Trend `json:"week,omitempty"`
 }
 
 // AssetDetail is one subresource as the check saw it.
@@ -89,6 +97,10 @@ func (v *validator) page(p string, pc pageConfig, env probes.Env) probes.Check {
 		weightK: orDefault(pc.WeightBudgetK, defaultWeightBudgetK),
 		reqs:    orDefault(pc.RequestBudget, defaultRequestBudget),
 		imageK:  orDefault(pc.ImageBudgetK, defaultImageBudgetK),
+		figures: env.Figures, now: env.Now,
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	c.info = probes.CheckInfo{Name: "page " + name, Kind: "perf-page", Pane: probes.PanePerformance, Target: pc.URL,
 		Interval: orDefault(pc.Interval, defaultPageInterval), Timeout: c.timeout}
@@ -106,7 +118,7 @@ func (c *pageCheck) Run(ctx context.Context) probes.Result {
 	if page.status != http.StatusOK {
 		return probes.Result{Err: fmt.Sprintf("%s answered %d, not a page to measure: the Endpoints pane judges its status; point performance.pages at a page that answers 200", c.url, page.status)}
 	}
-	d := PageDetail{URL: c.url, Proto: page.proto, HTTP3: strings.Contains(page.header.Get("Alt-Svc"), "h3"),
+	d := PageDetail{URL: c.url, Proto: page.proto, AltSvc: page.header.Get("Alt-Svc"), HTTP3: strings.Contains(page.header.Get("Alt-Svc"), "h3"),
 		TTFBMs: httpdiag.Ms(page.ttfb), PageBytes: page.bytes, Requests: 1}
 	base, _ := url.Parse(c.url)
 	refs := references(decoded(page), base)
@@ -126,12 +138,17 @@ func (c *pageCheck) Run(ctx context.Context) probes.Result {
 	}
 	pageAsset := AssetDetail{URL: c.url, Kind: "page", Status: page.status, Bytes: page.bytes, TTFBMs: d.TTFBMs,
 		Encoding: page.header.Get("Content-Encoding"), header: page.header}
-	fs, items := order(c.judge(&d, pageAsset))
-	d.Tuning = items
-	res := probes.Result{Data: d, Findings: fs, Latency: page.total, Metrics: map[string]float64{
+	metrics := map[string]float64{
 		"ttfb_ms": d.TTFBMs, "page_kb": float64(d.PageBytes) / 1024, "requests": float64(d.Requests),
 		"origin_requests": float64(originCount(d.Assets)) + 1, "uncompressed_kb": float64(uncompressedBytes(d.Assets)) / 1024,
-	}}
+	}
+	d.Protocol = protocolNote(d)
+	judged := append(c.judge(&d, pageAsset), c.http1Only(&d)...)
+	week, regressed := c.week(metrics)
+	d.Week = week
+	fs, items := order(append(judged, regressed...))
+	d.Tuning = items
+	res := probes.Result{Data: d, Findings: fs, Latency: page.total, Metrics: metrics}
 	res.Summary = fmt.Sprintf("%s · TTFB %s · %s in %d requests", d.Proto, httpdiag.Round(page.ttfb), kb(d.PageBytes), d.Requests)
 	if len(fs) == 0 {
 		res.Summary += " · assets cached at the edge"
