@@ -1,0 +1,41 @@
+package tui
+
+import (
+	"fmt"
+
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/perf"
+)
+
+// weekSparkWidth is a week's sparkline in a page's detail: one bar per six hours and one
+// for this run.
+const weekSparkWidth = 29
+
+// perfLines is a Performance page check's own part of its detail: the protocol it was
+// served over (HTTP/3 as advertised in Alt-Svc), and its figures against their own week
+// in the history, TTFB and weight drawn as sparklines, so "20% over its median" can be
+// seen, not only read. Other results have none.
+func perfLines(st *styles, r probes.Result, w int) []string {
+	d, ok := r.Data.(perf.PageDetail)
+	if !ok {
+		return nil
+	}
+	out := []string{" " + st.bold.Render("Protocol")}
+	out = append(out, wrap(d.Protocol, w-1, "   ")...)
+	out = append(out, "", " "+st.bold.Render("Last 7 days"))
+	if len(d.Week) == 0 {
+		return append(append(out, dimWrap(st, "  no history yet: the week's medians and sparklines appear once this page has been checked for a while (watch keeps them)", w)...), "")
+	}
+	for _, t := range d.Week {
+		label := fmt.Sprintf("   %-20s ", t.Label)
+		if len(t.Series) > 0 && w >= 60 {
+			out = append(out, st.dim.Render(label)+st.spark.Render(fmt.Sprintf("%-*s", weekSparkWidth, sparkline(t.Series, weekSparkWidth))))
+			out = append(out, wrap(t.Text, w-1, "   "+fmt.Sprintf("%-20s ", ""))...)
+			continue
+		}
+		text := wrap(t.Text, w-1, "   "+fmt.Sprintf("%-20s ", ""))
+		text[0] = st.dim.Render(label) + text[0][len(label):]
+		out = append(out, text...)
+	}
+	return append(out, "")
+}

@@ -1,0 +1,38 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/launchready/launchready/probes"
+	"github.com/launchready/launchready/probes/perf"
+)
+
+// TestPerfDetailDrawsTheWeek: a page check's detail shows its protocol and its TTFB and
+// weight over the week as sparklines with the median and now; without a history it says
+// so rather than draw nothing.
+func TestPerfDetailDrawsTheWeek(t *testing.T) {
+	t.Parallel()
+	st := newStyles(true)
+	d := perf.PageDetail{Protocol: `HTTP/2.0 · HTTP/3 advertised (Alt-Svc: h3=":443")`, Week: []perf.Trend{
+		{Metric: "ttfb_ms", Label: "time to first byte", Series: []float64{100, 110, 105, 140}, Text: "median 105ms of 28 runs, now 140ms (+33%)"},
+		{Metric: "page_kb", Label: "page weight", Series: []float64{500, 500, 650}, Text: "median 500 KB of 28 runs, now 650 KB (+30%)"},
+		{Metric: "requests", Label: "same-site requests", Text: "median 3 of 28 runs, now 3 (+0%)"},
+	}}
+	got := ansi.Strip(strings.Join(perfLines(st, probes.Result{Data: d}, 100), "\n"))
+	for _, want := range []string{"HTTP/3 advertised", "time to first byte   ▆▆▆█", "median 105ms of 28 runs, now 140ms (+33%)",
+		"page weight          ▆▆█", "same-site requests   median 3 of 28 runs"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+	got = ansi.Strip(strings.Join(perfLines(st, probes.Result{Data: perf.PageDetail{Protocol: "HTTP/2.0"}}, 80), "\n"))
+	if !strings.Contains(got, "no history yet") {
+		t.Errorf("an empty week says nothing:\n%s", got)
+	}
+	if perfLines(st, probes.Result{Data: "other"}, 80) != nil {
+		t.Error("a result of another kind got a performance section")
+	}
+}
