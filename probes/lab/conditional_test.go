@@ -39,3 +39,28 @@ func TestNotModified(t *testing.T) {
 		})
 	}
 }
+
+// TestPersonalRoute: a Personal route answers everyone (no redirect to /login) and names
+// the signed-in user only to a request with a session cookie.
+func TestPersonalRoute(t *testing.T) {
+	t.Parallel()
+	tb := newRouteTable([]Route{{Path: "/api/hello", Body: `{"viewer":"{{user}}"}`, Personal: true}}, "", make(chan struct{}))
+	tb.auth.sessions["tok"] = User{Email: "member@acme.example", Role: RoleMember}
+	for _, tc := range []struct {
+		name, cookie, want string
+	}{
+		{"anonymous", "", `{"viewer":""}`},
+		{"signed in", "tok", `{"viewer":"member@acme.example"}`},
+		{"stale cookie", "gone", `{"viewer":""}`},
+	} {
+		req := httptest.NewRequest("GET", "https://app.acme.example/api/hello", nil)
+		if tc.cookie != "" {
+			req.AddCookie(&http.Cookie{Name: tb.auth.cookie, Value: tc.cookie})
+		}
+		w := httptest.NewRecorder()
+		tb.ServeHTTP(w, req)
+		if w.Code != 200 || w.Body.String() != tc.want {
+			t.Errorf("%s: %d %s, want 200 %s", tc.name, w.Code, w.Body, tc.want)
+		}
+	}
+}

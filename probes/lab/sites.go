@@ -146,6 +146,9 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		body = strings.ReplaceAll(body, "{{user}}", u.Email)
+	} else if r.Personal {
+		u, _ := t.auth.user(req)
+		body = strings.ReplaceAll(body, "{{user}}", u.Email)
 	}
 	h := w.Header()
 	for k, v := range r.Headers {
