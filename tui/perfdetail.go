@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/perf"
@@ -10,6 +11,9 @@ import (
 // weekSparkWidth is a week's sparkline in a page's detail: one bar per six hours and one
 // for this run.
 const weekSparkWidth = 29
+
+// weekLabelWidth fits the longest figure's label ("origin requests").
+const weekLabelWidth = 15
 
 // perfLines is a Performance page check's own part of its detail: the protocol it was
 // served over (HTTP/3 as advertised in Alt-Svc), and its figures against their own week
@@ -27,14 +31,15 @@ func perfLines(st *styles, r probes.Result, w int) []string {
 		return append(append(out, dimWrap(st, "  no history yet: the week's medians and sparklines appear once this page has been checked for a while (watch keeps them)", w)...), "")
 	}
 	for _, t := range d.Week {
-		label := fmt.Sprintf("   %-20s ", t.Label)
+		label := fmt.Sprintf("   %-*s ", weekLabelWidth, t.Label)
+		indent := strings.Repeat(" ", len(label))
 		if len(t.Series) > 0 && w >= 60 {
-			out = append(out, st.dim.Render(label)+st.spark.Render(fmt.Sprintf("%-*s", weekSparkWidth, sparkline(t.Series, weekSparkWidth))))
-			out = append(out, wrap(t.Text, w-1, "   "+fmt.Sprintf("%-20s ", ""))...)
+			out = append(out, st.dim.Render(label)+st.spark.Render(sparkline(t.Series, weekSparkWidth)))
+			out = append(out, wrap(t.Text, w-1, indent)...)
 			continue
 		}
-		text := wrap(t.Text, w-1, "   "+fmt.Sprintf("%-20s ", ""))
-		text[0] = st.dim.Render(label) + text[0][len(label):]
+		text := wrap(t.Text, w-1, indent)
+		text[0] = st.dim.Render(label) + strings.TrimPrefix(text[0], indent)
 		out = append(out, text...)
 	}
 	return append(out, "")

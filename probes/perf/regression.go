@@ -28,6 +28,7 @@ const (
 // counts, whatever the share: 20% of a 30ms loopback TTFB is jitter, not a regression.
 type figureRule struct {
 	metric, id, label string
+	short             string // the detail's row label
 	floor             float64
 	severity          probes.Severity
 	spark             bool // drawn as a sparkline in the page detail
@@ -40,10 +41,10 @@ func regressionRules() []figureRule {
 	kbf := func(v float64) string { return kb(int64(v * 1024)) }
 	n := func(v float64) string { return fmt.Sprintf("%.0f", v) }
 	return []figureRule{
-		{"ttfb_ms", "perf.ttfb-regressed", "time to first byte", 50, probes.Medium, true, ms},
-		{"page_kb", "perf.weight-regressed", "page weight", 20, probes.Low, true, kbf},
-		{"requests", "perf.requests-regressed", "same-site requests", 2, probes.Low, false, n},
-		{"origin_requests", "perf.origin-regressed", "requests reaching the origin", 2, probes.Low, false, n},
+		{"ttfb_ms", "perf.ttfb-regressed", "time to first byte", "TTFB", 50, probes.Medium, true, ms},
+		{"page_kb", "perf.weight-regressed", "page weight", "weight", 20, probes.Low, true, kbf},
+		{"requests", "perf.requests-regressed", "same-site requests", "requests", 2, probes.Low, false, n},
+		{"origin_requests", "perf.origin-regressed", "requests reaching the origin", "origin requests", 2, probes.Low, false, n},
 	}
 }
 
@@ -78,10 +79,13 @@ func (c *pageCheck) week(now map[string]float64) ([]Trend, []tuned) {
 			continue
 		}
 		v := now[r.metric]
-		t := Trend{Metric: r.metric, Label: r.label, Median: median, Points: points, Now: v}
+		t := Trend{Metric: r.metric, Label: r.short, Median: median, Points: points, Now: v}
 		t.Text = fmt.Sprintf("median %s of %d runs, now %s", r.format(median), points, r.format(v))
 		if median > 0 {
 			t.Text += fmt.Sprintf(" (%+.0f%%)", (v-median)/median*100)
+		}
+		if points < regressionMinPoints {
+			t.Text += fmt.Sprintf(", judged from %d", regressionMinPoints)
 		}
 		if r.spark {
 			series, err := c.figures.MetricSeries(c.info.Name, r.metric, since, until, trendBuckets)
