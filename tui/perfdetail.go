@@ -16,7 +16,8 @@ const weekSparkWidth = 29
 const weekLabelWidth = 15
 
 // perfLines is a Performance page check's own part of its detail: the protocol it was
-// served over (HTTP/3 as advertised in Alt-Svc), and its figures against their own week
+// served over (HTTP/3 as advertised in Alt-Svc), chromium's own timings (or why there
+// are none: "browser checks off: chromium not found"), and its figures against their own week
 // in the history, TTFB and weight drawn as sparklines, so "20% over its median" can be
 // seen, not only read. Other results have none.
 func perfLines(st *styles, r probes.Result, w int) []string {
@@ -26,6 +27,12 @@ func perfLines(st *styles, r probes.Result, w int) []string {
 	}
 	out := []string{" " + st.bold.Render("Protocol")}
 	out = append(out, wrap(d.Protocol, w-1, "   ")...)
+	out = append(out, "", " "+st.bold.Render("Browser"))
+	if d.Browser != nil {
+		out = append(out, wrap(d.Browser.String(), w-1, "   ")...)
+	} else if d.BrowserNote != "" {
+		out = append(out, dimWrap(st, "  "+d.BrowserNote, w)...)
+	}
 	out = append(out, "", " "+st.bold.Render("Last 7 days"))
 	if len(d.Week) == 0 {
 		return append(append(out, dimWrap(st, "  no history yet: the week's medians and sparklines appear once this page has been checked for a while (watch keeps them)", w)...), "")

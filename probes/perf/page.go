@@ -42,6 +42,8 @@ type pageCheck struct {
 	weightK int
 	reqs    int
 	imageK  int
+	// browser is the chromium to time the page in ("" for none, browserNote says why).
+	browser, browserNote string
 	// figures is the history's past of this check's figures (nil: judged without it).
 	figures probes.Figures
 	now     func() time.Time
@@ -63,6 +65,9 @@ type PageDetail struct {
 	Tuning    []TuningItem  `json:"tuning"`
 	// Week is each figure against its last 7 days in the history (empty without one).
 	Week []Trend `json:"week,omitempty"`
+	// Browser is chromium's own timings of the page; BrowserNote says why there are none.
+	Browser     *BrowserTiming `json:"browser,omitempty"`
+	BrowserNote string         `json:"browser_note,omitempty"`
 }
 
 // AssetDetail is one subresource as the check saw it.
@@ -85,9 +90,10 @@ type AssetDetail struct {
 
 	header http.Header
 	second http.Header // the second look's headers, when taken
+	spki   string
 }
 
-func (v *validator) page(p string, pc pageConfig, env probes.Env) probes.Check {
+func (v *validator) page(p string, pc pageConfig, env probes.Env, browser, browserNote string) probes.Check {
 	v.url(p, pc.URL)
 	name := v.name(p, pc.Name, pc.URL)
 	c := &pageCheck{
@@ -97,13 +103,16 @@ func (v *validator) page(p string, pc pageConfig, env probes.Env) probes.Check {
 		weightK: orDefault(pc.WeightBudgetK, defaultWeightBudgetK),
 		reqs:    orDefault(pc.RequestBudget, defaultRequestBudget),
 		imageK:  orDefault(pc.ImageBudgetK, defaultImageBudgetK),
-		figures: env.Figures, now: env.Now,
+		figures: env.Figures, now: env.Now, browser: browser, browserNote: browserNote,
 	}
 	if c.now == nil {
 		c.now = time.Now
 	}
 	c.info = probes.CheckInfo{Name: "page " + name, Kind: "perf-page", Pane: probes.PanePerformance, Target: pc.URL,
 		Interval: orDefault(pc.Interval, defaultPageInterval), Timeout: c.timeout}
+	if browser != "" {
+		c.info.Timeout += browserTimeout
+	}
 	return c
 }
 
@@ -148,6 +157,7 @@ func (c *pageCheck) Run(ctx context.Context) probes.Result {
 	d.Week = week
 	fs, items := order(append(judged, regressed...))
 	d.Tuning = items
+	c.timeInBrowser(ctx, &d, page.spki, metrics)
 	res := probes.Result{Data: d, Findings: fs, Latency: page.total, Metrics: metrics}
 	res.Summary = fmt.Sprintf("%s · TTFB %s · %s in %d requests", d.Proto, httpdiag.Round(page.ttfb), kb(d.PageBytes), d.Requests)
 	if len(fs) == 0 {
@@ -183,7 +193,7 @@ func (c *pageCheck) fetchAssets(ctx context.Context, cl *http.Client, refs []ref
 			defer func() { <-sem }()
 			f := get(ctx, cl, r.url, "*/*", "br, gzip", assetLimit, false, nil)
 			a := AssetDetail{URL: r.url, Kind: r.kind, Blocking: r.blocking, Status: f.status, Bytes: f.bytes,
-				TTFBMs: httpdiag.Ms(f.ttfb), header: f.header}
+				TTFBMs: httpdiag.Ms(f.ttfb), header: f.header, spki: f.spki}
 			if f.err != nil {
 				a.Error = httpdiag.Describe(f.err)
 			}
@@ -311,4 +321,35 @@ func kb(n int64) string {
 		return fmt.Sprintf("%d B", n)
 	}
 	return fmt.Sprintf("%.0f KB", float64(n)/1024)
+}
+
+// timeInBrowser adds chromium's timings of the page to the detail (and browser_load_ms to
+// the figures) when a browser is set up, or the note saying why not. A browser that fails
+// is a note, not a failed check: the page was measured without it.
+func (c *pageCheck) timeInBrowser(ctx context.Context, d *PageDetail, pageSPKI string, metrics map[string]float64) {
+	if c.browser == "" {
+		d.BrowserNote = c.browserNote
+		return
+	}
+	spki := []string{}
+	for _, h := range append([]string{pageSPKI}, spkis(d.Assets)...) {
+		if h != "" && !slices.Contains(spki, h) {
+			spki = append(spki, h)
+		}
+	}
+	t, err := browserRun(ctx, c.browser, c.net, func(h string) bool { return ConfiguredHost(c.cfg, h) }, spki, c.url)
+	if err != nil {
+		d.BrowserNote = "browser run failed: " + err.Error()
+		return
+	}
+	d.Browser = &t
+	metrics["browser_load_ms"] = t.LoadMs
+}
+
+func spkis(as []AssetDetail) []string {
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.spki)
+	}
+	return out
 }
