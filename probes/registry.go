@@ -29,6 +29,9 @@ type Env struct {
 	// a probe that judges freshness against runbook runs (the handover pack's) asks through
 	// it instead of importing runbook.
 	LastRunbookRun func() (id string, started time.Time)
+	// Figures is the history's kept figures over time (see Figures); nil when nothing
+	// wired it.
+	Figures Figures
 }
 
 // Kind is one kind of probe: its name, its pane, the config section it reads (if any),

@@ -223,6 +223,7 @@ func (d *detail) checkLines(w int) []string {
 		out = append(out, wrap(r.Summary, w-1, " ")...)
 		out = append(out, "")
 	}
+	out = append(out, perfLines(st, r, w)...)
 	if len(r.Metrics) > 0 {
 		out = append(out, " "+st.bold.Render("Figures"))
 		names := make([]string, 0, len(r.Metrics))

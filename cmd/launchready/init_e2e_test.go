@@ -69,6 +69,8 @@ var cannotKnow = map[string]string{
 	"perf.assets-uncacheable":                                       "needs performance.pages",
 	"perf.assets-not-immutable":                                     "needs performance.pages",
 	"perf.api-uncached":                                             "needs performance.apis: which public API routes are the same for everyone",
+	"perf.no-validators":                                            "needs performance.pages",
+	"perf.api-cacheable-per-session":                                "needs performance.apis and two sessions to compare the answer as",
 }
 
 // TestInitOnTheDemoLabThenCheckFindsThePlantedFaults is the end-to-end promise:

@@ -11,6 +11,7 @@
 package consolehist
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -65,6 +66,7 @@ func New(st *store.Store, checks []probes.CheckInfo, now func() time.Time) tui.H
 	}
 	for _, c := range checks {
 		seed(ring, st, c)
+		seedFigure(ring, st, c, now())
 	}
 	return &History{st: st, ring: ring, now: now, figs: map[string]checkFigures{}, dirty: map[string]bool{}, up: map[string]bool{}}
 }
@@ -84,6 +86,35 @@ func seed(ring tui.History, st *store.Store, c probes.CheckInfo) {
 		}
 		ring.Record(probes.Result{Check: c.Name, Kind: c.Kind, Pane: c.Pane, Target: c.Target, Started: p.Time,
 			Metrics: map[string]float64{"latency_ms": float64(p.Latency.Microseconds()) / 1000}})
+	}
+}
+
+// seededFigures are the kept figures (store.Kept) a pane draws as its sparkline and that
+// only the metrics table holds: the Performance pane's time to first byte.
+func seededFigures(p probes.Pane) string {
+	if p == probes.PanePerformance {
+		return "ttfb_ms"
+	}
+	return ""
+}
+
+// seedFigure replays a check's kept figure for its pane's sparkline from the metrics
+// table: the last week in DefaultHistoryDepth slices, each its slice's largest value (a
+// slow hour stays visible), empty slices left out. A page checked every 15 minutes then
+// opens the console with its week drawn, not one bar.
+func seedFigure(ring tui.History, st *store.Store, c probes.CheckInfo, now time.Time) {
+	name := seededFigures(c.Pane)
+	if name == "" {
+		return
+	}
+	vals, err := st.MetricSeries(c.Name, name, now.Add(-7*24*time.Hour), now.Add(time.Microsecond), tui.DefaultHistoryDepth)
+	if err != nil {
+		return
+	}
+	for _, v := range vals {
+		if !math.IsNaN(v) { // NaN: a slice with no run
+			ring.Record(probes.Result{Check: c.Name, Kind: c.Kind, Pane: c.Pane, Target: c.Target, Metrics: map[string]float64{name: v}})
+		}
 	}
 }
 

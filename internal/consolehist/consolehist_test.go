@@ -284,3 +284,27 @@ func TestFiguresReadAtOnceOnlyWhenUpOrDownChanges(t *testing.T) {
 		t.Errorf("after the check went down, uptime = %v (was %v): want it lower at once", f.Uptime24h, before.Uptime24h)
 	}
 }
+
+// TestPerformanceSparklineStartsFromTheWeek: a page check's time to first byte, kept only
+// in the metrics table, is in the console's sparkline from the start.
+func TestPerformanceSparklineStartsFromTheWeek(t *testing.T) {
+	t.Parallel()
+	st, err := store.Open(filepath.Join(t.TempDir(), "history.db"), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	page := probes.CheckInfo{Name: "page pricing", Kind: "perf-page", Pane: probes.PanePerformance, Target: "https://acme.example/pricing"}
+	var rs []probes.Result
+	for i, v := range []float64{300, 320, 310, 900} {
+		rs = append(rs, probes.Result{Check: page.Name, Kind: page.Kind, Pane: page.Pane, Target: page.Target, Status: probes.StatusOK,
+			Started: frozen.Add(time.Duration(i-4) * 6 * time.Hour), Metrics: map[string]float64{"ttfb_ms": v, "page_kb": 58}})
+	}
+	if err := st.Write(rs...); err != nil {
+		t.Fatal(err)
+	}
+	h := New(st, []probes.CheckInfo{page}, clock)
+	if got := h.Series(page.Name, "ttfb_ms", 12); fmt.Sprint(got) != "[300 320 310 900]" {
+		t.Errorf("seeded TTFB %v, want the week's four runs in order", got)
+	}
+}

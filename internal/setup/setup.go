@@ -120,7 +120,7 @@ func Open(o Options) (_ *Session, err error) {
 		return nil, configErr(err)
 	}
 	s.openLog(o)
-	env := probes.Env{Config: cfg, Net: s.Net, Now: o.Now, Log: s.Log, StateDir: s.StateDir}
+	env := probes.Env{Config: cfg, Net: s.Net, Now: o.Now, Log: s.Log, StateDir: s.StateDir, Figures: figures{s}}
 	if s.StateDir != "" {
 		state := s.StateDir
 		env.LastRunbookRun = func() (string, time.Time) { return handover.LastRun(state) }

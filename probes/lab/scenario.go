@@ -120,6 +120,11 @@ type Route struct {
 	// "{{user}}" becomes the signed-in user's email, so member pages show
 	// member data a privacy check can look for.
 	Auth string
+	// Personal fills "{{user}}" in Body with the signed-in user's email when the request
+	// carries a session cookie, and with nothing when it does not, without restricting the
+	// route: a public route that greets whoever is signed in, the kind that leaks one
+	// member's data through a shared cache.
+	Personal bool
 	// DegradeAbove, when positive, slows the route once more than that many requests a
 	// second reach it (all clients together, counted over the last second): each request
 	// over the rate waits DegradeBy more, as an app whose database pool has run dry does.

@@ -125,6 +125,7 @@ func healthy() Scenario {
 	sc.newsDomain()        // a second sending domain that inherits acme.example's DMARC record
 	sc.undocumentedNames() // names outside the config's hosts, healthy ones (issue 16)
 	sc.testInbox()         // the mail world: submission signing with lr1, the member's test inbox (issue 18)
+	sc.publicAPI()         // Performance: a public API route cached at the edge, the same for everyone
 	return sc
 }
 
@@ -196,6 +197,7 @@ func demo() Scenario {
 	plantCustomerWebhookFailures(&sc)
 	sc.metricOn503()        // the failed-jobs metrics answer 503 with the numbers in the body
 	sc.perfFaults()         // Performance: uncached, uncompressed assets, a slow page, an uncached public API
+	sc.publicAPILeak()      // Performance: a cacheable public API route that names the signed-in member
 	sc.loadLimits()         // launchready load: login slows past 10/s, sign-up fails past 4 at once
 	sc.exposureFaults()     // secrets in the bundle, __NEXT_DATA__ and source map, /.env, an SPA fallback (before the copies, which copy the app as it is then)
 	sc.undocumentedFaults() // names outside the config's hosts: dangling, copies, wildcard, open AXFR (issue 16)

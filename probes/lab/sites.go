@@ -146,6 +146,9 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		body = strings.ReplaceAll(body, "{{user}}", u.Email)
+	} else if r.Personal {
+		u, _ := t.auth.user(req)
+		body = strings.ReplaceAll(body, "{{user}}", u.Email)
 	}
 	h := w.Header()
 	for k, v := range r.Headers {
@@ -156,6 +159,10 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	if h.Get("Content-Type") == "" && (strings.HasPrefix(body, "{") || strings.HasPrefix(body, "[")) {
 		h.Set("Content-Type", "application/json")
+	}
+	if r.status() == http.StatusOK && notModified(req, h) {
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
 	w.WriteHeader(r.status())
 	_, _ = io.WriteString(w, body)

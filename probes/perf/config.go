@@ -12,9 +12,12 @@ import (
 
 // section is the performance: part of launchready.yaml.
 type section struct {
-	Pages []pageConfig `yaml:"pages"`
-	APIs  []apiConfig  `yaml:"apis"`
-	Load  LoadConfig   `yaml:"load"`
+	// Browser turns on a chromium run of each page (its own load timings) where chromium
+	// is installed; off by default: watch starts no browser unasked.
+	Browser bool         `yaml:"browser"`
+	Pages   []pageConfig `yaml:"pages"`
+	APIs    []apiConfig  `yaml:"apis"`
+	Load    LoadConfig   `yaml:"load"`
 }
 
 // pageConfig is a key page, held to budgets, with the assets it references.

@@ -34,6 +34,7 @@ type fetched struct {
 	ttfb     time.Duration
 	total    time.Duration
 	evidence []string
+	spki     string // the verified leaf certificate's key (spkiHash), "" over plain HTTP
 }
 
 // get fetches u as a browser would ask (compressed encodings accepted), reading at most
@@ -64,6 +65,9 @@ func get(ctx context.Context, c *http.Client, u, accept, encodings string, limit
 	}
 	defer resp.Body.Close()
 	f.status, f.header, f.proto = resp.StatusCode, resp.Header, resp.Proto
+	if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
+		f.spki = spkiHash(resp.TLS.PeerCertificates[0])
+	}
 	if keep {
 		f.body, f.cut, err = netx.ReadLimited(resp.Body, limit)
 		f.bytes = int64(len(f.body))

@@ -35,6 +35,12 @@ var testHosts = []string{"app.acme.example", "api.acme.example"}
 // returns the netx config that reaches it under those names and trusts it.
 func newServer(t testing.TB, h http.Handler) netx.Config {
 	t.Helper()
+	return newServerProto(t, h, true)
+}
+
+// newServerProto is newServer offering HTTP/2 over ALPN or, with h2 false, HTTP/1.1 only.
+func newServerProto(t testing.TB, h http.Handler, h2 bool) netx.Config {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +55,7 @@ func newServer(t testing.TB, h http.Handler) netx.Config {
 	}
 	srv := httptest.NewUnstartedServer(h)
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.EnableHTTP2 = true
+	srv.EnableHTTP2 = h2
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)

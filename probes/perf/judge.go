@@ -101,6 +101,7 @@ func (c *pageCheck) judge(d *PageDetail, page AssetDetail) []tuned {
 			"Add immutable to the Cache-Control of fingerprinted assets.", notImmutable),
 			TuningItem{OriginSaved: 0.5 * float64(len(notImmutable)) / n, Effect: effect("reloads", 0.5*float64(len(notImmutable))/n, 0) + " (no revalidation requests)"}})
 	}
+	out = append(out, c.judgeValidators(d)...)
 	budget := float64(c.ttfb.Milliseconds())
 	if d.TTFBMs > budget {
 		p95 := d.TTFBMs - edgeTTFB

@@ -43,8 +43,9 @@ func build(env probes.Env) ([]probes.Check, error) {
 	v := &validator{s: sec, cfg: env.Config, names: map[string]bool{}}
 	sessions := endpoint.Sessions(env)
 	var out []probes.Check
+	exe, note := browserFor(cfg.Browser)
 	for i, pc := range cfg.Pages {
-		out = append(out, v.page(fmt.Sprintf("performance.pages[%d]", i), pc, env))
+		out = append(out, v.page(fmt.Sprintf("performance.pages[%d]", i), pc, env, exe, note))
 	}
 	for i, ac := range cfg.APIs {
 		out = append(out, v.api(fmt.Sprintf("performance.apis[%d]", i), ac, env, sessions))
@@ -57,6 +58,19 @@ func build(env probes.Env) ([]probes.Check, error) {
 		out = append(out, newLoadRecordCheck(env))
 	}
 	return out, nil
+}
+
+// browserFor is the chromium page checks run (asked for and installed), or "" and the
+// note that says why not.
+func browserFor(asked bool) (exe, note string) {
+	found := findChromium()
+	switch {
+	case found == "":
+		return "", browserNotFound
+	case !asked:
+		return "", browserNotAsked
+	}
+	return found, ""
 }
 
 // orDefault is d unless it is zero.

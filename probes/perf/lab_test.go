@@ -2,7 +2,9 @@ package perf
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,11 +61,13 @@ func TestExampleAgainstTheLab(t *testing.T) {
 		scenario string
 		want     map[string]string
 	}{
-		{"healthy", map[string]string{"page pricing": "", "page about": "", "api plans": ""}},
+		{"healthy", map[string]string{"page pricing": "", "page about": "", "api plans": "", "api announcements": ""}},
 		{"demo", map[string]string{
-			"page pricing": "perf.ttfb,perf.assets-uncacheable,perf.uncompressed",
+			"page pricing": "perf.ttfb,perf.assets-uncacheable,perf.uncompressed,perf.no-validators",
 			"page about":   "", // the healthy twin
 			"api plans":    "perf.api-uncached",
+			// public, max-age=60 and a "viewer" naming the signed-in member
+			"api announcements": "perf.api-cacheable-per-session",
 		}},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
@@ -83,9 +87,16 @@ func TestExampleAgainstTheLab(t *testing.T) {
 				for _, r := range res {
 					data = append(data, r.Data)
 				}
+				leak := res["api announcements"].Findings[0]
+				if leak.Severity != probes.Critical || !strings.Contains(leak.Title, "fields viewer") {
+					t.Errorf("leak finding %s %q: want critical, naming the viewer field", leak.Severity, leak.Title)
+				}
+				if text := fmt.Sprint(leak); strings.Contains(text, "member@acme.example") || strings.Contains(text, "admin@acme.example") {
+					t.Errorf("the finding repeats a member's data: %s", text)
+				}
 				list := TuningList(data...)
-				if len(list) != 4 || list[0].Finding != "perf.ttfb https://app.acme.example/pricing" {
-					t.Errorf("tuning list %+v: want 4 items, the slow page first", list)
+				if len(list) != 6 || list[0].Finding != "perf.ttfb https://app.acme.example/pricing" {
+					t.Errorf("tuning list %+v: want 6 items, the slow page first", list)
 				}
 			}
 		})

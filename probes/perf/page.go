@@ -42,19 +42,32 @@ type pageCheck struct {
 	weightK int
 	reqs    int
 	imageK  int
+	// browser is the chromium to time the page in ("" for none, browserNote says why).
+	browser, browserNote string
+	// figures is the history's past of this check's figures (nil: judged without it).
+	figures probes.Figures
+	now     func() time.Time
 }
 
 // PageDetail is a page check's Result.Data.
 type PageDetail struct {
-	URL       string        `json:"url"`
-	Proto     string        `json:"proto"`
-	HTTP3     bool          `json:"http3_advertised"`
+	URL    string `json:"url"`
+	Proto  string `json:"proto"`
+	HTTP3  bool   `json:"http3_advertised"`
+	AltSvc string `json:"alt_svc,omitempty"`
+	// Protocol is the detail's protocol line (protocolNote).
+	Protocol  string        `json:"protocol"`
 	TTFBMs    float64       `json:"ttfb_ms"`
 	PageBytes int64         `json:"page_bytes"`
 	Requests  int           `json:"requests"` // the page and its same-site subresources
 	Skipped   int           `json:"skipped"`  // subresources on other hosts, or past the cap
 	Assets    []AssetDetail `json:"assets"`
 	Tuning    []TuningItem  `json:"tuning"`
+	// Week is each figure against its last 7 days in the history (empty without one).
+	Week []Trend `json:"week,omitempty"`
+	// Browser is chromium's own timings of the page; BrowserNote says why there are none.
+	Browser     *BrowserTiming `json:"browser,omitempty"`
+	BrowserNote string         `json:"browser_note,omitempty"`
 }
 
 // AssetDetail is one subresource as the check saw it.
@@ -69,12 +82,18 @@ type AssetDetail struct {
 	Edge         string  `json:"edge,omitempty"` // the cache status header seen, "" for none
 	Blocking     bool    `json:"render_blocking,omitempty"`
 	Error        string  `json:"error,omitempty"`
+	// Validator is "etag", "last-modified" or "" (none); Conditional is the status a
+	// conditional request for it got (0: not tried; one asset of each kind is).
+	Validator        string `json:"validator,omitempty"`
+	Conditional      int    `json:"conditional_status,omitempty"`
+	ConditionalBytes int64  `json:"conditional_bytes,omitempty"`
 
 	header http.Header
 	second http.Header // the second look's headers, when taken
+	spki   string
 }
 
-func (v *validator) page(p string, pc pageConfig, env probes.Env) probes.Check {
+func (v *validator) page(p string, pc pageConfig, env probes.Env, browser, browserNote string) probes.Check {
 	v.url(p, pc.URL)
 	name := v.name(p, pc.Name, pc.URL)
 	c := &pageCheck{
@@ -84,9 +103,16 @@ func (v *validator) page(p string, pc pageConfig, env probes.Env) probes.Check {
 		weightK: orDefault(pc.WeightBudgetK, defaultWeightBudgetK),
 		reqs:    orDefault(pc.RequestBudget, defaultRequestBudget),
 		imageK:  orDefault(pc.ImageBudgetK, defaultImageBudgetK),
+		figures: env.Figures, now: env.Now, browser: browser, browserNote: browserNote,
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	c.info = probes.CheckInfo{Name: "page " + name, Kind: "perf-page", Pane: probes.PanePerformance, Target: pc.URL,
 		Interval: orDefault(pc.Interval, defaultPageInterval), Timeout: c.timeout}
+	if browser != "" {
+		c.info.Timeout += browserTimeout
+	}
 	return c
 }
 
@@ -101,7 +127,7 @@ func (c *pageCheck) Run(ctx context.Context) probes.Result {
 	if page.status != http.StatusOK {
 		return probes.Result{Err: fmt.Sprintf("%s answered %d, not a page to measure: the Endpoints pane judges its status; point performance.pages at a page that answers 200", c.url, page.status)}
 	}
-	d := PageDetail{URL: c.url, Proto: page.proto, HTTP3: strings.Contains(page.header.Get("Alt-Svc"), "h3"),
+	d := PageDetail{URL: c.url, Proto: page.proto, AltSvc: page.header.Get("Alt-Svc"), HTTP3: strings.Contains(page.header.Get("Alt-Svc"), "h3"),
 		TTFBMs: httpdiag.Ms(page.ttfb), PageBytes: page.bytes, Requests: 1}
 	base, _ := url.Parse(c.url)
 	refs := references(decoded(page), base)
@@ -121,12 +147,18 @@ func (c *pageCheck) Run(ctx context.Context) probes.Result {
 	}
 	pageAsset := AssetDetail{URL: c.url, Kind: "page", Status: page.status, Bytes: page.bytes, TTFBMs: d.TTFBMs,
 		Encoding: page.header.Get("Content-Encoding"), header: page.header}
-	fs, items := order(c.judge(&d, pageAsset))
-	d.Tuning = items
-	res := probes.Result{Data: d, Findings: fs, Latency: page.total, Metrics: map[string]float64{
+	metrics := map[string]float64{
 		"ttfb_ms": d.TTFBMs, "page_kb": float64(d.PageBytes) / 1024, "requests": float64(d.Requests),
 		"origin_requests": float64(originCount(d.Assets)) + 1, "uncompressed_kb": float64(uncompressedBytes(d.Assets)) / 1024,
-	}}
+	}
+	d.Protocol = protocolNote(d)
+	judged := append(c.judge(&d, pageAsset), c.http1Only(&d)...)
+	week, regressed := c.week(metrics)
+	d.Week = week
+	fs, items := order(append(judged, regressed...))
+	d.Tuning = items
+	c.timeInBrowser(ctx, &d, page.spki, metrics)
+	res := probes.Result{Data: d, Findings: fs, Latency: page.total, Metrics: metrics}
 	res.Summary = fmt.Sprintf("%s · TTFB %s · %s in %d requests", d.Proto, httpdiag.Round(page.ttfb), kb(d.PageBytes), d.Requests)
 	if len(fs) == 0 {
 		res.Summary += " · assets cached at the edge"
@@ -148,8 +180,9 @@ func decoded(f *fetched) []byte {
 	return b
 }
 
-// fetchAssets fetches each asset once (a few at a time) and the cacheable ones that did
-// not come from a cache a second time, to see whether the edge kept them.
+// fetchAssets fetches each asset once (a few at a time), the cacheable ones that did not
+// come from a cache a second time, to see whether the edge kept them, and one of each kind
+// conditionally, to see whether its validator earns a 304.
 func (c *pageCheck) fetchAssets(ctx context.Context, cl *http.Client, refs []ref) []AssetDetail {
 	out := make([]AssetDetail, len(refs))
 	sem := make(chan struct{}, assetConcurrency)
@@ -160,7 +193,7 @@ func (c *pageCheck) fetchAssets(ctx context.Context, cl *http.Client, refs []ref
 			defer func() { <-sem }()
 			f := get(ctx, cl, r.url, "*/*", "br, gzip", assetLimit, false, nil)
 			a := AssetDetail{URL: r.url, Kind: r.kind, Blocking: r.blocking, Status: f.status, Bytes: f.bytes,
-				TTFBMs: httpdiag.Ms(f.ttfb), header: f.header}
+				TTFBMs: httpdiag.Ms(f.ttfb), header: f.header, spki: f.spki}
 			if f.err != nil {
 				a.Error = httpdiag.Describe(f.err)
 			}
@@ -171,6 +204,7 @@ func (c *pageCheck) fetchAssets(ctx context.Context, cl *http.Client, refs []ref
 					a.Kind = kindOf(f.header.Get("Content-Type"))
 				}
 				a.Edge = edgeWord(f.header)
+				a.Validator = validatorOf(f.header)
 			}
 			out[i] = a
 		})
@@ -191,6 +225,7 @@ func (c *pageCheck) fetchAssets(ctx context.Context, cl *http.Client, refs []ref
 			}
 		}
 	}
+	revalidate(ctx, cl, out)
 	return out
 }
 
@@ -286,4 +321,35 @@ func kb(n int64) string {
 		return fmt.Sprintf("%d B", n)
 	}
 	return fmt.Sprintf("%.0f KB", float64(n)/1024)
+}
+
+// timeInBrowser adds chromium's timings of the page to the detail (and browser_load_ms to
+// the figures) when a browser is set up, or the note saying why not. A browser that fails
+// is a note, not a failed check: the page was measured without it.
+func (c *pageCheck) timeInBrowser(ctx context.Context, d *PageDetail, pageSPKI string, metrics map[string]float64) {
+	if c.browser == "" {
+		d.BrowserNote = c.browserNote
+		return
+	}
+	spki := []string{}
+	for _, h := range append([]string{pageSPKI}, spkis(d.Assets)...) {
+		if h != "" && !slices.Contains(spki, h) {
+			spki = append(spki, h)
+		}
+	}
+	t, err := browserRun(ctx, c.browser, c.net, func(h string) bool { return ConfiguredHost(c.cfg, h) }, spki, c.url)
+	if err != nil {
+		d.BrowserNote = "browser run failed: " + err.Error()
+		return
+	}
+	d.Browser = &t
+	metrics["browser_load_ms"] = t.LoadMs
+}
+
+func spkis(as []AssetDetail) []string {
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.spki)
+	}
+	return out
 }

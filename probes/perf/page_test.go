@@ -3,11 +3,15 @@ package perf
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/launchready/launchready/probes"
 )
 
 const testPage = `<!doctype html><html><head><title>Acme</title>
@@ -51,6 +55,14 @@ func site(good bool, requests *atomic.Int64) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
+		if good && r.URL.Path != "/" {
+			etag := fmt.Sprintf(`"%x"`, len(body))
+			h.Set("ETag", etag)
+			if r.Header.Get("If-None-Match") == etag && !ignoreConditional(r) {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
 		if good {
 			h.Set("Cache-Control", "public, max-age=31536000, immutable")
 			h.Set("X-Cache", "HIT")
@@ -82,7 +94,7 @@ func TestPageCheck(t *testing.T) {
 	}{
 		{"well configured stays quiet", true, ""},
 		{"uncached uncompressed slow page", false,
-			"perf.assets-uncacheable,perf.large-images,perf.render-blocking,perf.ttfb,perf.uncompressed,perf.weight"},
+			"perf.assets-uncacheable,perf.large-images,perf.no-validators,perf.render-blocking,perf.ttfb,perf.uncompressed,perf.weight"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -112,9 +124,16 @@ func TestPageCheck(t *testing.T) {
 			if d.Requests != 5 || d.Skipped != 1 {
 				t.Errorf("requests %d skipped %d, want 5 (page + 4 same-site) and 1 (the vendor's widget)", d.Requests, d.Skipped)
 			}
-			// Bounded: the page, 4 assets, and at most secondLooks second looks.
-			if got := n.Load(); got > 5+secondLooks {
-				t.Errorf("%d requests reached the server, want at most %d", got, 5+secondLooks)
+			// Bounded: the page, 4 assets, at most secondLooks second looks and one
+			// conditional request per asset kind (style, script, image here).
+			if got := n.Load(); got > 5+secondLooks+3 {
+				t.Errorf("%d requests reached the server, want at most %d", got, 5+secondLooks+3)
+			}
+			if !tc.good {
+				f := res.Findings[slices.IndexFunc(res.Findings, func(f probes.Finding) bool { return f.ID == "perf.no-validators" })]
+				if !strings.HasPrefix(f.Title, "4 of 4 assets on / have no ETag or Last-Modified") {
+					t.Errorf("validators finding %q does not count the assets", f.Title)
+				}
 			}
 			if len(d.Tuning) != len(res.Findings) {
 				t.Errorf("%d tuning items for %d findings", len(d.Tuning), len(res.Findings))
@@ -163,4 +182,53 @@ func (w *noEdge) Write(b []byte) (int, error) {
 	w.Header().Del("X-Cache")
 	w.Header().Del("Age")
 	return w.ResponseWriter.Write(b)
+}
+
+// ignoreConditional marks a request whose conditional headers the test site ignores, as
+// an app serving its assets without static-file middleware does.
+func ignoreConditional(r *http.Request) bool { return r.Header.Get("X-Test-Ignore-Conditional") != "" }
+
+// TestValidators: one conditional request per asset kind; a validator the server ignores
+// (200 in full) is a finding, one it honours (304) is not, and a site with validators
+// everywhere has no "no validators" finding.
+func TestValidators(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		ignore bool
+		want   string
+	}{
+		{"honoured", false, ""},
+		{"ignored", true, "perf.validators-ignored"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var n, conditional atomic.Int64
+			inner := site(true, &n)
+			nc := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+					conditional.Add(1)
+					if tc.ignore {
+						r.Header.Set("X-Test-Ignore-Conditional", "1")
+					}
+				}
+				inner.ServeHTTP(w, r)
+			}))
+			cs := checks(t, cfgText("performance:\n  pages:\n    - {url: https://app.acme.example/, ttfb_budget: 5s}\n"), nc, nil)
+			res := run(t, cs["page app.acme.example/"])
+			if got := ids(res); got != tc.want {
+				t.Fatalf("findings %q, want %q", got, tc.want)
+			}
+			// style, script (two of them: one tried) and image.
+			if got := conditional.Load(); got != 3 {
+				t.Errorf("%d conditional requests, want 3 (one per asset kind)", got)
+			}
+			d := res.Data.(PageDetail)
+			for _, a := range d.Assets {
+				if a.Validator != "etag" {
+					t.Errorf("%s: validator %q, want etag", a.URL, a.Validator)
+				}
+			}
+		})
+	}
 }
