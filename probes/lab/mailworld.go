@@ -96,6 +96,14 @@ type mailWorld struct {
 	// their Serve has registered, and a lab closed at once may beat Serve to it.
 	listeners []net.Listener
 	wg        sync.WaitGroup
+	// roots trusts the lab CA, for the app's mailer submitting over STARTTLS.
+	roots *x509.CertPool
+}
+
+// mailer is the app's side of the submission server: where it is and the login.
+func (w *mailWorld) mailer() *labMailer {
+	return &labMailer{addr: w.listeners[0].Addr().String(), host: canonicalHost(w.spec.SMTPHost), roots: w.roots,
+		user: w.spec.SMTPUser, pass: w.spec.SMTPPassword}
 }
 
 // startMail starts the scenario's mail world, if it has one, and adds its two hosts to
@@ -134,6 +142,8 @@ func (l *Lab) startMail(ca *authority, spec *Mail) error {
 		return err
 	}
 	w.listeners = append(w.listeners, sl)
+	w.roots = x509.NewCertPool()
+	w.roots.AppendCertsFromPEM(ca.rootPEM())
 	w.smtp = smtp.NewServer(w)
 	w.smtp.Domain = canonicalHost(spec.SMTPHost)
 	w.smtp.TLSConfig = &tls.Config{Certificates: []tls.Certificate{smtpCert}}
