@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
@@ -56,6 +57,10 @@ type Check struct {
 	run func(ctx context.Context) *Report
 	// stateDir records the last round trip for the handover ("" records nothing).
 	stateDir string
+	// gate makes the session's round trips one at a time (Wire shares it between the
+	// test message's check, the triggers' and the smoke flow's reset step): two at once in
+	// one inbox would each see, and delete, the other's mail. nil: no other round trip.
+	gate *sync.Mutex
 }
 
 func (c *Check) Info() probes.CheckInfo { return c.info }
@@ -63,6 +68,10 @@ func (c *Check) Info() probes.CheckInfo { return c.info }
 // Run makes the round trip and turns each inbox's outcome into findings; the figures
 // (worst delay, inboxes that got it in the inbox) go to Metrics for the history.
 func (c *Check) Run(ctx context.Context) probes.Result {
+	if c.gate != nil {
+		c.gate.Lock()
+		defer c.gate.Unlock()
+	}
 	rep := c.run(ctx)
 	if c.stateDir != "" {
 		_ = Save(c.stateDir, rep) // the record is a convenience; the result carries everything
@@ -113,7 +122,11 @@ func (c *Check) result(rep *Report) probes.Result {
 			if x.Trigger != "" {
 				detail = "the app's " + x.Trigger + " mail was filed in " + x.Folder + ": " + triggerImpact(x.Trigger)
 			}
-			add(FindingSpam, probes.High, what+" lands in spam ("+x.Folder+")", detail,
+			title := what + " lands in spam (" + x.Folder + ")"
+			if x.Trigger != "" {
+				title = triggerMail(x.Trigger) + " lands in spam (" + x.Folder + "): " + triggerCost(x.Trigger)
+			}
+			add(FindingSpam, probes.High, title, detail,
 				"check the authentication below; then the provider's postmaster tools (reputation, complaint rate) and the message content")
 		case StatusInbox:
 			inInbox++
@@ -152,6 +165,32 @@ func (c *Check) result(rep *Report) probes.Result {
 	res.Metrics["inboxes_ok"] = float64(inInbox)
 	res.Metrics["inboxes"] = float64(len(rep.Inboxes))
 	return res
+}
+
+// triggerMail names the app's mail of that kind in a risk row.
+func triggerMail(trigger string) string {
+	switch trigger {
+	case "reset":
+		return "Password-reset mail"
+	case "signup":
+		return "Sign-up confirmation"
+	}
+	return strings.ToUpper(trigger[:1]) + trigger[1:] + " mail"
+}
+
+// triggerCost is what the business loses, short enough for a risk row.
+func triggerCost(trigger string) string {
+	switch trigger {
+	case "reset":
+		return "members cannot get back in"
+	case "invite":
+		return "invited members never join"
+	case "signup":
+		return "sign-ups stall"
+	case "receipt":
+		return "members get no receipt"
+	}
+	return "members miss it"
 }
 
 // triggerImpact is what a member misses when the app's mail of that kind is not seen.

@@ -129,7 +129,7 @@ func TestTriggerRowsInTheCheck(t *testing.T) {
 		t.Fatalf("findings %+v %+v", spam.Findings, test.Findings)
 	}
 	f := spam.Findings[0]
-	if f.Title != "The reset mail to member lands in spam (Junk)" || !strings.Contains(f.Detail, "cannot get back in") || f.Target == test.Findings[0].Target {
+	if f.Title != "Password-reset mail lands in spam (Junk): members cannot get back in" || !strings.Contains(f.Detail, "cannot get back in") || f.Target == test.Findings[0].Target {
 		t.Errorf("reset finding %+v beside %+v", f, test.Findings[0])
 	}
 	if spam.Summary != "reset mail: 12 s to spam, DKIM ✔ SPF ✔ DMARC ✔" {

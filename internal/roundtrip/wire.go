@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
@@ -130,6 +131,12 @@ func Wire(checks []probes.Check, env probes.Env) []probes.Check {
 	if err != nil || c == nil || len(c.Inboxes) == 0 || len(c.Triggers) == 0 {
 		return checks
 	}
+	gate := &sync.Mutex{} // one round trip at a time in this session: see Check.gate
+	for _, ch := range checks {
+		if rc, ok := ch.(*Check); ok {
+			rc.gate = gate
+		}
+	}
 	if tr, ok := c.TriggerNamed("reset"); ok {
 		if o, err := triggerOf(c, env, checks, tr); err == nil {
 			for _, ch := range checks {
@@ -138,6 +145,8 @@ func Wire(checks []probes.Check, env probes.Env) []probes.Check {
 						return func(ctx context.Context) probes.Result {
 							o := o
 							o.Secrets = env.Config.SecretValues()
+							gate.Lock()
+							defer gate.Unlock()
 							return resetStep(ctx, o, run)
 						}
 					})
@@ -152,7 +161,7 @@ func Wire(checks []probes.Check, env probes.Env) []probes.Check {
 		o, err := triggerOf(c, env, checks, tr)
 		info := probes.CheckInfo{Name: tr.Name + " mail", Kind: Kind.Name, Pane: probes.PaneEmail, Target: tr.Name + " → " + tr.Inbox,
 			Interval: every(c, env), Timeout: tr.Wait + 2*time.Minute}
-		ch := &Check{info: info, run: func(ctx context.Context) *Report {
+		ch := &Check{info: info, gate: gate, run: func(ctx context.Context) *Report {
 			if err != nil {
 				return &Report{Trigger: tr.Name, Inboxes: []Result{{Inbox: tr.Inbox, Trigger: tr.Name, Status: StatusError, Error: err.Error()}}}
 			}

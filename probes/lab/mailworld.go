@@ -372,9 +372,29 @@ func (m *lockedMailbox) Status(items []imap.StatusItem) (*imap.MailboxStatus, er
 }
 func (m *lockedMailbox) SetSubscribed(s bool) error { defer m.lock()(); return m.m.SetSubscribed(s) }
 func (m *lockedMailbox) Check() error               { defer m.lock()(); return m.m.Check() }
+// ListMessages fetches under the lock but hands the messages to the server after it: the
+// server's channel is read by the writer of a connection that may stall or close, and a
+// fetch blocked on it holding the lock would stop every other session of the inbox and
+// the submission server filing into it.
 func (m *lockedMailbox) ListMessages(uid bool, set *imap.SeqSet, items []imap.FetchItem, ch chan<- *imap.Message) error {
-	defer m.lock()()
-	return m.m.ListMessages(uid, set, items, ch)
+	defer close(ch)
+	var got []*imap.Message
+	inner := make(chan *imap.Message)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for msg := range inner {
+			got = append(got, msg)
+		}
+	}()
+	unlock := m.lock()
+	err := m.m.ListMessages(uid, set, items, inner) // closes inner
+	unlock()
+	<-done
+	for _, msg := range got {
+		ch <- msg
+	}
+	return err
 }
 func (m *lockedMailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, error) {
 	defer m.lock()()
