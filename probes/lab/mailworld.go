@@ -372,6 +372,7 @@ func (m *lockedMailbox) Status(items []imap.StatusItem) (*imap.MailboxStatus, er
 }
 func (m *lockedMailbox) SetSubscribed(s bool) error { defer m.lock()(); return m.m.SetSubscribed(s) }
 func (m *lockedMailbox) Check() error               { defer m.lock()(); return m.m.Check() }
+
 // ListMessages fetches under the lock but hands the messages to the server after it: the
 // server's channel is read by the writer of a connection that may stall or close, and a
 // fetch blocked on it holding the lock would stop every other session of the inbox and
