@@ -42,6 +42,9 @@ var paneColumns = map[probes.Pane][]metricCol{
 		{"dkim_key_bits", "DKIM bits", 9, 22, num},
 		{"mx_count", "MX", 3, 23, num},
 		{"spf_void_lookups", "void", 4, 24, num},
+		// The round trip's (internal/roundtrip): where the mail landed and how long it took.
+		{"delivery_folder", "folder", 9, 20, folderText},
+		{"delivery_delay_s", "delay", 5, 21, delayText},
 	},
 	probes.PaneEndpoints: {
 		{"status", "HTTP", 4, 20, statusCode},
@@ -155,6 +158,30 @@ func redirectText(v float64) string {
 		return "✖ none"
 	}
 	return fmt.Sprintf("✖ %d", int(v))
+}
+
+// folderText is the round trip's delivery_folder: 0 inbox, 1 spam, 2 never delivered.
+func folderText(v float64) string {
+	switch int(v) {
+	case 0:
+		return "✔ inbox"
+	case 1:
+		return "✖ spam"
+	case 2:
+		return "✖ missing"
+	}
+	return num(v)
+}
+
+// delayText is a delivery delay in seconds, as the round trip reports it.
+func delayText(v float64) string {
+	switch {
+	case v < 1:
+		return "<1 s"
+	case v < 100:
+		return fmt.Sprintf("%.0f s", v)
+	}
+	return fmt.Sprintf("%.0fm", v/60)
 }
 
 func dmarcText(v float64) string {

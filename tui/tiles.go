@@ -23,6 +23,8 @@ type tile struct {
 	// terminal) form while ok too: a figure that changes once a year should not cost a risk
 	// row at 80x24.
 	quiet bool
+	// boxed, when set, is the value in a box, where a shorter form must fit.
+	boxed string
 	// answered is the HTTP status of a non-2xx answer the value was read from (a
 	// readiness endpoint's 503), said beside the value; 0 when there is none.
 	answered int
@@ -315,6 +317,62 @@ func emailTile(res []*probes.Result) tile {
 		t.value, t.status = plural(n, "problem"), worst
 	}
 	t.note = "now"
+	if rt := roundTripTile(res); rt.status != probes.StatusUnknown {
+		rt.status = graver(t.status, rt.status) // the DNS side's problems colour it too; the risk list names them
+		return rt
+	}
+	return t
+}
+
+// graver is the graver of two tile statuses.
+func graver(a, b probes.Status) probes.Status {
+	rank := map[probes.Status]int{probes.StatusUnknown: 0, probes.StatusOK: 1, probes.StatusWarn: 2, probes.StatusError: 3, probes.StatusFail: 4}
+	if rank[a] >= rank[b] {
+		return a
+	}
+	return b
+}
+
+// roundTripTile is the mail tile once a round trip has run (the checks reporting
+// delivery_folder): the worst delivery, "12 s to inbox, DKIM ✔ SPF ✔ DMARC ✔", as the
+// member's provider saw it. A box has room for the delivery only.
+func roundTripTile(res []*probes.Result) tile {
+	t := empty("Mail", "mail")
+	var pick *probes.Result
+	for _, r := range res {
+		f, ok := r.Metrics["delivery_folder"]
+		if !ok {
+			continue
+		}
+		if pick == nil || f > pick.Metrics["delivery_folder"] || (f == pick.Metrics["delivery_folder"] && r.Metrics["delivery_delay_s"] > pick.Metrics["delivery_delay_s"]) {
+			pick = r
+		}
+	}
+	if pick == nil {
+		return t
+	}
+	m := pick.Metrics
+	switch int(m["delivery_folder"]) {
+	case 0:
+		t.boxed, t.status = delayText(m["delivery_delay_s"])+" to inbox", probes.StatusOK
+	case 1:
+		t.boxed, t.status = delayText(m["delivery_delay_s"])+" to spam", probes.StatusFail
+	default:
+		t.value, t.boxed, t.status = "not delivered", "not delivered", probes.StatusFail
+		t.note = "now"
+		return t
+	}
+	var marks []string
+	for _, a := range []struct{ name, metric string }{{"DKIM", "dkim_pass"}, {"SPF", "spf_pass"}, {"DMARC", "dmarc_pass"}} {
+		mark := "✔"
+		if m[a.metric] != 1 {
+			mark = "✖"
+			t.status = probes.StatusFail
+		}
+		marks = append(marks, a.name+" "+mark)
+	}
+	t.value = t.boxed + ", " + strings.Join(marks, " ")
+	t.note = "now"
 	return t
 }
 
@@ -366,7 +424,10 @@ func boxedTiles(ts []tile, st *styles, w int) []string {
 		fill := max(0, inner-2-widthOf(name))
 		top = append(top, st.tileBorder.Render("┌ ")+st.tileTitle.Render(name)+st.tileBorder.Render(" "+strings.Repeat("─", fill)+"┐"))
 		v := t
-		v.value, v.answered = t.shown(inner-3), 0 // 3: " ✖ " before the value
+		if t.boxed != "" {
+			v.value = t.boxed
+		}
+		v.value, v.answered = v.shown(inner-3), 0 // 3: " ✖ " before the value
 		if t.who != "" && t.status != probes.StatusUnknown {
 			v.value = t.who + ": " + v.value
 			if widthOf(v.value)+widthOf(v.note)+4 > inner {
@@ -395,15 +456,20 @@ func boxedTiles(ts []tile, st *styles, w int) []string {
 // compactTiles is the dashboard as one or two lines for narrow terminals. A tile's owner
 // ("api" for the worst uptime) is named when that still fits in as many lines as
 // without it: the risk list below keeps its rows.
+//
+// A tile with a short form (boxed: the mail tile's "12 s to inbox" without its DKIM SPF
+// DMARC marks) shows its long form only when that too costs no line.
 func compactTiles(ts []tile, st *styles, w int) []string {
-	bare := compactLines(ts, st, w, false)
-	if named := compactLines(ts, st, w, true); len(named) <= len(bare) {
-		return named
+	bare := compactLines(ts, st, w, false, true)
+	for _, c := range []struct{ named, short bool }{{true, false}, {true, true}, {false, false}} {
+		if lines := compactLines(ts, st, w, c.named, c.short); len(lines) <= len(bare) {
+			return lines
+		}
 	}
 	return bare
 }
 
-func compactLines(ts []tile, st *styles, w int, named bool) []string {
+func compactLines(ts []tile, st *styles, w int, named, short bool) []string {
 	var lines []string
 	cur, curW := " ", 1
 	for _, t := range ts {
@@ -412,6 +478,9 @@ func compactLines(ts []tile, st *styles, w int, named bool) []string {
 		}
 		val := st.dim.Render("—")
 		if t.status != probes.StatusUnknown {
+			if short && t.boxed != "" {
+				t.value = t.boxed
+			}
 			if named && t.who != "" {
 				t.value = t.who + ": " + t.value
 			}

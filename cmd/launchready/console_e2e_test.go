@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/launchready/launchready/probes/lab"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,6 +129,14 @@ func TestDemoConsoleInTmux(t *testing.T) {
 	s.keys("Escape", "5")
 	s.waitFor("the Endpoints pane", 5*time.Second, "[5 Endpoints", "https://api.acme.example/health", "503 Service Unavailable")
 
+	// The Email pane: the round trip of the test message and of the app's reset mail,
+	// both filed in Junk by the demo's provider, with the folder and delay columns.
+	s.keys("4")
+	email := s.waitFor("the round trip in the Email pane", 30*time.Second, "[4 Email", "reset → member", "reset mail:", "folder", "delay")
+	if strings.Count(email, "✖ spam") < 2 {
+		t.Errorf("the Email pane does not show both round trips in spam:\n%s", email)
+	}
+
 	s.keys("q")
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -142,6 +151,35 @@ func TestDemoConsoleInTmux(t *testing.T) {
 	logs, err := os.ReadFile(filepath.Join(state, "launchready.log"))
 	if err != nil || !strings.Contains(string(logs), "console started") || !strings.Contains(string(logs), "console closed") {
 		t.Errorf("the tool's own log in the state folder lacks the console's start and end (%v):\n%s", err, logs)
+	}
+	// The demo logged into the lab's SMTP and IMAP servers: neither password is anywhere
+	// the demo wrote (log, history, round-trip record, send record, copies) or on screen.
+	sc, _ := lab.ScenarioByName("demo")
+	secrets := []string{sc.Env[lab.EnvPrefix+"SMTP_PASSWORD"], sc.Env[lab.EnvPrefix+"INBOX_PASSWORD"]}
+	if secrets[0] == "" || secrets[1] == "" {
+		t.Fatal("the demo scenario has no mail passwords to test with")
+	}
+	wrote := 0
+	_ = filepath.WalkDir(state, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		wrote++
+		for _, sec := range secrets {
+			if strings.Contains(string(b), sec) {
+				t.Errorf("a lab mail password leaked into %s", p)
+			}
+		}
+		return nil
+	})
+	if _, err := os.Stat(filepath.Join(state, "email-roundtrip.json")); err != nil || wrote < 3 {
+		t.Errorf("the demo recorded no round trip (%v) or wrote almost nothing (%d files)", err, wrote)
+	}
+	for _, sec := range secrets {
+		if strings.Contains(email+detail, sec) {
+			t.Error("a lab mail password was on screen")
+		}
 	}
 }
 

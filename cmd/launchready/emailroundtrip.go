@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -18,7 +16,6 @@ import (
 	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/probes/mailauth"
-	"github.com/launchready/launchready/probes/netx"
 )
 
 func newEmailRoundtripCmd(g *globalFlags) *cobra.Command {
@@ -244,43 +241,16 @@ func newTriggerRun(s *setup.Session, cfg *mailauth.Config, name string, inboxFla
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(s.Checks, func(c probes.Check) bool {
-		return c.Info().Name == tr.Check && c.Info().Kind == "endpoint"
-	})
-	if i < 0 {
-		return nil, fmt.Errorf("email.triggers %s names the check %q, which is not in endpoints.checks: name the check whose request makes the app send the mail", name, tr.Check)
+	env := probes.Env{Config: s.Config, Net: s.Net, Now: time.Now, Log: s.Log, StateDir: s.StateDir}
+	opts, err := roundtrip.NewTrigger(env, s.Checks, tr)
+	if err != nil {
+		return nil, err
 	}
-	check := s.Checks[i]
-	canonical, err := url.Parse(s.Config.CanonicalURL)
-	if err != nil || canonical.Host == "" {
-		return nil, fmt.Errorf("canonical_url %q is not a URL: the mail's links are judged against it; set it to where members should end up, like https://app.acme.example/", s.Config.CanonicalURL)
+	fire := opts.Fire
+	opts.Fire = func(ctx context.Context) error {
+		err := fire(ctx)
+		s.Log.Info("email roundtrip trigger", "trigger", name, "check", tr.Check, "taken", err == nil)
+		return err
 	}
-	client := s.Net.HTTPClient(netx.HTTPOptions{Timeout: 15 * time.Second})
-	return &triggerRun{inboxes: inboxes, opts: roundtrip.TriggerOptions{
-		Trigger:   tr,
-		Canonical: canonical,
-		Fire: func(ctx context.Context) error {
-			res := check.Run(ctx)
-			s.Log.Info("email roundtrip trigger", "trigger", name, "check", tr.Check, "status", res.Status, "summary", res.Summary)
-			if res.Err != "" {
-				return errors.New(res.Err)
-			}
-			if w := probes.Worst(res.Findings); w >= probes.High || res.Metrics["up"] == 0 {
-				return fmt.Errorf("%s answered %s", check.Info().Target, res.Summary)
-			}
-			return nil
-		},
-		Open: func(ctx context.Context, link string) (int, string, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
-			if err != nil {
-				return 0, "", err
-			}
-			resp, err := client.Do(req)
-			if err != nil {
-				return 0, "", err
-			}
-			defer resp.Body.Close()
-			return resp.StatusCode, resp.Header.Get("Location"), nil
-		},
-	}}, nil
+	return &triggerRun{inboxes: inboxes, opts: opts}, nil
 }

@@ -49,7 +49,7 @@ func TestLabSecretsNeverLeak(t *testing.T) {
 func TestSmokeCommand(t *testing.T) {
 	t.Parallel()
 	out, stderr, code := launch(t, nil, "smoke", "--lab")
-	if code != exitFindings || !strings.Contains(out, "✖ FAILED at step 4 of 6 (trigger a password reset): Password reset answers 500") ||
+	if code != exitFindings || !strings.Contains(out, "✖ FAILED at step 4 of 6 (trigger a password reset): The reset mail landed in spam (Junk)") ||
 		!strings.Contains(out, "○ 5  Replay a webhook") || !strings.Contains(out, "fix:") {
 		t.Errorf("smoke on the demo lab: exit %d\n%s\n%s", code, out, stderr)
 	}
@@ -65,6 +65,10 @@ func TestSmokeCommand(t *testing.T) {
 		if s.Status != "pass" || s.LatencyMs <= 0 || s.Check == "" {
 			t.Errorf("step: %+v", s)
 		}
+	}
+	// Step 4 waited for the reset mail (email.triggers has reset) and says where it landed.
+	if len(run.Steps) == 6 && !strings.Contains(run.Steps[3].Summary, "the mail arrived in the inbox after") {
+		t.Errorf("step 4 does not say the reset mail arrived: %+v", run.Steps[3])
 	}
 	// A config without a smoke flow is a usage error that says what to add.
 	cfg := filepath.Join(t.TempDir(), "launchready.yaml")

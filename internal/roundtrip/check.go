@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
@@ -20,6 +21,28 @@ const (
 	FindingDisagreement = "email.roundtrip-disagreement"
 	FindingSlow         = "email.roundtrip-slow"
 	FindingUnreadable   = "email.roundtrip-unreadable"
+	FindingLink         = "email.roundtrip-link"
+)
+
+// Metrics of the round-trip checks, kept in the history under these names.
+const (
+	// MetricDelay is the slowest delivery of the run, in seconds.
+	MetricDelay = "delivery_delay_s"
+	// MetricFolder is where the mail landed, the worst of the run: FolderInbox,
+	// FolderSpam or FolderMissing.
+	MetricFolder = "delivery_folder"
+	// MetricDKIM, MetricSPF and MetricDMARC are the receiving provider's verdicts (ours
+	// where it wrote none): 1 every delivered copy passed, 0 one did not.
+	MetricDKIM  = "dkim_pass"
+	MetricSPF   = "spf_pass"
+	MetricDMARC = "dmarc_pass"
+)
+
+// MetricFolder's values.
+const (
+	FolderInbox   = 0
+	FolderSpam    = 1
+	FolderMissing = 2
 )
 
 // slowDelay is when a delivery counts as slow: a member waiting for a reset mail gives
@@ -34,6 +57,10 @@ type Check struct {
 	run func(ctx context.Context) *Report
 	// stateDir records the last round trip for the handover ("" records nothing).
 	stateDir string
+	// gate makes the session's round trips one at a time (Wire shares it between the
+	// test message's check, the triggers' and the smoke flow's reset step): two at once in
+	// one inbox would each see, and delete, the other's mail. nil: no other round trip.
+	gate *sync.Mutex
 }
 
 func (c *Check) Info() probes.CheckInfo { return c.info }
@@ -41,6 +68,10 @@ func (c *Check) Info() probes.CheckInfo { return c.info }
 // Run makes the round trip and turns each inbox's outcome into findings; the figures
 // (worst delay, inboxes that got it in the inbox) go to Metrics for the history.
 func (c *Check) Run(ctx context.Context) probes.Result {
+	if c.gate != nil {
+		c.gate.Lock()
+		defer c.gate.Unlock()
+	}
 	rep := c.run(ctx)
 	if c.stateDir != "" {
 		_ = Save(c.stateDir, rep) // the record is a convenience; the result carries everything
@@ -55,10 +86,16 @@ func (c *Check) result(rep *Report) probes.Result {
 		return res
 	}
 	var worst float64
-	inInbox := 0
+	inInbox, folder, delivered := 0, float64(FolderInbox), 0
+	pass := map[string]bool{"dkim": true, "spf": true, "dmarc": true}
 	var parts []string
 	for _, x := range rep.Inboxes {
 		target := x.Inbox + " (" + x.Address + ")"
+		what, label := "Mail to "+x.Inbox, "mail "+x.Inbox
+		if x.Trigger != "" {
+			what, label = "The "+x.Trigger+" mail to "+x.Inbox, x.Trigger+" mail"
+			target = x.Trigger + " mail → " + target
+		}
 		add := func(id string, sev probes.Severity, title, detail, fix string, ev ...string) {
 			res.Findings = append(res.Findings, probes.Finding{ID: id, Severity: sev, Impact: probes.Onboarding, Target: target,
 				Title: title, Detail: detail, Fix: fix, Evidence: ev})
@@ -66,24 +103,47 @@ func (c *Check) result(rep *Report) probes.Result {
 		switch x.Status {
 		case StatusError:
 			add(FindingUnreadable, probes.Medium, "The test inbox "+x.Inbox+" could not be read", x.Error, "fix the inbox's login or server in email.inboxes; until then this provider is not watched")
-			parts = append(parts, x.Inbox+": unreadable")
+			parts = append(parts, label+": unreadable")
 			continue
 		case StatusMissing:
-			add(FindingMissing, probes.Critical, "The test message never arrived at "+x.Inbox,
+			folder = FolderMissing
+			never := "The test message never arrived at " + x.Inbox
+			if x.Trigger != "" {
+				never = "The " + x.Trigger + " mail never arrived at " + x.Inbox
+			}
+			add(FindingMissing, probes.Critical, never,
 				fmt.Sprintf("sent through email.smtp, not in the inbox or the spam folders (%s) after %s: members at this provider get no reset, invite or receipt mail", strings.Join(x.Looked, ", "), time.Duration(rep.WaitSeconds*float64(time.Second))),
 				"look for a bounce or a suppression list at the sending provider, then the receiving provider's quarantine; run `launchready email roundtrip --inbox "+x.Inbox+"` to retry")
-			parts = append(parts, x.Inbox+": not delivered")
+			parts = append(parts, label+": not delivered")
 			continue
 		case StatusSpam:
-			add(FindingSpam, probes.High, "Mail to "+x.Inbox+" lands in spam ("+x.Folder+")",
-				"the test message was filed in "+x.Folder+": members at this provider will not see reset or invite mail",
+			folder = max(folder, FolderSpam)
+			detail := "the test message was filed in " + x.Folder + ": members at this provider will not see reset or invite mail"
+			if x.Trigger != "" {
+				detail = "the app's " + x.Trigger + " mail was filed in " + x.Folder + ": " + triggerImpact(x.Trigger)
+			}
+			title := what + " lands in spam (" + x.Folder + ")"
+			if x.Trigger != "" {
+				title = triggerMail(x.Trigger) + " lands in spam (" + x.Folder + "): " + triggerCost(x.Trigger)
+			}
+			add(FindingSpam, probes.High, title, detail,
 				"check the authentication below; then the provider's postmaster tools (reputation, complaint rate) and the message content")
 		case StatusInbox:
 			inInbox++
 		}
 		worst = max(worst, x.DelaySeconds)
+		delivered++
+		for m, ok := range authPasses(x) {
+			pass[m] = pass[m] && ok
+		}
+		for _, l := range x.Links {
+			if l.Problem != "" {
+				add(FindingLink, probes.High, what+" has a broken link", l.URL+": "+l.Problem,
+					"make the app build its links from canonical_url (https, the canonical host) and check the page they open", l.URL)
+			}
+		}
 		if len(x.Ours) > 0 && !x.DMARCPass {
-			add(FindingUnauth, probes.High, "Mail to "+x.Inbox+" is not authenticated and aligned", "as received: "+joinAuth(x.Ours, ""),
+			add(FindingUnauth, probes.High, what+" is not authenticated and aligned", "as received: "+joinAuth(x.Ours, ""),
 				"run `launchready email verify` on a saved copy for the reason; usually the DKIM key or SPF record of the sending provider", joinAuth(x.Ours, ""))
 		}
 		if len(x.Disagreements) > 0 {
@@ -91,16 +151,90 @@ func (c *Check) result(rep *Report) probes.Result {
 				"read each disagreement: a key being rotated, a message changed in transit, or another hop judged", x.Disagreements...)
 		}
 		if d := time.Duration(x.DelaySeconds * float64(time.Second)); d > slowDelay {
-			add(FindingSlow, probes.Low, fmt.Sprintf("Mail to %s took %s to arrive", x.Inbox, d.Round(time.Second)), "a member waiting for a reset mail gives up after about a minute",
+			add(FindingSlow, probes.Low, fmt.Sprintf("%s took %s to arrive", what, d.Round(time.Second)), "a member waiting for a reset mail gives up after about a minute",
 				"greylisting or a queue at the sending provider: look at its delivery logs for this message")
 		}
-		parts = append(parts, fmt.Sprintf("%s: %s to %s, %s", x.Inbox, time.Duration(x.DelaySeconds*float64(time.Second)).Round(time.Second), x.Status, authMarks(x)))
+		parts = append(parts, fmt.Sprintf("%s: %s to %s, %s", label, DelayText(x.DelaySeconds), x.Status, authMarks(x)))
 	}
-	res.Summary = "mail " + strings.Join(parts, "; ")
-	res.Metrics["delivery_delay_s"] = worst
+	res.Summary = strings.Join(parts, "; ")
+	res.Metrics[MetricFolder] = folder
+	if delivered > 0 {
+		res.Metrics[MetricDelay] = worst
+		res.Metrics[MetricDKIM], res.Metrics[MetricSPF], res.Metrics[MetricDMARC] = b2f(pass["dkim"]), b2f(pass["spf"]), b2f(pass["dmarc"])
+	}
 	res.Metrics["inboxes_ok"] = float64(inInbox)
 	res.Metrics["inboxes"] = float64(len(rep.Inboxes))
 	return res
+}
+
+// triggerMail names the app's mail of that kind in a risk row.
+func triggerMail(trigger string) string {
+	switch trigger {
+	case "reset":
+		return "Password-reset mail"
+	case "signup":
+		return "Sign-up confirmation"
+	}
+	return strings.ToUpper(trigger[:1]) + trigger[1:] + " mail"
+}
+
+// triggerCost is what the business loses, short enough for a risk row.
+func triggerCost(trigger string) string {
+	switch trigger {
+	case "reset":
+		return "members cannot get back in"
+	case "invite":
+		return "invited members never join"
+	case "signup":
+		return "sign-ups stall"
+	case "receipt":
+		return "members get no receipt"
+	}
+	return "members miss it"
+}
+
+// triggerImpact is what a member misses when the app's mail of that kind is not seen.
+func triggerImpact(trigger string) string {
+	switch trigger {
+	case "reset":
+		return "members who forgot their password cannot get back in; expect support tickets and lost renewals"
+	case "invite":
+		return "invited members never join"
+	case "signup":
+		return "new members cannot confirm their address and stall at sign-up"
+	case "receipt":
+		return "paying members get no receipt; expect billing questions and chargebacks"
+	}
+	return "members will not see it"
+}
+
+// DelayText is a delivery delay as the console shows it: "<1 s", "12 s", "2m5s".
+func DelayText(s float64) string {
+	switch {
+	case s < 1:
+		return "<1 s"
+	case s < 60:
+		return fmt.Sprintf("%.0f s", s)
+	}
+	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// authPasses is the provider's verdict (ours when it wrote none) per method: dkim passes
+// when any signature does.
+func authPasses(x Result) map[string]bool {
+	marks := authMarks(x)
+	out := map[string]bool{}
+	for _, m := range []string{"DKIM", "SPF", "DMARC"} {
+		out[strings.ToLower(m)] = strings.Contains(marks, m+" ✔")
+	}
+	return out
 }
 
 // authMarks is the provider's verdict (ours when it wrote none) as "DKIM ✔ SPF ✔ DMARC ✔".
@@ -137,23 +271,18 @@ var Kind = probes.Kind{
 	Doc:  "sends the test message to each test inbox every email.roundtrip.every and judges where it landed",
 	Build: func(env probes.Env) ([]probes.Check, error) {
 		c, err := mailauth.DecodeConfig(env.Config)
-		if err != nil || c.Roundtrip.Every == 0 || len(c.Inboxes) == 0 || !c.SMTP.Configured() {
+		if err != nil || every(c, env) == 0 || len(c.Inboxes) == 0 || !c.SMTP.Configured() {
 			return nil, nil // the email kind reports the section's errors once
 		}
-		o := Options{
-			Inboxes:  c.Inboxes,
-			Password: func(in mailauth.Inbox) string { return secretValue(in.Password) },
-			Wait:     c.Roundtrip.Wait, Keep: c.Roundtrip.Keep,
-			Secrets: env.Config.SecretValues(),
-			Now:     env.Now,
-		}
-		if env.Net != nil {
-			o.Resolver, o.Dial, o.TLSConfig = env.Net, env.Net.DialContext, env.Net.TLSConfig
-		}
+		o := inboxOptions(c, env)
 		o.Send = sendVia(c.SMTP, env)
-		ch := &Check{stateDir: env.StateDir, run: func(ctx context.Context) *Report { return Run(ctx, o) },
+		ch := &Check{stateDir: env.StateDir, run: func(ctx context.Context) *Report {
+			o := o
+			o.Secrets = env.Config.SecretValues() // resolved after Build: read at run time
+			return Run(ctx, o)
+		},
 			info: probes.CheckInfo{Name: "email round trip", Kind: "email-roundtrip", Pane: probes.PaneEmail, Target: fmt.Sprintf("%d test inbox(es)", len(c.Inboxes)),
-				Interval: c.Roundtrip.Every, Timeout: c.Roundtrip.Wait + 2*time.Minute}}
+				Interval: every(c, env), Timeout: c.Roundtrip.Wait + 2*time.Minute}}
 		return []probes.Check{ch}, nil
 	},
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/launchready/launchready/internal/config"
 	"github.com/launchready/launchready/internal/owners"
 	"github.com/launchready/launchready/internal/paths"
+	"github.com/launchready/launchready/internal/roundtrip"
 	"github.com/launchready/launchready/internal/serveconf"
 	"github.com/launchready/launchready/internal/store"
 	"github.com/launchready/launchready/probes"
@@ -131,6 +132,9 @@ func Open(o Options) (_ *Session, err error) {
 	if s.Checks, err = kinds.Registry().Build(env, o.Only); err != nil {
 		return nil, configErr(err)
 	}
+	// The email round trip joins checks of other kinds: its triggers' requests are endpoint
+	// checks, and the smoke flow's reset step waits for the reset mail.
+	s.Checks = roundtrip.Wire(s.Checks, env)
 	if o.Decode != nil {
 		if err := o.Decode(env); err != nil {
 			return nil, configErr(err)

@@ -20,7 +20,7 @@ func Kept(name string) bool {
 	switch name {
 	case "failed_jobs", "webhook_failures", "queue_depth",
 		"ttfb_ms", "page_kb", "requests", "origin_requests", "uncompressed_kb",
-		"delivery_delay_s",
+		"delivery_delay_s", "delivery_folder",
 		"load_login_p95_ms", "load_login_error_pct", "load_login_rate",
 		"load_signup_p95_ms", "load_signup_error_pct", "load_signup_rate":
 		return true

@@ -71,12 +71,12 @@ func TestExampleAgainstDemoLab(t *testing.T) {
 
 		"stripe webhook": "endpoint.webhook-rejected/critical",
 		"github webhook": "",
-		"password reset": "endpoint.status/high",
+		"password reset": "", // it mails the link; the mail lands in spam, which the email round trip sees
 
 		"failed jobs":      "endpoint.metric-critical/high",
 		"webhook failures": "endpoint.metric-critical/high",
 		"login rate limit": "",
-		"smoke":            "endpoint.smoke-failed/high",
+		"smoke":            "endpoint.smoke-failed/critical", // at the webhook (unwired: see below)
 	}
 	for name, w := range want {
 		r, ok := res[name]
@@ -88,8 +88,10 @@ func TestExampleAgainstDemoLab(t *testing.T) {
 			t.Errorf("%s: %q, want %q (%s %s)", name, got, w, r.Summary, r.Err)
 		}
 	}
-	if rep := res["smoke"].Data.(*SmokeReport); rep.FailedStep != 4 {
-		t.Errorf("the demo's smoke flow stops at the password reset, step 4: %+v", rep.Steps)
+	// Without the email round trip wired in (roundtrip.Wire, which makes step 4 wait for the
+	// reset mail and fail on spam) the flow gets past the reset to the rejected webhook.
+	if rep := res["smoke"].Data.(*SmokeReport); rep.FailedStep != 5 {
+		t.Errorf("the demo's smoke flow, unwired, stops at the webhook, step 5: %+v", rep.Steps)
 	}
 	if f := res["stripe webhook"].Findings; len(f) == 1 && f[0].Title != "Correctly signed events rejected (400)" {
 		t.Errorf("the mockup's title: %q", f[0].Title)

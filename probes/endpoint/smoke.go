@@ -80,6 +80,19 @@ type smokeCheck struct {
 
 func (c *smokeCheck) Info() probes.CheckInfo { return c.info }
 
+// WrapResetStep lets the email round trip make step 4 "trigger a password reset and the
+// mail arrived" (roundtrip.Wire): wrap gets the step's request and returns the step with
+// the wait for the mail; extra is the most the wait adds to the flow's timeout. False
+// when the flow has no reset step. Called once, before the check runs.
+func (c *smokeCheck) WrapResetStep(extra time.Duration, wrap func(run func(context.Context) probes.Result) func(context.Context) probes.Result) bool {
+	if c.steps[3].run == nil {
+		return false
+	}
+	c.steps[3].run = wrap(c.steps[3].run)
+	c.info.Timeout += extra
+	return true
+}
+
 func (c *smokeCheck) Run(ctx context.Context) probes.Result {
 	return c.redact.result(c.run(ctx))
 }

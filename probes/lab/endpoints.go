@@ -93,7 +93,8 @@ const endpointFaultsDescription = "(9) app.acme.example/members/feed is served w
 	"so a CDN may hand one member's feed to the next visitor; " +
 	"(10) app.acme.example/admin opens for any signed-in member, not only admins; " +
 	"(11) app.acme.example/webhooks/stripe answers 400 to correctly signed events (the app holds another signing secret than Stripe); " +
-	"(12) POST app.acme.example/forgot-password answers 500 (the mailer is down), so the smoke flow stops at step 4; " +
+	"(12) POST app.acme.example/forgot-password mails the reset link, but the member's provider files it in spam (Junk), " +
+	"so the smoke flow stops at step 4 (the mail did not reach the inbox); " +
 	"(13) the app's /internal/metrics reports 17 failed jobs and 23 webhook failures in the last hour. "
 
 // endpointFaults plants the endpoints pane's demo faults, each a data edit.
@@ -106,8 +107,8 @@ func (sc *Scenario) endpointFaults() {
 		map[string]string{"Cache-Control": privateNoStore}).auth(RoleMember))
 	// (7) Stripe's correctly signed events are refused.
 	sc.setRoute("app.acme.example", stripeWebhook(true))
-	// (8) Password reset fails.
-	sc.setRoute("app.acme.example", passwordReset(500, `{"error":"mailer: dial tcp 10.0.4.2:587: connection refused"}`))
+	// (8) Password reset: the app mails the link (resetMailSent, as in healthy) and the
+	// provider files it in spam (mailLandsInSpam).
 	// (9) The jobs and webhooks behind those failures, as the app counts them.
 	sc.setRoute("app.acme.example", appMetrics(17, 23))
 }

@@ -142,15 +142,16 @@ func Start(sc Scenario, dir string) (*Lab, error) {
 		sites = append(slices.Clip(sites), rdapSite(sc.Registrations, now))
 		l.RDAPURL = "https://" + RDAPHost + "/"
 	}
+	// The mail world starts before the sites, whose mailer routes submit to it.
+	if err := l.startMail(ca, sc.Mail); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("lab: scenario %q: mail: %w", sc.Name, err)
+	}
 	for _, s := range sites {
 		if err := l.startSite(ca, s); err != nil {
 			l.Close()
 			return nil, fmt.Errorf("lab: scenario %q: site %s: %w", sc.Name, s.Host, err)
 		}
-	}
-	if err := l.startMail(ca, sc.Mail); err != nil {
-		l.Close()
-		return nil, fmt.Errorf("lab: scenario %q: mail: %w", sc.Name, err)
 	}
 	l.watchRelease(sc.Release)
 	return l, nil
@@ -191,6 +192,9 @@ func (l *Lab) startSite(ca *authority, s Site) error {
 func (l *Lab) table(routes []Route, upgradeTo string) *routeTable {
 	t := newRouteTable(routes, upgradeTo, l.done)
 	t.auth = l.auth
+	if l.mail != nil {
+		t.mailer = l.mail.mailer()
+	}
 	return t
 }
 

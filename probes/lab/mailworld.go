@@ -96,6 +96,14 @@ type mailWorld struct {
 	// their Serve has registered, and a lab closed at once may beat Serve to it.
 	listeners []net.Listener
 	wg        sync.WaitGroup
+	// roots trusts the lab CA, for the app's mailer submitting over STARTTLS.
+	roots *x509.CertPool
+}
+
+// mailer is the app's side of the submission server: where it is and the login.
+func (w *mailWorld) mailer() *labMailer {
+	return &labMailer{addr: w.listeners[0].Addr().String(), host: canonicalHost(w.spec.SMTPHost), roots: w.roots,
+		user: w.spec.SMTPUser, pass: w.spec.SMTPPassword}
 }
 
 // startMail starts the scenario's mail world, if it has one, and adds its two hosts to
@@ -134,6 +142,8 @@ func (l *Lab) startMail(ca *authority, spec *Mail) error {
 		return err
 	}
 	w.listeners = append(w.listeners, sl)
+	w.roots = x509.NewCertPool()
+	w.roots.AppendCertsFromPEM(ca.rootPEM())
 	w.smtp = smtp.NewServer(w)
 	w.smtp.Domain = canonicalHost(spec.SMTPHost)
 	w.smtp.TLSConfig = &tls.Config{Certificates: []tls.Certificate{smtpCert}}
@@ -362,9 +372,30 @@ func (m *lockedMailbox) Status(items []imap.StatusItem) (*imap.MailboxStatus, er
 }
 func (m *lockedMailbox) SetSubscribed(s bool) error { defer m.lock()(); return m.m.SetSubscribed(s) }
 func (m *lockedMailbox) Check() error               { defer m.lock()(); return m.m.Check() }
+
+// ListMessages fetches under the lock but hands the messages to the server after it: the
+// server's channel is read by the writer of a connection that may stall or close, and a
+// fetch blocked on it holding the lock would stop every other session of the inbox and
+// the submission server filing into it.
 func (m *lockedMailbox) ListMessages(uid bool, set *imap.SeqSet, items []imap.FetchItem, ch chan<- *imap.Message) error {
-	defer m.lock()()
-	return m.m.ListMessages(uid, set, items, ch)
+	defer close(ch)
+	var got []*imap.Message
+	inner := make(chan *imap.Message)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for msg := range inner {
+			got = append(got, msg)
+		}
+	}()
+	unlock := m.lock()
+	err := m.m.ListMessages(uid, set, items, inner) // closes inner
+	unlock()
+	<-done
+	for _, msg := range got {
+		ch <- msg
+	}
+	return err
 }
 func (m *lockedMailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, error) {
 	defer m.lock()()

@@ -140,6 +140,9 @@ type Route struct {
 	Login *Login
 	// Webhook makes the route a signed-webhook receiver; see Webhook.
 	Webhook *Webhook
+	// Mails makes the route the app's mailer (a forgot-password request mails a reset
+	// link through the scenario's mail world); see MailOut.
+	Mails *MailOut
 }
 
 // CertSpec describes the certificate a site serves, in the terms of the faults
@@ -259,6 +262,8 @@ func (r Route) validate() error {
 		return fmt.Errorf("%w %q: a Login route cannot also need Auth", ErrBadRoute, r.Path)
 	case r.Webhook != nil && (r.Login != nil || r.Auth != ""):
 		return fmt.Errorf("%w %q: a Webhook route is signed, not signed in: drop Login/Auth", ErrBadRoute, r.Path)
+	case r.Mails != nil && (r.Login != nil || r.Webhook != nil):
+		return fmt.Errorf("%w %q: a Mails route cannot also be a Login or Webhook", ErrBadRoute, r.Path)
 	case r.Webhook != nil:
 		if err := r.Webhook.signer().Validate(); err != nil {
 			return fmt.Errorf("%w %q: Webhook: %v", ErrBadRoute, r.Path, err)

@@ -32,6 +32,8 @@ type routeTable struct {
 	// loadKey, under its own lock so counting never waits for a route change.
 	loadMu sync.Mutex
 	loads  map[string]*routeLoad
+	// mailer submits Mails routes' mail to the scenario's mail world; nil without one.
+	mailer *labMailer
 }
 
 func newRouteTable(routes []Route, upgradeTo string, done <-chan struct{}) *routeTable {
@@ -137,6 +139,9 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = io.WriteString(w, `{"error":"webhook signature verification failed"}`)
+		return
+	}
+	if r.Mails != nil && t.mailOut(w, req, r) {
 		return
 	}
 	body := r.Body

@@ -27,13 +27,14 @@ func (sc *Scenario) testInbox() {
 	}
 	sc.Env[EnvPrefix+"SMTP_PASSWORD"] = labSMTPPassword
 	sc.Env[EnvPrefix+"INBOX_PASSWORD"] = labInboxPassword
+	sc.resetMailSent()
 }
 
 // mailLandsInSpam is the demo's mail fault: the receiving provider files the member's mail
 // in Junk although DKIM, SPF and DMARC pass (a reputation verdict on a young sending
 // domain with DMARC at p=none, which only a real inbox shows).
 func (sc *Scenario) mailLandsInSpam() {
-	sc.Description += " Mail: the test message to the test inbox (member@acme.example) lands in its spam folder " +
-		"although DKIM, SPF and DMARC pass (`launchready email roundtrip` shows it)."
+	sc.Description += " Mail: the test message and the app's password-reset mail to the test inbox (member@acme.example) " +
+		"land in its spam folder although DKIM, SPF and DMARC pass (`launchready email roundtrip --trigger reset` shows it)."
 	sc.Mail.Inboxes[0].Spam = true
 }
