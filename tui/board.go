@@ -88,10 +88,13 @@ func (b *board) derive() *derived {
 			m = map[probes.Status]int{}
 			d.panes[c.Pane] = m
 		}
-		if r, ok := b.latest[c.Name]; ok {
+		switch r, ok := b.latest[c.Name]; {
+		case !ok:
+			m[probes.StatusUnknown]++ // not run yet: waiting
+		case r.Status == probes.StatusUnknown:
+			m[ranUnjudged]++ // ran, and had nothing to judge
+		default:
 			m[r.Status]++
-		} else {
-			m[probes.StatusUnknown]++
 		}
 	}
 	d.version, d.valid = b.version, true

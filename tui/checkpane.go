@@ -193,6 +193,11 @@ func (c *checkPane) view(w, h int) string {
 	return frame(lines, w, h)
 }
 
+// ranUnjudged counts, in a pane's title, the checks that ran and had nothing to judge (a
+// result with StatusUnknown: "no repository scan recorded"), apart from the ones that have
+// not run yet ("waiting").
+const ranUnjudged probes.Status = "not-checked"
+
 // titleLine is the pane's name and its checks counted by state.
 func (c *checkPane) titleLine(w, total, shown int) string {
 	st := c.sh.st
@@ -206,6 +211,9 @@ func (c *checkPane) titleLine(w, total, shown int) string {
 	}
 	if n := counts[probes.StatusOK]; n > 0 {
 		parts = append(parts, st.status[probes.StatusOK].Render(fmt.Sprintf("✔ %d", n)))
+	}
+	if n := counts[ranUnjudged]; n > 0 {
+		parts = append(parts, st.dim.Render(fmt.Sprintf("○ %d not checked", n)))
 	}
 	if n := counts[probes.StatusUnknown]; n > 0 {
 		parts = append(parts, st.dim.Render(fmt.Sprintf("○ %d waiting", n)))
