@@ -67,7 +67,7 @@ func (a *Audit) WriteMarkdown(w io.Writer) error {
 		if f.Expected != "" {
 			p("- **Expected:** %s", md(oneLine(f.Expected)))
 		}
-		p("- **Fix:** %s", md(oneLine(f.Fix)))
+		p("- **Fix:** %s", doctext.MDSpans(oneLine(f.Fix)))
 		if len(f.Evidence) > 0 {
 			p("")
 			p("```")

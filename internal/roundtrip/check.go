@@ -281,7 +281,7 @@ var Kind = probes.Kind{
 			o.Secrets = env.Config.SecretValues() // resolved after Build: read at run time
 			return Run(ctx, o)
 		},
-			info: probes.CheckInfo{Name: "email round trip", Kind: "email-roundtrip", Pane: probes.PaneEmail, Target: fmt.Sprintf("%d test inbox(es)", len(c.Inboxes)),
+			info: probes.CheckInfo{Name: "email round trip", Kind: "email-roundtrip", Pane: probes.PaneEmail, Target: inboxCount(len(c.Inboxes)),
 				Interval: every(c, env), Timeout: c.Roundtrip.Wait + 2*time.Minute}}
 		return []probes.Check{ch}, nil
 	},

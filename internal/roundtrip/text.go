@@ -15,7 +15,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Trigger != "" {
 		fmt.Fprintf(&b, "Email round trip of the app's %s mail, waiting up to %s for it\n", r.Trigger, time.Duration(r.WaitSeconds*float64(time.Second)))
 	} else {
-		fmt.Fprintf(&b, "Email round trip: %d test inbox(es), waiting up to %s each\n", len(r.Inboxes), time.Duration(r.WaitSeconds*float64(time.Second)))
+		fmt.Fprintf(&b, "Email round trip: %s, waiting up to %s each\n", inboxCount(len(r.Inboxes)), time.Duration(r.WaitSeconds*float64(time.Second)))
 	}
 	for _, x := range r.Inboxes {
 		b.WriteString("\n")
@@ -121,4 +121,13 @@ func (r *Report) AllErrors() bool {
 		}
 	}
 	return len(r.Inboxes) > 0
+}
+
+// inboxCount is "1 test inbox" or "3 test inboxes": a check's target and a report's first
+// line read as written, not "1 test inbox(es)".
+func inboxCount(n int) string {
+	if n == 1 {
+		return "1 test inbox"
+	}
+	return fmt.Sprintf("%d test inboxes", n)
 }
