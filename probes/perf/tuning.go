@@ -20,11 +20,25 @@ type TuningItem struct {
 	// longer reach the origin, 0 to 1.
 	OriginSaved float64 `json:"origin_saved"`
 	Effect      string  `json:"effect"`
+	// First marks a critical finding (a member's data cached for strangers): it heads the
+	// list whatever its speed effect, because no tuning matters while it is live.
+	First bool `json:"first,omitempty"`
 }
 
 // score orders the list: milliseconds off p95, plus each 1% of origin requests avoided
 // counted as 10 ms (a request the origin does not serve is one a signup spike cannot slow).
 func (t TuningItem) score() float64 { return t.P95SavedMs + 1000*t.OriginSaved }
+
+// byImpact orders items: the ones marked First, then by score, largest first.
+func byImpact(a, b TuningItem) int {
+	if a.First != b.First {
+		if a.First {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(b.score(), a.score())
+}
 
 // Assumptions behind the estimates, stated in every effect line's wording.
 const (
@@ -48,7 +62,10 @@ type tuned struct {
 // tuning list in the same order. The effect is appended to the finding's detail so the
 // pane, alerts and reports all say it.
 func order(ts []tuned) ([]probes.Finding, []TuningItem) {
-	slices.SortStableFunc(ts, func(a, b tuned) int { return cmp.Compare(b.t.score(), a.t.score()) })
+	for i := range ts {
+		ts[i].t.First = ts[i].f.Severity >= probes.Critical
+	}
+	slices.SortStableFunc(ts, func(a, b tuned) int { return byImpact(a.t, b.t) })
 	var fs []probes.Finding
 	var items []TuningItem
 	for _, x := range ts {
@@ -79,8 +96,8 @@ func effect(what string, origin, p95 float64) string {
 }
 
 // TuningList merges the tuning lists of Performance checks (their Result.Data; other
-// values are skipped) into one, ordered by expected impact: the list the text report
-// prints under the Performance pane.
+// values are skipped) into one, critical findings first, then by expected impact: the list
+// the text report prints under the Performance pane.
 func TuningList(data ...any) []TuningItem {
 	var all []TuningItem
 	for _, d := range data {
@@ -91,6 +108,6 @@ func TuningList(data ...any) []TuningItem {
 			all = append(all, d.Tuning...)
 		}
 	}
-	slices.SortStableFunc(all, func(a, b TuningItem) int { return cmp.Compare(b.score(), a.score()) })
+	slices.SortStableFunc(all, byImpact)
 	return all
 }
