@@ -54,11 +54,30 @@ type Model struct {
 	// src is the engine's results for a console attached to one (RunAttached), taken on
 	// the clock's tick; nil when results arrive as messages.
 	src Source
+	// hold keeps what src gave that changes only figures, up to attachedQuiet.
+	hold attachedHold
 
 	// rev changes with every message except the clock's tick; the body (everything but
 	// the header and footer) is redrawn only when rev or the minute changes.
 	rev   uint64
 	cache bodyCache
+	// frame is the last whole screen and what it was drawn from: Bubble Tea asks for a
+	// View after every message (the clock's tick, a figures query, a spinner tick), and
+	// most change nothing on screen.
+	frame frameCache
+}
+
+// frameCache keys a drawn screen by everything that changes it: rev (every message that
+// changes the console's state), the board's version (results, figures), the size, the
+// minute, the header's sweep text (the only part time changes alone) and who is
+// watching (sessions come and go without a message to this console).
+type frameCache struct {
+	rev, version    uint64
+	minute          int64
+	w, h            int
+	sweep, watching string
+	body, screen    string
+	valid           bool
 }
 
 type bodyCache struct {
@@ -234,7 +253,20 @@ func (m *Model) screen() string {
 	if m.width < minWidth || m.height < minHeight {
 		return frame([]string{"Launch Ready needs at least 60x16;", "this terminal is " + itoa(m.width) + "x" + itoa(m.height) + ".", "q quits."}, m.width, m.height)
 	}
-	return m.header() + "\n" + m.tabs() + "\n" + m.body() + "\n" + m.footer()
+	key := frameCache{
+		rev: m.rev, version: m.sh.board.version, minute: m.sh.board.now().Unix() / 60,
+		w: m.width, h: m.height, sweep: m.sweepText(), watching: watchingShort(m.watchers()), valid: true,
+	}
+	// The body keeps its own cache; a body drawn again the same reuses the frame too.
+	body := m.body()
+	key.body = body
+	if f := m.frame; f.valid && f.rev == key.rev && f.version == key.version && f.minute == key.minute &&
+		f.w == key.w && f.h == key.h && f.sweep == key.sweep && f.watching == key.watching && f.body == body {
+		return f.screen
+	}
+	key.screen = m.header() + "\n" + m.tabs() + "\n" + body + "\n" + m.footer()
+	m.frame = key
+	return key.screen
 }
 
 // bodyHeight is the rows between the tab bar and the footer.

@@ -339,10 +339,11 @@ func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 //
 // An attached console (RunAttached) takes the results waiting for it here: the clock's
 // message carries them, so results, the clock and the frame they make cost one Update,
-// one View and one flush a second, however the sweep spreads its results.
+// one View and one flush a second, however the sweep spreads its results; results that
+// change only figures wait up to attachedQuiet (attachedhold.go).
 func (m *Model) handleTick() tea.Cmd {
 	if m.src != nil {
-		if batch := m.src.Take(); len(batch) > 0 {
+		if batch := m.hold.take(m, m.src.Take(), m.opts.Now()); len(batch) > 0 {
 			m.rev++
 			m.handleResults(batch)
 		}
