@@ -95,7 +95,7 @@ func TestUnchangedScreenIsNotDrawnAgain(t *testing.T) {
 	if again := m.screen(); !same(first, again) {
 		t.Fatalf("a tick that changed nothing drew the screen again (equal: %v)", first == again)
 	}
-	advance(clk, 11 * time.Second) // api falls due: "checking…"
+	advance(clk, 11*time.Second) // api falls due: "checking…"
 	m.Update(TickMsg{})
 	due := m.screen()
 	if same(first, due) || !strings.Contains(due, "checking…") {
