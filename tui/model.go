@@ -89,6 +89,9 @@ type bodyCache struct {
 	// spin says the body shows the spinner's frame: only then does a spinner tick
 	// redraw it.
 	spin bool
+	// due says the body shows which checks are in flight: only then does a check
+	// falling due redraw it (a row turns to running).
+	due bool
 	// at is the board's time when the body was drawn: a check that falls due after it
 	// shows as running only once the body is drawn again.
 	at time.Time
@@ -281,7 +284,7 @@ func (m *Model) body() string {
 		return c.body
 	}
 	var s string
-	m.sh.spinShown = false
+	m.sh.spinShown, m.sh.dueShown = false, false
 	switch {
 	case m.confirm != nil:
 		s = m.confirm.view(w, h)
@@ -292,6 +295,6 @@ func (m *Model) body() string {
 	default:
 		s = m.panes[m.active].view(w, h)
 	}
-	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true, spin: m.sh.spinShown, at: now}
+	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true, spin: m.sh.spinShown, due: m.sh.dueShown, at: now}
 	return s
 }
