@@ -137,7 +137,7 @@ func (c *checkPane) view(w, h int) string {
 			cells[0] = "›"
 		}
 		switch {
-		case b.running(ci):
+		case c.sh.running(ci):
 			cells[1] = c.sh.spinFrame() + " " + runningWord
 		case ok:
 			cells[1] = statusIcon[r.Status] + " " + statusWord[r.Status]
@@ -171,7 +171,7 @@ func (c *checkPane) view(w, h int) string {
 		}
 		cells[0] = st.marker.Render(cells[0])
 		switch {
-		case b.running(ci):
+		case c.sh.running(ci):
 			cells[1] = st.dim.Render(cells[1])
 		case ok:
 			cells[1] = st.status[r.Status].Render(cells[1])

@@ -29,15 +29,7 @@ func (m *Model) header() string {
 		st.sev[probes.Medium].Render(fmt.Sprintf("·%d", counts[probes.Medium]+counts[probes.Low])),
 	}
 	now := b.now()
-	sweep := "swept " + clock(b.lastSweep())
-	switch {
-	case len(b.latest) == 0:
-		sweep = "first sweep running"
-	case b.anyRunning():
-		sweep += " · checking…"
-	default:
-		sweep += " · next " + clock(b.nextDue())
-	}
+	sweep := m.sweepText()
 	product := st.product.Render("Launch Ready") + st.dim.Render(" · ") + m.opts.Product
 	if m.opts.Mode != "" {
 		product += st.warnText.Render(" · " + m.opts.Mode)
@@ -85,6 +77,22 @@ func (m *Model) header() string {
 		}
 	}
 	return clipLine(" "+stateText+" "+tm, w)
+}
+
+// sweepText is the header's "swept 14:02:11 · next 14:02:21": with the minute, the only
+// part of the screen that changes with time alone.
+func (m *Model) sweepText() string {
+	b := m.sh.board
+	sweep := "swept " + clock(b.lastSweep())
+	switch {
+	case len(b.latest) == 0:
+		sweep = "first sweep running"
+	case b.anyRunning():
+		sweep += " · checking…"
+	default:
+		sweep += " · next " + clock(b.nextDue())
+	}
+	return sweep
 }
 
 // spread lays parts out on one line of width w: the first at the left, the last at the

@@ -54,11 +54,30 @@ type Model struct {
 	// src is the engine's results for a console attached to one (RunAttached), taken on
 	// the clock's tick; nil when results arrive as messages.
 	src Source
+	// hold keeps what src gave that changes only figures, up to attachedQuiet.
+	hold attachedHold
 
 	// rev changes with every message except the clock's tick; the body (everything but
 	// the header and footer) is redrawn only when rev or the minute changes.
 	rev   uint64
 	cache bodyCache
+	// frame is the last whole screen and what it was drawn from: Bubble Tea asks for a
+	// View after every message (the clock's tick, a figures query, a spinner tick), and
+	// most change nothing on screen.
+	frame frameCache
+}
+
+// frameCache keys a drawn screen by everything that changes it: rev (every message that
+// changes the console's state), the board's version (results, figures), the size, the
+// minute, the header's sweep text (the only part time changes alone) and who is
+// watching (sessions come and go without a message to this console).
+type frameCache struct {
+	rev, version    uint64
+	minute          int64
+	w, h            int
+	sweep, watching string
+	body, screen    string
+	valid           bool
 }
 
 type bodyCache struct {
@@ -70,6 +89,9 @@ type bodyCache struct {
 	// spin says the body shows the spinner's frame: only then does a spinner tick
 	// redraw it.
 	spin bool
+	// due says the body shows which checks are in flight: only then does a check
+	// falling due redraw it (a row turns to running).
+	due bool
 	// at is the board's time when the body was drawn: a check that falls due after it
 	// shows as running only once the body is drawn again.
 	at time.Time
@@ -234,7 +256,20 @@ func (m *Model) screen() string {
 	if m.width < minWidth || m.height < minHeight {
 		return frame([]string{"Launch Ready needs at least 60x16;", "this terminal is " + itoa(m.width) + "x" + itoa(m.height) + ".", "q quits."}, m.width, m.height)
 	}
-	return m.header() + "\n" + m.tabs() + "\n" + m.body() + "\n" + m.footer()
+	key := frameCache{
+		rev: m.rev, version: m.sh.board.version, minute: m.sh.board.now().Unix() / 60,
+		w: m.width, h: m.height, sweep: m.sweepText(), watching: watchingShort(m.watchers()), valid: true,
+	}
+	// The body keeps its own cache; a body drawn again the same reuses the frame too.
+	body := m.body()
+	key.body = body
+	if f := m.frame; f.valid && f.rev == key.rev && f.version == key.version && f.minute == key.minute &&
+		f.w == key.w && f.h == key.h && f.sweep == key.sweep && f.watching == key.watching && f.body == body {
+		return f.screen
+	}
+	key.screen = m.header() + "\n" + m.tabs() + "\n" + body + "\n" + m.footer()
+	m.frame = key
+	return key.screen
 }
 
 // bodyHeight is the rows between the tab bar and the footer.
@@ -249,7 +284,7 @@ func (m *Model) body() string {
 		return c.body
 	}
 	var s string
-	m.sh.spinShown = false
+	m.sh.spinShown, m.sh.dueShown = false, false
 	switch {
 	case m.confirm != nil:
 		s = m.confirm.view(w, h)
@@ -260,6 +295,6 @@ func (m *Model) body() string {
 	default:
 		s = m.panes[m.active].view(w, h)
 	}
-	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true, spin: m.sh.spinShown, at: now}
+	*c = bodyCache{rev: m.rev, minute: minute, w: w, h: h, body: s, valid: true, spin: m.sh.spinShown, due: m.sh.dueShown, at: now}
 	return s
 }

@@ -39,6 +39,9 @@ type shared struct {
 	// spinner's ticks redraw only a screen that has a spinner on it.
 	spin      string
 	spinShown bool
+	// dueShown notes that the screen shows which checks are in flight (running): only
+	// then does a check falling due redraw it. Views ask through running.
+	dueShown bool
 	// kinds says which panes have a probe kind in this build, so an empty pane can say
 	// whether it is unconfigured or not built yet.
 	kinds map[probes.Pane]bool
@@ -76,6 +79,12 @@ type footerKeyer interface {
 func (s *shared) spinFrame() string {
 	s.spinShown = true
 	return s.spin
+}
+
+// running says whether a check is in flight, for a view that shows it.
+func (s *shared) running(c probes.CheckInfo) bool {
+	s.dueShown = true
+	return s.board.running(c)
 }
 
 // runningLabel is the state cell of a check in flight.

@@ -114,3 +114,28 @@ func TestACheckFallingDueShowsRunningOnTheTick(t *testing.T) {
 		t.Error("the spinner did not start for the check that fell due")
 	}
 }
+
+// On the overview, which lists no checks, a check falling due redraws nothing: the
+// header says "checking…" and is drawn on its own. It was one full body a second per
+// console (and per SSH viewer) on a sweep spread over the interval.
+func TestACheckFallingDueLeavesTheOverviewAlone(t *testing.T) {
+	t.Parallel()
+	clk := &fakeClock{t: frozen}
+	info := probes.CheckInfo{Name: "home", Kind: "http", Pane: probes.PaneEndpoints, Target: "https://acme.example/"}
+	m := New(Options{Product: "Acme", Checks: []probes.CheckInfo{info}, Interval: 10 * time.Second, Now: clk.Now, Tick: -1})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(ResultsMsg{{Check: "home", Pane: probes.PaneEndpoints, Target: info.Target, Started: frozen,
+		Latency: 200 * time.Millisecond, Status: probes.StatusOK, Summary: "200 OK"}})
+	if strings.Contains(plain(m), "checking…") {
+		t.Fatalf("checking before home is due:\n%s", plain(m))
+	}
+	rev := m.rev
+	clk.Set(frozen.Add(11 * time.Second)) // due at 10.2 s
+	m.Update(TickMsg{})
+	if m.rev != rev {
+		t.Error("a check falling due redrew the overview's body, which shows no check running")
+	}
+	if !strings.Contains(plain(m), "checking…") {
+		t.Errorf("the header does not say checking once home is due:\n%s", plain(m))
+	}
+}

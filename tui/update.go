@@ -18,12 +18,13 @@ type triggeredMsg struct {
 
 // invalidate marks the body for redrawing on anything but the clock's tick, and on the
 // tick too while a run is under way (its step's time runs) or when a check fell due since
-// the body was drawn (its row now shows it running); on the spinner's tick only when the
+// a body listing checks was drawn (its row now shows it running; the overview lists none
+// and was drawn again every second for nothing); on the spinner's tick only when the
 // body shows the spinner.
 func (m *Model) invalidate(msg tea.Msg) {
 	switch msg.(type) {
 	case TickMsg:
-		if !m.rb.active() && !m.sh.board.fellDue(m.cache.at, m.sh.board.now()) {
+		if !m.rb.active() && !(m.cache.due && m.sh.board.fellDue(m.cache.at, m.sh.board.now())) {
 			return
 		}
 	case spinner.TickMsg:
@@ -339,10 +340,11 @@ func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 //
 // An attached console (RunAttached) takes the results waiting for it here: the clock's
 // message carries them, so results, the clock and the frame they make cost one Update,
-// one View and one flush a second, however the sweep spreads its results.
+// one View and one flush a second, however the sweep spreads its results; results that
+// change only figures wait up to attachedQuiet (attachedhold.go).
 func (m *Model) handleTick() tea.Cmd {
 	if m.src != nil {
-		if batch := m.src.Take(); len(batch) > 0 {
+		if batch := m.hold.take(m, m.src.Take(), m.opts.Now()); len(batch) > 0 {
 			m.rev++
 			m.handleResults(batch)
 		}
