@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
@@ -60,7 +59,7 @@ type Check struct {
 	// gate makes the session's round trips one at a time (Wire shares it between the
 	// test message's check, the triggers' and the smoke flow's reset step): two at once in
 	// one inbox would each see, and delete, the other's mail. nil: no other round trip.
-	gate *sync.Mutex
+	gate gate
 }
 
 func (c *Check) Info() probes.CheckInfo { return c.info }
@@ -68,10 +67,11 @@ func (c *Check) Info() probes.CheckInfo { return c.info }
 // Run makes the round trip and turns each inbox's outcome into findings; the figures
 // (worst delay, inboxes that got it in the inbox) go to Metrics for the history.
 func (c *Check) Run(ctx context.Context) probes.Result {
-	if c.gate != nil {
-		c.gate.Lock()
-		defer c.gate.Unlock()
+	leave, err := c.gate.enter(ctx)
+	if err != nil {
+		return probes.Result{Err: err.Error()}
 	}
+	defer leave()
 	rep := c.run(ctx)
 	if c.stateDir != "" {
 		_ = Save(c.stateDir, rep) // the record is a convenience; the result carries everything

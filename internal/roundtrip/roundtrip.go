@@ -181,10 +181,13 @@ func (o *Options) one(ctx context.Context, in mailauth.Inbox, sendMu *sync.Mutex
 
 	waitCtx, cancelWait := context.WithTimeout(connCtx, o.Wait)
 	defer cancelWait()
+	waitStart := time.Now()
 	f, err := m.waitFor(waitCtx, res.Looked, func(folder string) (*found, error) { return m.search(folder, a.Token) }, min(idleSlice, o.CommandTimeout/2))
 	switch {
 	case err != nil:
 		return fail(err)
+	case f == nil && ctx.Err() != nil:
+		return fail(deadlineNote(time.Since(waitStart), o.Wait))
 	case f == nil:
 		res.Status = StatusMissing
 		return res

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/launchready/launchready/internal/config"
@@ -131,7 +130,7 @@ func Wire(checks []probes.Check, env probes.Env) []probes.Check {
 	if err != nil || c == nil || len(c.Inboxes) == 0 || len(c.Triggers) == 0 {
 		return checks
 	}
-	gate := &sync.Mutex{} // one round trip at a time in this session: see Check.gate
+	gate := newGate() // one round trip at a time in this session: see Check.gate
 	for _, ch := range checks {
 		if rc, ok := ch.(*Check); ok {
 			rc.gate = gate
@@ -145,8 +144,16 @@ func Wire(checks []probes.Check, env probes.Env) []probes.Check {
 						return func(ctx context.Context) probes.Result {
 							o := o
 							o.Secrets = env.Config.SecretValues()
-							gate.Lock()
-							defer gate.Unlock()
+							leave, err := gate.enter(ctx)
+							if err != nil {
+								// The step's request still runs; only the mail goes unchecked.
+								res := run(ctx)
+								if res.Err == "" {
+									res.Summary += " · the mail was not looked for: " + err.Error()
+								}
+								return res
+							}
+							defer leave()
 							return resetStep(ctx, o, run)
 						}
 					})
