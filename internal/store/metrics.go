@@ -9,21 +9,25 @@ import (
 	"time"
 )
 
-// Kept says whether the history keeps a metric's values over time. The list is short on
-// purpose: each kept name is one more row for every result that reports it, and watch
-// writes a result every few seconds. A figure belongs here when something reads it over
-// days: the handover pack's dashboard (failed_jobs, webhook_failures), a pane's
-// sparkline or a regression against its own week (the Performance pane's page figures),
-// the email round trip's delay, a load run's figures per role (one point per run: the
-// load record check reports them once).
-func Kept(name string) bool {
+// Kept says whether the history keeps a metric's values over time, for a result of the
+// given kind. The list is short on purpose: each kept figure is one more row for every
+// result that reports it, and watch writes a result every few seconds. A figure belongs
+// here when something reads it over days: the handover pack's dashboard (failed_jobs,
+// webhook_failures), a pane's sparkline or a regression against its own week (the
+// Performance pane's page and API figures), the email round trip's delay, a load run's
+// figures per role (one point per run: the load record check reports them once). The
+// page figures are kept for the Performance kinds only: every uptime and endpoint check
+// reports a ttfb_ms too, and keeping those would write a second row for nearly every
+// result watch makes.
+func Kept(kind, name string) bool {
 	switch name {
 	case "failed_jobs", "webhook_failures", "queue_depth",
-		"ttfb_ms", "page_kb", "requests", "origin_requests", "uncompressed_kb",
 		"delivery_delay_s", "delivery_folder",
 		"load_login_p95_ms", "load_login_error_pct", "load_login_rate",
 		"load_signup_p95_ms", "load_signup_error_pct", "load_signup_rate":
 		return true
+	case "ttfb_ms", "page_kb", "requests", "origin_requests", "uncompressed_kb":
+		return strings.HasPrefix(kind, "perf-")
 	}
 	return false
 }

@@ -103,3 +103,25 @@ func TestMetricsOnAnOlderDatabase(t *testing.T) {
 		t.Errorf("schema = %s, want 3", v)
 	}
 }
+
+// TestPageFiguresKeptForPerformanceKindsOnly: every uptime and endpoint check reports a
+// ttfb_ms; only the Performance pane's page and API checks have theirs kept, or watch
+// would write a second row for nearly every result.
+func TestPageFiguresKeptForPerformanceKindsOnly(t *testing.T) {
+	t.Parallel()
+	now := t0
+	s := openT(t, filepath.Join(t.TempDir(), "history.db"), &now)
+	uptime := result("http app", t0.Add(-time.Minute), true, 30*time.Millisecond)
+	uptime.Kind, uptime.Metrics["ttfb_ms"], uptime.Metrics["requests"] = "http", 12, 30
+	page := probes.Result{Check: "page pricing", Kind: "perf-page", Pane: probes.PanePerformance, Started: t0.Add(-time.Minute),
+		Status: probes.StatusOK, Metrics: map[string]float64{"ttfb_ms": 1207, "requests": 3}}
+	must(t, s.Write(uptime, page))
+	for _, c := range []struct {
+		check, name string
+		want        int
+	}{{"http app", "ttfb_ms", 0}, {"http app", "requests", 0}, {"page pricing", "ttfb_ms", 1}, {"page pricing", "requests", 1}} {
+		if w, err := s.Metric(c.check, c.name, t0.Add(-time.Hour), t0); err != nil || w.Count != c.want {
+			t.Errorf("%s %s: %d values kept (%v), want %d", c.check, c.name, w.Count, err, c.want)
+		}
+	}
+}

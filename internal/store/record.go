@@ -166,7 +166,7 @@ func (s *Store) Write(results ...probes.Result) error {
 			return explain(s.path, err)
 		}
 		for name, v := range r.Metrics {
-			if !Kept(name) || math.IsNaN(v) || math.IsInf(v, 0) {
+			if !Kept(r.Kind, name) || math.IsNaN(v) || math.IsInf(v, 0) {
 				continue
 			}
 			if mIns == nil {
