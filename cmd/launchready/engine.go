@@ -27,12 +27,20 @@ type engine struct {
 	senders map[string]alert.Sender
 	runner  *probes.Runner
 	hist    *history.Store
+	// takeOver: the engine takes the history over when its holder closes (not beside a
+	// watch, which owns it).
+	takeOver bool
 }
 
 // startEngine makes the redacting log, the alert senders and the runner, records every
 // result in the history (taking it over from a console that holds it) and marks the
 // start on the timeline. Nothing is checked until run.
-func startEngine(ctx context.Context, s *setup.Session, name string) (*engine, error) {
+//
+// takeOver is false for a serve beside a watch that owns the state folder: watch is the
+// history's writer there, and a serve that took the history over while watch restarted
+// would keep it, leaving the restarted watch read-only (its alert events would never
+// reach the timeline).
+func startEngine(ctx context.Context, s *setup.Session, name string, takeOver bool) (*engine, error) {
 	red, err := redact.New(redact.Options{Values: redact.WithURLParts(s.Config.SecretValues())})
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
@@ -55,7 +63,10 @@ func startEngine(ctx context.Context, s *setup.Session, name string) (*engine, e
 	e.hist = s.Record(e.runner)
 	s.MarkStart(name)
 	e.runner.AfterFirstSweep(func() { handBackStartupMemory(e.log) })
-	s.TakeOverHistory(ctx, e.runner, 15*time.Second)
+	e.takeOver = takeOver
+	if takeOver {
+		s.TakeOverHistory(ctx, e.runner, 15*time.Second)
+	}
 	return e, nil
 }
 
@@ -65,7 +76,7 @@ func (e *engine) notes(w io.Writer, s *setup.Session) {
 	for _, n := range s.Notes {
 		fmt.Fprintln(w, "note:", n)
 	}
-	if e.hist.ReadOnly() {
+	if e.hist.ReadOnly() && e.takeOver {
 		fmt.Fprintf(w, "note: %s records the history itself within 15 s of that launchready closing\n", e.name)
 	}
 }

@@ -100,7 +100,7 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 	if err != nil {
 		return err
 	}
-	e, err := startEngine(cmd.Context(), s, "serve")
+	e, err := startEngine(cmd.Context(), s, "serve", beside == nil)
 	if err != nil {
 		lock.Release()
 		return err

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	history "github.com/launchready/launchready/internal/store"
 )
 
 // started runs the launchready binary with args and waits for a stderr line containing
@@ -144,5 +147,22 @@ func TestServeBesideWatch(t *testing.T) {
 	out, errOut, code := launch(t, nil, "timeline", "--state", state, "--pane", "session")
 	if code != 0 || !strings.Contains(out, "watch started by") || strings.Contains(out, "serve started by") {
 		t.Errorf("timeline (exit %d): want watch's start and not serve's (watch owns the folder):\n%s%s", code, out, errOut)
+	}
+
+	// watch stops (a restart under systemd): serve must not take the history over, or the
+	// restarted watch would find it held and stay read-only.
+	w.Process.Signal(syscall.SIGTERM)
+	time.Sleep(17 * time.Second) // past the 15 s a taking-over engine waits between tries
+	dbs, _ := filepath.Glob(filepath.Join(state, "history*.db"))
+	if len(dbs) != 1 {
+		t.Fatalf("history databases in the state folder: %v", dbs)
+	}
+	rd, err := history.OpenReader(dbs[0], history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	if wr, ok := rd.Writer(); ok && wr.PID != w.Process.Pid {
+		t.Errorf("after watch stopped, pid %d took the history over (watch was %d): serve beside watch must leave it to watch", wr.PID, w.Process.Pid)
 	}
 }

@@ -54,7 +54,7 @@ state folder is taken, the --listen address is busy).`,
 			if s.StateDir == "" {
 				return &exitError{exitUsage, errors.New("launchready watch: no state folder (alert state, the lock and the log live there); pass --state DIR")}
 			}
-			e, err := startEngine(cmd.Context(), s, "watch")
+			e, err := startEngine(cmd.Context(), s, "watch", true)
 			if err != nil {
 				return err
 			}
