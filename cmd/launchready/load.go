@@ -103,7 +103,7 @@ refusal.`,
 			if err := confirmLoad(bufio.NewReader(cmd.InOrStdin()), errOut, s.Config, lc, yes); err != nil {
 				return &exitError{exitUsage, err}
 			}
-			release := holdAlerts(errOut, s.Log, s.StateDir, s.Checks, plan)
+			release := holdAlerts(errOut, s.Log, s.StateDir, s.Lab != nil, s.Checks, plan)
 			defer release()
 			s.Log.Info("load run starting", "rate", rate, "ramp", ramp, "duration", duration, "flows", len(flows))
 			width := terminalWidth(errOut)

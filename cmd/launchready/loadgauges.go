@@ -19,16 +19,20 @@ func loadGauges(checks []probes.Check) []load.Gauge {
 		if c.Info().Kind != "metric" {
 			continue
 		}
-		out = append(out, load.Gauge{Name: c.Info().Name, Read: func(ctx context.Context) (float64, bool, error) {
+		out = append(out, load.Gauge{Name: c.Info().Name, Read: func(ctx context.Context) (load.Reading, error) {
 			res := c.Run(ctx)
 			d, ok := res.Data.(endpoint.MetricDetail)
 			switch {
 			case res.Err != "":
-				return 0, false, errors.New(res.Err)
+				return load.Reading{}, errors.New(res.Err)
 			case !ok || d.Value == nil:
-				return 0, false, errors.New(strings.TrimPrefix(res.Summary, "unavailable: "))
+				return load.Reading{}, errors.New(strings.TrimPrefix(res.Summary, "unavailable: "))
 			}
-			return *d.Value, d.Below, nil
+			th := d.Warn
+			if th == nil {
+				th = d.Critical
+			}
+			return load.Reading{Value: *d.Value, LowerIsWorse: d.Below, Threshold: th}, nil
 		}})
 	}
 	return out

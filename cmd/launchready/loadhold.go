@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/launchready/launchready/internal/alert"
 	"github.com/launchready/launchready/internal/load"
+	"github.com/launchready/launchready/internal/loadhold"
 	"github.com/launchready/launchready/probes"
 	"github.com/launchready/launchready/runbook"
 )
@@ -18,12 +20,20 @@ import (
 // ends: held, stopped early, interrupted (Ctrl+C cancels the command's context and Run
 // returns) or failed. Without a state folder, or when the window cannot be written, the run
 // goes on and says that watch may page: the run matters more than quiet alerts.
-func holdAlerts(w io.Writer, log *slog.Logger, stateDir string, checks []probes.Check, plan load.Plan) func() {
+//
+// A lab run holds nothing: it shares the real state folder, and its window would name the
+// example config's checks (smoke among them, a fixed name every config has), so a
+// production watch on that folder would stop paging about its own smoke flow.
+func holdAlerts(w io.Writer, log *slog.Logger, stateDir string, lab bool, checks []probes.Check, plan load.Plan) func() {
+	if lab {
+		fmt.Fprintln(w, "  alerts    none held (lab run: a window in the state folder would quiet a production watch there)")
+		return func() {}
+	}
 	var infos []probes.CheckInfo
 	for _, c := range checks {
 		infos = append(infos, c.Info())
 	}
-	names := load.Affected(infos, plan.Flows)
+	names := loadhold.Affected(infos, plan.Flows)
 	switch {
 	case len(names) == 0:
 		return func() {}
@@ -31,7 +41,7 @@ func holdAlerts(w io.Writer, log *slog.Logger, stateDir string, checks []probes.
 		fmt.Fprintln(w, "note: no state folder, so no maintenance window: a watch may page about", strings.Join(names, ", "))
 		return func() {}
 	}
-	sp, file, err := load.OpenHold(stateDir, names, time.Now(), plan.Ramp+plan.Duration, runbook.CurrentOperator(nil).String())
+	sp, file, err := loadhold.Open(stateDir, os.Getpid(), names, time.Now(), plan.Ramp+plan.Duration, runbook.CurrentOperator(nil).String())
 	if err != nil {
 		fmt.Fprintln(w, "note: alerts are NOT held for this run:", err)
 		return func() {}

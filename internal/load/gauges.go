@@ -20,32 +20,63 @@ const defaultSampleEvery = 5 * time.Second
 // making, and no latency figure shows it.
 type Gauge struct {
 	Name string // what people call it: the metric check's name ("failed jobs")
-	// Read returns the value now, and whether lower is worse (a number that should stay
-	// up, such as workers alive): the metric check knows that only once it has read.
-	Read func(ctx context.Context) (v float64, lowerIsWorse bool, err error)
+	// Read returns the value now, with what the metric check says about it (which way is
+	// worse, where it starts to matter): the check knows that only once it has read.
+	Read func(ctx context.Context) (Reading, error)
+}
+
+// Reading is one read of a gauge.
+type Reading struct {
+	Value float64
+	// LowerIsWorse: a number that should stay up, such as workers alive.
+	LowerIsWorse bool
+	// Threshold is the metric check's own first threshold (its warn:, else its
+	// critical:), nil when it has none: the app's owners said a value past it matters,
+	// so a run that takes the gauge past it backed the work up however small the rise.
+	Threshold *float64
 }
 
 // GaugeReport is what one gauge did over the run.
 type GaugeReport struct {
-	Name         string  `json:"name"`
-	From         float64 `json:"from"` // before the load (the first sample)
-	To           float64 `json:"to"`   // after it (the last sample)
-	Worst        float64 `json:"worst"`
-	LowerIsWorse bool    `json:"lower_is_worse,omitempty"`
-	Samples      int     `json:"samples"`
-	Failed       int     `json:"failed_reads,omitempty"`
-	LastError    string  `json:"last_error,omitempty"`
+	Name         string   `json:"name"`
+	From         float64  `json:"from"` // before the load (the first sample)
+	To           float64  `json:"to"`   // after it (the last sample)
+	Worst        float64  `json:"worst"`
+	LowerIsWorse bool     `json:"lower_is_worse,omitempty"`
+	Threshold    *float64 `json:"threshold,omitempty"` // the metric check's warn (else critical)
+	Samples      int      `json:"samples"`
+	Failed       int      `json:"failed_reads,omitempty"`
+	LastError    string   `json:"last_error,omitempty"`
 }
 
-// worse says whether the gauge moved the wrong way during the run.
+// noiseShare is the share of the baseline a gauge may wander by without meaning anything:
+// a counter of failed jobs going 17 → 18, a queue going 3 → 5 → 3, is the app at work.
+const noiseShare = 0.2
+
+// worse says whether the gauge moved the wrong way during the run by more than noise, and
+// had not come back by the last sample: a rise past max(1, 20% of the baseline), or past
+// the metric check's own threshold from below it. A queue that rose and drained again
+// kept up; the report names the backlog only when one was left.
 func (g GaugeReport) worse() bool {
 	if g.Samples < 2 {
 		return false
 	}
+	sign := 1.0 // the wrong way is up
 	if g.LowerIsWorse {
-		return g.Worst < g.From
+		sign = -1
 	}
-	return g.Worst > g.From
+	rise := sign * (g.Worst - g.From)
+	if sign*(g.To-g.From) <= 0 { // back at (or better than) the baseline at the end
+		return false
+	}
+	if rise > max(1, noiseShare*math.Abs(g.From)) {
+		return true
+	}
+	if g.Threshold == nil {
+		return false
+	}
+	t := sign * *g.Threshold // beyond as the metric check says it: at or past the threshold
+	return sign*g.From < t && sign*g.Worst >= t
 }
 
 // Background is the gauges over the run and the load's p95 at their samples.
@@ -84,7 +115,8 @@ func (s *sampler) sample(ctx context.Context, p95 time.Duration) {
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(ctx, s.timeout)
 			defer cancel()
-			v, lower, err := g.Read(ctx)
+			rd, err := g.Read(ctx)
+			v, lower := rd.Value, rd.LowerIsWorse
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			r := &s.reps[i]
@@ -96,7 +128,7 @@ func (s *sampler) sample(ctx context.Context, p95 time.Duration) {
 			if r.Samples == 0 {
 				r.From, r.Worst = v, v
 			}
-			r.To, r.LowerIsWorse = v, lower
+			r.To, r.LowerIsWorse, r.Threshold = v, lower, rd.Threshold
 			if (lower && v < r.Worst) || (!lower && v > r.Worst) {
 				r.Worst = v
 			}
