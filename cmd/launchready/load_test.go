@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -111,6 +112,8 @@ func TestLoadAgainstTheLab(t *testing.T) {
 // its concurrency limit allows (4 at once of 250ms: 16/s); against healthy both hold.
 func TestLoadFindsTheDemoLimits(t *testing.T) {
 	t.Parallel()
+	var bgMu sync.Mutex
+	background := map[string]*load.Background{}
 	run := func(t *testing.T, scenario string) map[string]load.FlowReport {
 		t.Helper()
 		out, errOut, _ := launch(t, nil, "load", "--lab="+scenario, "--yes", "--rate", "40/s", "--ramp", "5s", "--duration", "1s", "--format", "json", "login", "signup")
@@ -122,6 +125,9 @@ func TestLoadFindsTheDemoLimits(t *testing.T) {
 		for _, f := range rep.Flows {
 			flows[f.Name] = f
 		}
+		bgMu.Lock()
+		background[scenario] = rep.Background
+		bgMu.Unlock()
 		return flows
 	}
 	t.Run("demo", func(t *testing.T) {
@@ -141,6 +147,10 @@ func TestLoadFindsTheDemoLimits(t *testing.T) {
 		if signup.Statuses["503"] == 0 {
 			t.Errorf("signup statuses %v; want 503s past the limit", signup.Statuses)
 		}
+		// Each sign-up turned away leaves a failed welcome-mail job (the lab's Backlog).
+		if bg := background["demo"]; bg == nil || !bg.BackedUp || !strings.Contains(bg.Summary, "failed jobs 17 → ") {
+			t.Errorf("demo background %+v; want backed up, failed jobs rising from 17", bg)
+		}
 	})
 	t.Run("healthy", func(t *testing.T) {
 		t.Parallel()
@@ -148,6 +158,9 @@ func TestLoadFindsTheDemoLimits(t *testing.T) {
 			if f.Knee != nil || f.Failing != nil || f.ErrorRate > 0 {
 				t.Errorf("healthy %s: knee %s, failing %s, errors %.1f%%: healthy must hold", name, f.Knee, f.Failing, f.ErrorRate*100)
 			}
+		}
+		if bg := background["healthy"]; bg != nil && bg.BackedUp {
+			t.Errorf("healthy background %+v: nothing should back up", bg)
 		}
 	})
 }

@@ -136,6 +136,11 @@ type Route struct {
 	// many requests of the route are already being answered (Delay included), as a
 	// sign-up that runs out of database connections does; the others answer as usual.
 	FailAbove int
+	// Backlog makes the route the app's job metrics: "{{failed_jobs}}" in Body becomes
+	// Backlog.FailedJobs plus every request the site has turned away past a FailAbove
+	// limit (a sign-up that queued its welcome mail before the database refused it leaves
+	// a failed job), so `launchready load` sees background work back up under load.
+	Backlog *Backlog
 	// Login makes the route the sign-in endpoint; see Login.
 	Login *Login
 	// Webhook makes the route a signed-webhook receiver; see Webhook.
@@ -324,4 +329,9 @@ func (r Route) status() int {
 // "App.Acme.Example." and "app.acme.example" name the same site.
 func canonicalHost(h string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
+}
+
+// Backlog is a job-metrics route's starting count; see Route.Backlog.
+type Backlog struct {
+	FailedJobs int
 }

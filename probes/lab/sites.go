@@ -9,8 +9,10 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,6 +36,9 @@ type routeTable struct {
 	loads  map[string]*routeLoad
 	// mailer submits Mails routes' mail to the scenario's mail world; nil without one.
 	mailer *labMailer
+	// turnedAway counts requests answered 503 past a route's FailAbove: the failed jobs a
+	// Backlog route adds to its count.
+	turnedAway atomic.Int64
 }
 
 func newRouteTable(routes []Route, upgradeTo string, done <-chan struct{}) *routeTable {
@@ -111,6 +116,7 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		load := t.loadOf(r)
 		if r.FailAbove > 0 {
 			if !load.enter(r.FailAbove) {
+				t.turnedAway.Add(1)
 				overloaded(w)
 				return
 			}
@@ -154,6 +160,9 @@ func (t *routeTable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	} else if r.Personal {
 		u, _ := t.auth.user(req)
 		body = strings.ReplaceAll(body, "{{user}}", u.Email)
+	}
+	if r.Backlog != nil {
+		body = strings.ReplaceAll(body, "{{failed_jobs}}", strconv.FormatInt(int64(r.Backlog.FailedJobs)+t.turnedAway.Load(), 10))
 	}
 	h := w.Header()
 	for k, v := range r.Headers {
