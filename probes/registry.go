@@ -29,6 +29,12 @@ type Env struct {
 	// a probe that judges freshness against runbook runs (the handover pack's) asks through
 	// it instead of importing runbook.
 	LastRunbookRun func() (id string, started time.Time)
+	// LastDeploy tells the newest successful run of the deploy runbook (its id and start),
+	// "" when there is none; nil when nothing wired it. Set by setup. A rotation or a
+	// deploy that failed or was rolled back leaves the served code as it was: a probe that
+	// asks "was this tested against what is served now" (the load record) asks this, not
+	// LastRunbookRun.
+	LastDeploy func() (id string, started time.Time)
 	// Figures is the history's kept figures over time (see Figures); nil when nothing
 	// wired it.
 	Figures Figures

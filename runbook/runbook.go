@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -204,7 +205,7 @@ func LoadDir(dir string, env Env) ([]*Runbook, error) {
 	names := map[string]string{}
 	for _, e := range entries {
 		n := e.Name()
-		if e.IsDir() || strings.HasPrefix(n, ".") || (!strings.HasSuffix(n, ".yaml") && !strings.HasSuffix(n, ".yml")) {
+		if !isRunbookFile(e) {
 			continue
 		}
 		rb, err := loadChecked(filepath.Join(dir, n), env)
@@ -221,6 +222,35 @@ func LoadDir(dir string, env Env) ([]*Runbook, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, errs.Err()
+}
+
+// isRunbookFile says whether a folder entry is one LoadDir reads: a *.yaml or *.yml file,
+// not hidden.
+func isRunbookFile(e os.DirEntry) bool {
+	n := e.Name()
+	return !e.IsDir() && !strings.HasPrefix(n, ".") && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml"))
+}
+
+// Names lists the names of the runbooks in dir that parse, without the session's
+// validation (which needs the session's checks): enough to tell which runbook is the
+// deploy (DeployName) in a process that never runs one. A runbook that does not parse is
+// left out, as LoadDir leaves it out; a missing or unreadable folder is no names.
+func Names(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if !isRunbookFile(e) {
+			continue
+		}
+		if rb, err := Load(filepath.Join(dir, e.Name())); err == nil && !slices.Contains(out, rb.Name) {
+			out = append(out, rb.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Find returns the runbook called name.

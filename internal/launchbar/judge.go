@@ -242,12 +242,7 @@ func judgeDeploy(sh *input) Item {
 	if rs == nil || !rs.Loaded {
 		return Item{State: Unchecked, Why: "the Runbooks pane has not read the runbooks folder yet"}
 	}
-	name := ""
-	for _, n := range rs.Names {
-		if n == "deploy" || name == "" && strings.Contains(strings.ToLower(n), "deploy") {
-			name = n
-		}
-	}
+	name := runbook.DeployName(rs.Names)
 	if name == "" {
 		return Item{State: NotMet, Why: "no deploy runbook: `launchready runbook init` writes one to adapt"}
 	}

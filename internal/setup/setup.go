@@ -125,6 +125,7 @@ func Open(o Options) (_ *Session, err error) {
 	if s.StateDir != "" {
 		state := s.StateDir
 		env.LastRunbookRun = func() (string, time.Time) { return handover.LastRun(state) }
+		env.LastDeploy = func() (string, time.Time) { return lastDeploy(cfg.RunbooksDir(), state) }
 	}
 	if s.Lab != nil {
 		env.LabDir = s.Lab.Dir

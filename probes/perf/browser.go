@@ -72,8 +72,12 @@ const navTiming = `(() => { const n = performance.getEntriesByType("navigation")
 // network.ca_file): chromium, which cannot read ca_file, is told to accept exactly
 // those, so the lab and a staging CA work and nothing else is waved through.
 func browserRun(ctx context.Context, exe string, n *netx.Net, allow func(string) bool, spki []string, url string) (BrowserTiming, error) {
+	check, start := ctx, time.Now()
 	ctx, cancel := context.WithTimeout(ctx, browserTimeout)
 	defer cancel()
+	fail := func(err error) (BrowserTiming, error) {
+		return BrowserTiming{}, browserErr(check, ctx, time.Since(start), err)
+	}
 	px, err := startBrowserProxy(n, allow)
 	if err != nil {
 		return BrowserTiming{}, err
@@ -96,27 +100,38 @@ func browserRun(ctx context.Context, exe string, n *netx.Net, allow func(string)
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()
 	if err := chromedp.Do(bctx, chromedp.Navigate(url)); err != nil {
-		return BrowserTiming{}, browserErr(ctx, err)
+		return fail(err)
 	}
 	for {
 		v, err := chromedp.Run(bctx, chromedp.Evaluate[[]float64](navTiming))
 		if err != nil {
-			return BrowserTiming{}, browserErr(ctx, err)
+			return fail(err)
 		}
 		if len(v) == 3 && v[2] > 0 {
 			return BrowserTiming{TTFBMs: v[0], DOMContentLoadedMs: v[1], LoadMs: v[2]}, nil
 		}
 		select {
 		case <-ctx.Done():
-			return BrowserTiming{}, browserErr(ctx, ctx.Err())
+			return fail(ctx.Err())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
 
-func browserErr(ctx context.Context, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("chromium did not finish loading the page within %s", browserTimeout)
+// browserErr words a failed browser run. When a deadline stopped chromium it says how
+// long chromium had and whose deadline it was: the browser's own bound (browserTimeout),
+// or the check's timeout, which covers the page fetch too and so can cut chromium off
+// well before its own bound. An operator then knows whether the page is slow in a browser
+// or the check's timeout is too tight for one.
+func browserErr(check, browser context.Context, elapsed time.Duration, err error) error {
+	took := elapsed.Round(100 * time.Millisecond)
+	switch {
+	case errors.Is(check.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("chromium had not loaded the page after %s when the check's own timeout ran out (the page and its assets are fetched first, chromium gets what is left): raise timeout: on this page in performance.pages so chromium gets its full %s", took, browserTimeout)
+	case check.Err() != nil:
+		return fmt.Errorf("chromium was stopped after %s: the check was cancelled (launchready stopping)", took)
+	case errors.Is(browser.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("chromium had not loaded the page after %s, the %s a browser run may take: the page is that slow in a real browser, or something it loads hangs", took, browserTimeout)
 	}
 	return fmt.Errorf("chromium: %w", err)
 }

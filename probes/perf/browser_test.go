@@ -1,11 +1,18 @@
 package perf
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestBrowserOffByDefault: without performance.browser the page detail says browser checks
@@ -81,5 +88,67 @@ func TestBrowserProxyReachesOnlyTheConfigsHosts(t *testing.T) {
 	}
 	if n.Load() != before {
 		t.Error("the refused request reached a server")
+	}
+}
+
+// TestBrowserDeadlineSaysWhoseItWas: a browser run cut off by the check's own deadline
+// says after how long and that the check's timeout did it, not the browser's 20s bound.
+// A stand-in for chromium that never answers (a shell script that sleeps) is enough: the
+// run waits for it to start until the deadline, so no chromium is needed.
+func TestBrowserDeadlineSaysWhoseItWas(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the stand-in browser is a shell script")
+	}
+	t.Parallel()
+	exe := filepath.Join(t.TempDir(), "chromium")
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\nexec /bin/sleep 30\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	e := testEnv(t, cfgText(""), newServer(t, site(true, &n)))
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	_, err := browserRun(ctx, exe, e.Net, func(string) bool { return true }, nil, "https://app.acme.example/")
+	if err == nil {
+		t.Fatal("a browser that never starts loaded the page")
+	}
+	msg := err.Error()
+	if !regexp.MustCompile(`^chromium had not loaded the page after [0-9.]+m?s when the check's own timeout ran out .*performance\.pages`).MatchString(msg) {
+		t.Errorf("error %q does not say how long chromium had and that the check's timeout stopped it", msg)
+	}
+	if strings.Contains(msg, "20s a browser run may take") || strings.Contains(msg, "within 20s") {
+		t.Errorf("error %q blames the browser's 20s bound", msg)
+	}
+}
+
+// TestBrowserErr: each way a browser run stops is worded for what stopped it.
+func TestBrowserErr(t *testing.T) {
+	t.Parallel()
+	expired := func(parent context.Context) context.Context {
+		ctx, cancel := context.WithDeadline(parent, time.Now().Add(-time.Second))
+		t.Cleanup(cancel)
+		return ctx
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	check := expired(context.Background())
+	for _, tc := range []struct {
+		name           string
+		check, browser context.Context
+		err            error
+		want           string
+	}{
+		{"the check's deadline", check, expired(check), context.DeadlineExceeded, "chromium had not loaded the page after 3s when the check's own timeout ran out"},
+		{"the browser's bound", context.Background(), expired(context.Background()), context.DeadlineExceeded, "chromium had not loaded the page after 20s, the 20s a browser run may take"},
+		{"the check cancelled", cancelled, cancelled, context.Canceled, "chromium was stopped after 3s: the check was cancelled"},
+		{"chromium failed", context.Background(), context.Background(), errors.New("exec: no such file"), "chromium: exec: no such file"},
+	} {
+		took := 3 * time.Second
+		if strings.Contains(tc.want, "after 20s") {
+			took = browserTimeout
+		}
+		if got := browserErr(tc.check, tc.browser, took+20*time.Millisecond, tc.err).Error(); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: %q, want it to start %q", tc.name, got, tc.want)
+		}
 	}
 }

@@ -35,6 +35,7 @@ type fetched struct {
 	total    time.Duration
 	evidence []string
 	spki     string // the verified leaf certificate's key (spkiHash), "" over plain HTTP
+	tls      bool   // the response came over TLS (https), where HTTP/2 can be negotiated
 }
 
 // get fetches u as a browser would ask (compressed encodings accepted), reading at most
@@ -64,7 +65,7 @@ func get(ctx context.Context, c *http.Client, u, accept, encodings string, limit
 		return f
 	}
 	defer resp.Body.Close()
-	f.status, f.header, f.proto = resp.StatusCode, resp.Header, resp.Proto
+	f.status, f.header, f.proto, f.tls = resp.StatusCode, resp.Header, resp.Proto, resp.TLS != nil
 	if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
 		f.spki = spkiHash(resp.TLS.PeerCertificates[0])
 	}

@@ -25,7 +25,8 @@ const LoadCommand = "launchready load login signup"
 //
 // Metrics: load_recorded (1/0); per role (login, signup) that has a run:
 // load_ROLE_held (1/0), load_ROLE_age_h (hours since that run) and
-// load_ROLE_before_deploy (1 when a runbook ran after it: it tested other code).
+// load_ROLE_before_deploy (1 when the deploy runbook succeeded after it: it tested other
+// code).
 //
 // The run's figures (load_ROLE_p95_ms, load_ROLE_error_pct, load_ROLE_rate: what was
 // sent per second) are on store.Kept, so the history keeps them; they are reported once
@@ -37,11 +38,12 @@ type loadRecordCheck struct {
 	info probes.CheckInfo
 	path string
 	now  func() time.Time
-	// lastRunbookRun is the state folder's newest runbook run (probes.Env): a load run
-	// older than it tested what was served before it.
-	lastRunbookRun func() (string, time.Time)
-	mu             sync.Mutex
-	reported       map[string]time.Time // per role, the run whose figures went out
+	// lastDeploy is the newest successful run of the deploy runbook (probes.Env): a load
+	// run older than it tested what was served before it. Not any runbook run: a rotation,
+	// or a deploy that failed or was rolled back, leaves the same code served.
+	lastDeploy func() (string, time.Time)
+	mu         sync.Mutex
+	reported   map[string]time.Time // per role, the run whose figures went out
 }
 
 func newLoadRecordCheck(env probes.Env) probes.Check {
@@ -53,7 +55,7 @@ func newLoadRecordCheck(env probes.Env) probes.Check {
 		info: probes.CheckInfo{Name: "load record", Kind: "perf-load", Pane: probes.PanePerformance, Target: LoadCommand,
 			Interval: time.Minute, Timeout: 5 * time.Second},
 		path: load.RecordPath(env.StateDir, env.Config.Environment == config.Lab),
-		now:  now, lastRunbookRun: env.LastRunbookRun,
+		now:  now, lastDeploy: env.LastDeploy,
 	}
 }
 
@@ -72,8 +74,8 @@ func (c *loadRecordCheck) Run(context.Context) probes.Result {
 	res.Metrics["load_recorded"] = 1
 	var deployID string
 	var deployed time.Time
-	if c.lastRunbookRun != nil {
-		deployID, deployed = c.lastRunbookRun()
+	if c.lastDeploy != nil {
+		deployID, deployed = c.lastDeploy()
 	}
 	var parts []string
 	for _, role := range []string{load.RoleLogin, load.RoleSignup} {

@@ -62,7 +62,7 @@ func TestLoadRecordCheck(t *testing.T) {
 	}
 }
 
-// TestLoadRecordAgainstTheLastDeploy: a run that held is stale once a runbook (the deploy)
+// TestLoadRecordAgainstTheLastDeploy: a run that held is stale once the deploy (LastDeploy)
 // ran after it: the metric says so and the summary names the run; a run after the deploy
 // is not.
 func TestLoadRecordAgainstTheLastDeploy(t *testing.T) {
@@ -71,7 +71,7 @@ func TestLoadRecordAgainstTheLastDeploy(t *testing.T) {
 	deployed := now.Add(-3 * time.Hour)
 	c := &loadRecordCheck{info: probes.CheckInfo{Name: "load record", Kind: "perf-load"}, path: filepath.Join(t.TempDir(), load.RecordFile),
 		now: func() time.Time { return now }, reported: map[string]time.Time{},
-		lastRunbookRun: func() (string, time.Time) { return "2026-12-01T06-00-00-deploy", deployed }}
+		lastDeploy: func() (string, time.Time) { return "2026-12-01T06-00-00-deploy", deployed }}
 	for _, tc := range []struct {
 		name   string
 		at     time.Time

@@ -68,6 +68,8 @@ type PageDetail struct {
 	// Browser is chromium's own timings of the page; BrowserNote says why there are none.
 	Browser     *BrowserTiming `json:"browser,omitempty"`
 	BrowserNote string         `json:"browser_note,omitempty"`
+	// plain is a page answered over plain http: no TLS, so no HTTP/2 for a browser.
+	plain bool
 }
 
 // AssetDetail is one subresource as the check saw it.
@@ -127,7 +129,7 @@ func (c *pageCheck) Run(ctx context.Context) probes.Result {
 	if page.status != http.StatusOK {
 		return probes.Result{Err: fmt.Sprintf("%s answered %d, not a page to measure: the Endpoints pane judges its status; point performance.pages at a page that answers 200", c.url, page.status)}
 	}
-	d := PageDetail{URL: c.url, Proto: page.proto, AltSvc: page.header.Get("Alt-Svc"), HTTP3: strings.Contains(page.header.Get("Alt-Svc"), "h3"),
+	d := PageDetail{URL: c.url, Proto: page.proto, plain: !page.tls, AltSvc: page.header.Get("Alt-Svc"), HTTP3: strings.Contains(page.header.Get("Alt-Svc"), "h3"),
 		TTFBMs: httpdiag.Ms(page.ttfb), PageBytes: page.bytes, Requests: 1}
 	base, _ := url.Parse(c.url)
 	refs := references(decoded(page), base)
