@@ -104,8 +104,10 @@ func TestNoNewErrorsNeedsAnErrorsSection(t *testing.T) {
 	}
 }
 
-// TestSmokeCondition: the demo lab's smoke flow fails at the password reset; the
-// condition says so. (The healthy lab's passes.)
+// TestSmokeCondition: the demo lab's smoke flow fails; the condition names the step. (The
+// healthy lab's passes.) Without the round trip wired in (setup does it), the demo's reset
+// request succeeds and the flow stops at step 5, the rejected webhook; with it, at step 4,
+// the reset mail in spam.
 func TestSmokeCondition(t *testing.T) {
 	t.Parallel()
 	for scenario, wantOK := range map[string]bool{"healthy": true, "demo": false} {
@@ -117,7 +119,7 @@ func TestSmokeCondition(t *testing.T) {
 			if obs.OK != wantOK || obs.Err != "" {
 				t.Errorf("%s: %+v", scenario, obs)
 			}
-			if !wantOK && !strings.Contains(obs.Summary, "step 4") {
+			if !wantOK && !strings.Contains(obs.Summary, "fails at step 5 (replay a webhook)") {
 				t.Errorf("the failure should name the step: %q", obs.Summary)
 			}
 		})
