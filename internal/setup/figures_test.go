@@ -24,7 +24,7 @@ func TestFiguresReadTheSessionsHistory(t *testing.T) {
 	}
 	s.history = store.OpenMemory(store.Options{})
 	defer s.history.Close()
-	if err := s.history.Write(probes.Result{Check: "page home", Started: now.Add(-time.Minute), Status: probes.StatusOK,
+	if err := s.history.Write(probes.Result{Check: "page home", Kind: "perf-page", Started: now.Add(-time.Minute), Status: probes.StatusOK,
 		Metrics: map[string]float64{"page_kb": 480}}); err != nil {
 		t.Fatal(err)
 	}
