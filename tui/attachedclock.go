@@ -16,7 +16,6 @@ import (
 //   - on its clock every attachedQuiet while the screen is calm, aligned to the wall
 //     clock so the header's HH:MM turns on the minute: that tick takes the figure-only
 //     results (latency, p95, "swept 14:02:11") that waited, and draws them in one frame;
-//     and on the second the header's "next 14:02:11" falls due, to say "checking…";
 //   - every Options.Tick (a second) while something on screen moves with time: the
 //     spinner or a detail following a check in flight, a runbook run (its step timer
 //     and errors), a re-run asked for and not yet back.
@@ -55,14 +54,6 @@ func (m *Model) scheduleAttached() tea.Cmd {
 	now := m.opts.Now()
 	p := m.attachedPeriod()
 	at := now.Add(p - time.Duration(now.UnixNano())%p)
-	if d := m.sh.board.nextDue(); p == attachedQuiet && d.After(now) && d.Before(at) {
-		// The header says "next 14:02:11" until then and "checking…" after: wake on the
-		// second it falls due, or the header would name a time already past.
-		if r := d.Truncate(time.Second); r.Before(d) {
-			d = r.Add(time.Second)
-		}
-		at = d
-	}
 	if !m.tickAt.IsZero() && !m.tickAt.After(at) && m.tickAt.After(now) {
 		return nil
 	}
