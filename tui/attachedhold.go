@@ -8,13 +8,17 @@ import (
 )
 
 // attachedQuiet is how long an attached console (an SSH session of launchready serve)
-// may keep results that change nothing but figures before it shows them. A sweep of a
-// hundred checks spread over the interval lands results every second, and each changed
-// a latency, a p95 or "swept 14:02:11": one full View and one flush a second per viewer,
-// which was nearly all of what ten viewers cost (scripts/bench-serve.sh). A change that
-// matters (a status, a finding, a first result, a re-run asked for, a screen following
-// checks in flight) is still shown on the next tick.
-const attachedQuiet = 5 * time.Second
+// may keep results that change nothing but figures before it shows them, and the period
+// of its clock while its screen is calm (attachedclock.go). A sweep of a hundred checks
+// spread over the interval lands results every second, and each changed a latency, a
+// p95 or "swept 14:02:11": drawn as they came, that was one full View, one cell-buffer
+// diff and one write a second per viewer, nearly all of what ten viewers cost
+// (scripts/bench-serve.sh). Ten seconds, not five: every frame drawn is a full diff of
+// the terminal's cells per viewer, and figures are trends that a reader takes in over
+// tens of seconds; the header's clock (HH:MM) still turns on the minute, which is a
+// multiple of it. A change that matters (a status, a finding, a first result, a re-run
+// asked for, a screen following checks in flight) does not wait: it wakes the console.
+const attachedQuiet = 10 * time.Second
 
 // attachedHold is what an attached console took from its engine and has not shown yet:
 // the newest result per check, in the order they landed.
@@ -25,10 +29,11 @@ type attachedHold struct {
 	shown   time.Time      // when held results were last handed to the board
 }
 
-// take decides, on the clock's tick, which results the board gets now: all of them when
-// one matters or attachedQuiet has passed since the last ones were shown, else none
-// (they wait, newest per check). m is asked what matters on the screen it shows.
-func (h *attachedHold) take(m *Model, batch []probes.Result, now time.Time) []probes.Result {
+// take decides which results the board gets now: all of them when one matters, the
+// calm clock's tick came (quietOver) or attachedQuiet has passed since the last ones
+// were shown, else none (they wait, newest per check). m is asked what matters on the
+// screen it shows.
+func (h *attachedHold) take(m *Model, batch []probes.Result, now time.Time, quietOver bool) []probes.Result {
 	for _, r := range batch {
 		if h.at == nil {
 			h.at = map[string]int{}
@@ -43,7 +48,7 @@ func (h *attachedHold) take(m *Model, batch []probes.Result, now time.Time) []pr
 			h.matters = true
 		}
 	}
-	if len(h.held) == 0 || (!h.matters && now.Sub(h.shown) < attachedQuiet && !m.followsInFlight()) {
+	if len(h.held) == 0 || (!h.matters && !quietOver && now.Sub(h.shown) < attachedQuiet && !m.followsInFlight()) {
 		return nil
 	}
 	out := h.held

@@ -56,6 +56,10 @@ type Model struct {
 	src Source
 	// hold keeps what src gave that changes only figures, up to attachedQuiet.
 	hold attachedHold
+	// tickAt is when the attached console's armed clock tick is due (attachedclock.go).
+	tickAt time.Time
+	// tickCalm says the armed tick was armed at the calm period: it shows all that waits.
+	tickCalm bool
 
 	// rev changes with every message except the clock's tick; the body (everything but
 	// the header and footer) is redrawn only when rev or the minute changes.
@@ -200,6 +204,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if spin := m.startSpin(); spin != nil {
 		cmd = tea.Batch(cmd, spin)
 	}
+	if tick := m.scheduleAttached(); tick != nil {
+		cmd = tea.Batch(cmd, tick)
+	}
 	return m, cmd
 }
 
@@ -215,6 +222,10 @@ func (m *Model) dispatch(msg tea.Msg) tea.Cmd {
 		return m.handleResults(msg)
 	case TickMsg:
 		return m.handleTick()
+	case attachedTickMsg:
+		return m.handleAttachedTick(msg)
+	case alertMsg:
+		return m.handleAlert()
 	case spinner.TickMsg:
 		return m.handleSpin(msg)
 	case tea.BackgroundColorMsg:

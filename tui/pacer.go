@@ -24,6 +24,10 @@ const (
 	// paceIdle is the ticker's period once the screen is still. Every change reaches
 	// View first, so this is only a safety net: nothing waits on it.
 	paceIdle = time.Second
+	// paceIdleAttached is paceIdle for an attached console (an SSH session of launchready
+	// serve): its screen changes only on events, each of which kicks the ticker, so an
+	// idle viewer's renderer wakes once a minute, not once a second.
+	paceIdleAttached = time.Minute
 	// paceKick is the ticker's period for the first frame after a still spell, for
 	// paceKickFor, before it goes back to FPS: a key pressed on an idle console is drawn
 	// within milliseconds instead of waiting out a whole frame period.

@@ -30,6 +30,9 @@ func (s *testSource) put(r probes.Result) {
 
 func (s *testSource) Wake() <-chan struct{} { return s.wake }
 
+// Alert is never readable: tests with a testSource drive the clock themselves.
+func (s *testSource) Alert() <-chan struct{} { return nil }
+
 func (s *testSource) Take() []probes.Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -101,11 +101,13 @@ func (f *feed) run() {
 }
 
 // Source is an engine running elsewhere, as a console attached to it sees it: Wake is
-// readable when results wait, Take empties them. launchready serve gives each SSH session
+// readable when results wait, Alert when one of them changes more than figures (a first
+// result, a new status, findings raised or cleared), Take empties them. launchready serve gives each SSH session
 // one (internal/serve.Mailbox), holding only the newest result per check, so a slow
 // session never holds the engine up.
 type Source interface {
 	Wake() <-chan struct{}
+	Alert() <-chan struct{}
 	Take() []probes.Result
 }
 
@@ -118,16 +120,31 @@ func RunAttached(ctx context.Context, o Options, src Source, resize <-chan tea.W
 	m := New(o)
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(FPS)}, progOpts...)...)
 	m.pace = newPacer(p, FPS)
+	// Every frame that differs kicks the renderer (pacer.shown); an attached console's
+	// frames change on events and its calm clock, so its renderer need not wake every
+	// second to find nothing to send.
+	m.pace.idle = paceIdleAttached
 	defer m.pace.stop()
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	if m.opts.Tick > 0 {
-		// The clock takes the results (handleTick); the first frame shows what is known.
+		// Results are taken on an alert and on the clock (attachedclock.go); the first
+		// frame shows what is known.
 		m.src = src
 		if batch := src.Take(); len(batch) > 0 {
 			m.handleResults(batch)
 		}
+		wg.Go(func() {
+			for {
+				select {
+				case <-rctx.Done():
+					return
+				case <-src.Alert():
+					p.Send(alertMsg{})
+				}
+			}
+		})
 	} else {
 		wg.Go(func() { pump(rctx, src, p.Send, attachedEvery) })
 	}

@@ -23,10 +23,12 @@ type triggeredMsg struct {
 // body shows the spinner.
 func (m *Model) invalidate(msg tea.Msg) {
 	switch msg.(type) {
-	case TickMsg:
+	case TickMsg, attachedTickMsg:
 		if !m.rb.active() && !(m.cache.due && m.sh.board.fellDue(m.cache.at, m.sh.board.now())) {
 			return
 		}
+	case alertMsg:
+		return // takeAttached redraws if it took anything
 	case spinner.TickMsg:
 		if m.cache.valid && !m.cache.spin {
 			return
@@ -336,25 +338,25 @@ func (m *Model) handleResults(msg ResultsMsg) tea.Cmd {
 }
 
 // handleTick advances the clock; only the header changes unless a check falls due or a
-// run is under way.
-//
-// An attached console (RunAttached) takes the results waiting for it here: the clock's
-// message carries them, so results, the clock and the frame they make cost one Update,
-// one View and one flush a second, however the sweep spreads its results; results that
-// change only figures wait up to attachedQuiet (attachedhold.go).
+// run is under way. An attached console's clock is attachedTickMsg (attachedclock.go);
+// a TickMsg sent to one (tests) takes its results too.
 func (m *Model) handleTick() tea.Cmd {
+	return tea.Batch(m.tick(false), m.nextTick())
+}
+
+// tick is the clock's work: an attached console takes the results waiting for it
+// (results that change only figures wait up to attachedQuiet, attachedhold.go), a run's
+// errors are polled, and the figures asked again if results came since.
+func (m *Model) tick(quietOver bool) tea.Cmd {
 	if m.src != nil {
-		if batch := m.hold.take(m, m.src.Take(), m.opts.Now()); len(batch) > 0 {
-			m.rev++
-			m.handleResults(batch)
-		}
+		m.takeAttached(quietOver)
 	}
-	return tea.Batch(m.nextTick(), m.rb.pollErrors(), m.tickFigures())
+	return tea.Batch(m.rb.pollErrors(), m.tickFigures())
 }
 
 // nextTick schedules the clock for the next whole second, so it never drifts.
 func (m *Model) nextTick() tea.Cmd {
-	if m.opts.Tick < 0 {
+	if m.opts.Tick < 0 || m.src != nil {
 		return nil
 	}
 	now := m.opts.Now()

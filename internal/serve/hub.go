@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/launchready/launchready/probes"
@@ -26,9 +27,11 @@ func NewHub() *Hub {
 // Publish is the runner's subscriber.
 func (h *Hub) Publish(res probes.Result) {
 	h.mu.Lock()
-	if _, seen := h.latest[res.Check]; !seen {
+	prev, seen := h.latest[res.Check]
+	if !seen {
 		h.order = append(h.order, res.Check)
 	}
+	alert := !seen || changesMoreThanFigures(prev, res)
 	h.latest[res.Check] = res
 	subs := make([]*Mailbox, 0, len(h.subs))
 	for m := range h.subs {
@@ -36,17 +39,33 @@ func (h *Hub) Publish(res probes.Result) {
 	}
 	h.mu.Unlock()
 	for _, m := range subs {
-		m.put(res)
+		m.put(res, alert)
 	}
+}
+
+// changesMoreThanFigures says whether next, after prev for the same check, changes what
+// a console shows beyond figures (latency, p95, when it ran): a new status, or findings
+// raised or cleared. Decided once here for every session, so a session is woken only
+// for these (Mailbox.Alert) and takes the rest on its own slow clock.
+func changesMoreThanFigures(prev, next probes.Result) bool {
+	if prev.Status != next.Status || len(prev.Findings) != len(next.Findings) {
+		return true
+	}
+	for _, f := range next.Findings {
+		if !slices.ContainsFunc(prev.Findings, func(o probes.Finding) bool { return o.Key() == f.Key() }) {
+			return true
+		}
+	}
+	return false
 }
 
 // Join gives a new session its mailbox, already holding the latest result of every check.
 func (h *Hub) Join() *Mailbox {
-	m := &Mailbox{pending: map[string]probes.Result{}, wake: make(chan struct{}, 1)}
+	m := &Mailbox{pending: map[string]probes.Result{}, wake: make(chan struct{}, 1), alert: make(chan struct{}, 1)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, c := range h.order {
-		m.put(h.latest[c])
+		m.put(h.latest[c], false) // taken as the session starts
 	}
 	h.subs[m] = struct{}{}
 	return m
@@ -65,9 +84,11 @@ type Mailbox struct {
 	pending map[string]probes.Result
 	order   []string
 	wake    chan struct{}
+	alert   chan struct{}
 }
 
-func (m *Mailbox) put(res probes.Result) {
+// put keeps res as the newest for its check; alert says it changes more than figures.
+func (m *Mailbox) put(res probes.Result, alert bool) {
 	m.mu.Lock()
 	if _, ok := m.pending[res.Check]; !ok {
 		m.order = append(m.order, res.Check)
@@ -78,10 +99,21 @@ func (m *Mailbox) put(res probes.Result) {
 	case m.wake <- struct{}{}:
 	default: // already woken
 	}
+	if alert {
+		select {
+		case m.alert <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // Wake is readable when results wait.
 func (m *Mailbox) Wake() <-chan struct{} { return m.wake }
+
+// Alert is readable when a result waits that changes more than figures: a check's
+// first result, a new status, findings raised or cleared. An SSH session's console is
+// woken by it at once and takes figure-only results on its slow clock.
+func (m *Mailbox) Alert() <-chan struct{} { return m.alert }
 
 // Take empties the mailbox, in the order the checks first arrived.
 func (m *Mailbox) Take() []probes.Result {
