@@ -48,7 +48,7 @@ func TestServeTakesLocalConsoles(t *testing.T) {
 	for !strings.Contains(errb.String(), "console on ssh://") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	sock := filepath.Join(state, serve.LocalSocket)
+	sock := filepath.Join(labState(state), serve.LocalSocket)
 	fi, err := os.Stat(sock)
 	if err != nil {
 		t.Fatalf("serve made no local socket: %v\n%s", err, errb.String())
@@ -56,7 +56,7 @@ func TestServeTakesLocalConsoles(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("%s is %v, want 0600", sock, fi.Mode().Perm())
 	}
-	c, ok := serve.DialLocal(state)
+	c, ok := serve.DialLocal(labState(state))
 	if !ok {
 		t.Fatal("a console on the state folder would not find serve")
 	}
@@ -69,7 +69,7 @@ func TestServeTakesLocalConsoles(t *testing.T) {
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Errorf("the socket outlived serve: %v", err)
 	}
-	if attached, err := attachToServe(context.Background(), state); attached || err != nil {
+	if attached, err := attachToServe(context.Background(), labState(state)); attached || err != nil {
 		t.Errorf("with serve stopped, a console attached (%v, %v) instead of running its own checks", attached, err)
 	}
 }

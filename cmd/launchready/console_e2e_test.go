@@ -116,8 +116,9 @@ func TestDemoConsoleInTmux(t *testing.T) {
 	}
 
 	s.keys("c")
-	s.waitFor("the copy", 5*time.Second, "saved to")
-	copies, _ := filepath.Glob(filepath.Join(state, "copied", "*.txt"))
+	// The footer keeps the end of a long flash (the file), so look for the folder.
+	s.waitFor("the copy", 5*time.Second, "/lab/demo/copied/")
+	copies, _ := filepath.Glob(filepath.Join(labState(state), "copied", "*.txt"))
 	if len(copies) != 1 {
 		t.Fatalf("want one copied detail in the state folder, found %v", copies)
 	}
@@ -148,7 +149,7 @@ func TestDemoConsoleInTmux(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	logs, err := os.ReadFile(filepath.Join(state, "launchready.log"))
+	logs, err := os.ReadFile(filepath.Join(labState(state), "launchready.log"))
 	if err != nil || !strings.Contains(string(logs), "console started") || !strings.Contains(string(logs), "console closed") {
 		t.Errorf("the tool's own log in the state folder lacks the console's start and end (%v):\n%s", err, logs)
 	}
@@ -173,7 +174,7 @@ func TestDemoConsoleInTmux(t *testing.T) {
 		}
 		return nil
 	})
-	if _, err := os.Stat(filepath.Join(state, "email-roundtrip.json")); err != nil || wrote < 3 {
+	if _, err := os.Stat(filepath.Join(labState(state), "email-roundtrip.json")); err != nil || wrote < 3 {
 		t.Errorf("the demo recorded no round trip (%v) or wrote almost nothing (%d files)", err, wrote)
 	}
 	for _, sec := range secrets {

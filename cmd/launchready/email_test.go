@@ -29,6 +29,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/launchready/launchready/internal/mailsend"
+	"github.com/launchready/launchready/internal/setup"
 	"github.com/launchready/launchready/probes/lab"
 	"github.com/launchready/launchready/probes/mailauth"
 )
@@ -99,6 +100,19 @@ func TestEmailVerify(t *testing.T) {
 		if bytes.Contains(raw, []byte(leak)) {
 			t.Errorf("%s holds %q from the message:\n%s", mailauth.VerifyFile, leak, raw)
 		}
+	}
+	// A lab run keeps its own state folder (STATE/lab/healthy): the selectors a real verify
+	// recorded are the product's, so they are copied there for the lab's pane to read.
+	sel, err := os.ReadFile(filepath.Join(state, mailauth.SelectorsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	labDir := setup.LabStateDir(state, "healthy")
+	if err := os.MkdirAll(labDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(labDir, mailauth.SelectorsFile), sel, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	paneOut, paneErr, code := launch(t, nil, "check", "--lab=healthy", "--only", "email", "--state", state, "--fail-on", "medium", "--json")
 	if code != exitFindings || !strings.Contains(paneOut, `"email.dkim-message-key-missing"`) || !strings.Contains(paneOut, "ed._domainkey.acme.example") {

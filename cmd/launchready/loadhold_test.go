@@ -69,7 +69,7 @@ func TestLabLoadHoldsNoAlertsAndReportsOnCtrlC(t *testing.T) {
 	if !strings.Contains(out.String(), "Interrupted (Ctrl+C): the figures cover what was sent.") || !strings.Contains(out.String(), "login: did not hold") {
 		t.Errorf("report after Ctrl+C:\n%s\n%s", out.String(), errb.String())
 	}
-	rec, ok, err := load.ReadRecord(load.RecordPath(state, true))
+	rec, ok, err := load.ReadRecord(load.RecordPath(labState(state), true))
 	if err != nil || !ok {
 		t.Fatalf("no record after Ctrl+C: %v", err)
 	}

@@ -69,7 +69,7 @@ func TestDemoDeployFailsItsHealthCheckAndIsRolledBackInTmux(t *testing.T) {
 		}
 	}
 
-	runs, _ := filepath.Glob(filepath.Join(state, "demo", "runbooks", "runs", "*.jsonl"))
+	runs, _ := filepath.Glob(filepath.Join(labState(state), "demo", "runbooks", "runs", "*.jsonl"))
 	if len(runs) != 1 {
 		t.Fatalf("want one transcript under STATE/demo, found %v", runs)
 	}
@@ -161,7 +161,7 @@ func TestRunbooksPaneWithoutColourInTmux(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	runs, _ := filepath.Glob(filepath.Join(state, "demo", "runbooks", "runs", "*.jsonl"))
+	runs, _ := filepath.Glob(filepath.Join(labState(state), "demo", "runbooks", "runs", "*.jsonl"))
 	if len(runs) != 1 {
 		t.Fatalf("want one transcript, found %v", runs)
 	}

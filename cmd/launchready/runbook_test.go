@@ -164,12 +164,15 @@ func TestRunbookRollsBackAFailedDeploy(t *testing.T) {
 	if !strings.HasPrefix(string(key), "key_") || len(key) != 44 {
 		t.Fatalf("the command did not get the generated key: %q", key)
 	}
-	logOut, _, code := p.run(t, "", nil, "runbook", "log")
+	// The run was against the lab (--lab), which keeps its state in STATE/lab/demo.
+	lab := p
+	lab.state = labState(p.state)
+	logOut, _, code := lab.run(t, "", nil, "runbook", "log")
 	if code != exitOK || !strings.Contains(logOut, "■ run rolled-back") || !strings.Contains(logOut, "TOKEN (secret, not recorded) from stdin") {
 		t.Errorf("runbook log: exit %d\n%s", code, logOut)
 	}
-	jsonOut, _, _ := p.run(t, "", nil, "runbook", "log", "deploy", "--json")
-	transcripts, _ := filepath.Glob(filepath.Join(p.state, "runbooks", "runs", "*.jsonl"))
+	jsonOut, _, _ := lab.run(t, "", nil, "runbook", "log", "deploy", "--json")
+	transcripts, _ := filepath.Glob(filepath.Join(lab.state, "runbooks", "runs", "*.jsonl"))
 	if len(transcripts) != 1 {
 		t.Fatalf("transcripts: %v", transcripts)
 	}
@@ -177,7 +180,7 @@ func TestRunbookRollsBackAFailedDeploy(t *testing.T) {
 	if jsonOut != string(raw) {
 		t.Error("log --json is not the transcript as stored")
 	}
-	toolLog, _ := os.ReadFile(filepath.Join(p.state, "launchready.log"))
+	toolLog, _ := os.ReadFile(filepath.Join(lab.state, "launchready.log"))
 	for name, text := range map[string]string{"stdout": out, "stderr": stderr, "log": logOut, "transcript": string(raw), "tool log": string(toolLog)} {
 		if strings.Contains(text, token) {
 			t.Errorf("the secret input leaked into the %s", name)

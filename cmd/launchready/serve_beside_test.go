@@ -153,7 +153,7 @@ func TestServeBesideWatch(t *testing.T) {
 	// restarted watch would find it held and stay read-only.
 	w.Process.Signal(syscall.SIGTERM)
 	time.Sleep(17 * time.Second) // past the 15 s a taking-over engine waits between tries
-	dbs, _ := filepath.Glob(filepath.Join(state, "history*.db"))
+	dbs, _ := filepath.Glob(filepath.Join(labState(state), "history*.db"))
 	if len(dbs) != 1 {
 		t.Fatalf("history databases in the state folder: %v", dbs)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/launchready/launchready/internal/setup"
 	history "github.com/launchready/launchready/internal/store"
 	"github.com/launchready/launchready/internal/timeline"
 	"github.com/launchready/launchready/runbook"
@@ -100,8 +101,8 @@ demo's: the state folder the demo was given).
 
 // timelineSource finds the state folder (from --state alone, or the config's) and opens
 // its history read-only with the runbook runs beside it. The product's history.db is read
-// when there is one, else the lab's history-lab.db (a folder only the demo used), whose
-// runs are in STATE/demo. History is nil when neither exists yet: the runs still show.
+// when there is one, else the lab's (a folder only the demo used: STATE/lab/demo/
+// history-lab.db, whose runs are in STATE/lab/demo/demo). History is nil when neither exists yet: the runs still show.
 func (g *globalFlags) timelineSource(stderr io.Writer) (timeline.Source, string, error) {
 	dir := g.state
 	if dir == "" {
@@ -118,9 +119,14 @@ func (g *globalFlags) timelineSource(stderr io.Writer) (timeline.Source, string,
 	src := timeline.Source{Runs: runbook.NewStore(dir)}
 	path := filepath.Join(dir, "history.db")
 	if _, err := os.Stat(path); err != nil {
-		if _, lerr := os.Stat(filepath.Join(dir, "history-lab.db")); lerr == nil {
-			path = filepath.Join(dir, "history-lab.db")
-			src.Runs = runbook.NewStore(filepath.Join(dir, "demo"))
+		// A folder only the demo used: its lab keeps its state in STATE/lab/SCENARIO (the
+		// demo scenario's first, the usual one), or --state named that folder itself.
+		for _, lab := range []string{setup.LabStateDir(dir, "demo"), setup.LabStateDir(dir, "healthy"), dir} {
+			if _, lerr := os.Stat(filepath.Join(lab, "history-lab.db")); lerr == nil {
+				path = filepath.Join(lab, "history-lab.db")
+				src.Runs = runbook.NewStore(filepath.Join(lab, "demo"))
+				break
+			}
 		}
 	}
 	h, err := history.OpenReader(path, history.Options{})

@@ -59,12 +59,12 @@ func TestDemoDeployTellsTheTimelineStoryInTmux(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
-	h, err := history.OpenReader(filepath.Join(state, "history-lab.db"), history.Options{})
+	h, err := history.OpenReader(filepath.Join(labState(state), "history-lab.db"), history.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	src := timeline.Source{History: h, Runs: runbook.NewStore(filepath.Join(state, "demo"))}
+	src := timeline.Source{History: h, Runs: runbook.NewStore(filepath.Join(labState(state), "demo"))}
 	evs, err := src.List(history.EventQuery{})
 	if err != nil {
 		t.Fatal(err)

@@ -115,7 +115,7 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the delivery was never journaled; stderr:\n%s", stderr.String())
 		}
-		if st, err := alert.ReadState(state); err == nil {
+		if st, err := alert.ReadState(labState(state)); err == nil {
 			for _, ds := range st.Delivery {
 				told, _ = alert.Told(ds)
 			}
@@ -140,11 +140,11 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
 
 	// alert status reads the same state while watch runs: the firing alert, the channel,
 	// a runbook's maintenance window; exit 1 because something fires; no secret.
-	if _, err := alert.StartMaintenance(state, "runbook-deploy", alert.Span{Panes: []string{"endpoints"},
+	if _, err := alert.StartMaintenance(labState(state), "runbook-deploy", alert.Span{Panes: []string{"endpoints"},
 		Until: time.Now().Add(30 * time.Minute), Reason: "runbook deploy (run 1)", By: "sam@ops-1"}); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := launch(t, env[1:], "alert", "status", "--config", cfg, "--state", state)
+	out, errOut, code := launch(t, env[1:], "alert", "status", "--config", cfg, "--state", labState(state))
 	t.Logf("alert status:\n%s", out)
 	for _, want := range []string{"watch: running, pid", "firing (", "http api.acme.example", "told ops@acme.example", "ops-hook", "up · ", "maintenance windows open now (1)", "the endpoints pane until", "sam@ops-1"} {
 		if !strings.Contains(out, want) {
@@ -154,7 +154,7 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
 	if code != exitFindings || strings.Contains(out+errOut, token) || strings.Contains(out+errOut, "watch-hmac-secret-key") {
 		t.Errorf("alert status: exit %d (want 1: firing), or a secret printed:\n%s%s", code, out, errOut)
 	}
-	jsonOut, _, _ := launch(t, env[1:], "alert", "status", "--json", "--config", cfg, "--state", state)
+	jsonOut, _, _ := launch(t, env[1:], "alert", "status", "--json", "--config", cfg, "--state", labState(state))
 	var st struct {
 		Schema string             `json:"schema"`
 		Firing []alert.Alert      `json:"firing"`
@@ -207,7 +207,7 @@ func TestWatchAlertsAndShutsDownOnSIGTERM(t *testing.T) {
 	if len(leaks) > 0 || strings.Contains(stderr.String(), "T0WATCHSECRET") {
 		t.Errorf("secrets in %v or stderr", leaks)
 	}
-	log, _ := os.ReadFile(filepath.Join(state, "launchready.log"))
+	log, _ := os.ReadFile(filepath.Join(labState(state), "launchready.log"))
 	// gomaxprocs=1: the environment above sets no GOMAXPROCS, so watch runs on one core.
 	if !strings.Contains(string(log), "alert delivered") || !strings.Contains(string(log), "watch stopped") || !strings.Contains(string(log), "gomaxprocs=1") {
 		t.Errorf("tool log:\n%s", log)
@@ -262,7 +262,7 @@ func TestAlertStatusToldMeansDelivered(t *testing.T) {
 		Queued map[string]int
 	}
 	status := func() (string, int) {
-		out, errOut, code := launch(t, env[1:], "alert", "status", "--json", "--config", cfg, "--state", state)
+		out, errOut, code := launch(t, env[1:], "alert", "status", "--json", "--config", cfg, "--state", labState(state))
 		st.Firing, st.Queued = nil, nil
 		if err := json.Unmarshal([]byte(out), &st); err != nil {
 			t.Fatalf("alert status --json: %v\n%s%s", err, out, errOut)
@@ -308,7 +308,7 @@ func TestAlertStatusToldMeansDelivered(t *testing.T) {
 			t.Errorf("%s: delivery %+v, want 1 queued on ops-hook, the 500, nothing delivered", a.Check, d)
 		}
 	}
-	text, _, _ := launch(t, env[1:], "alert", "status", "--config", cfg, "--state", state)
+	text, _, _ := launch(t, env[1:], "alert", "status", "--config", cfg, "--state", labState(state))
 	t.Logf("alert status, the channel down:\n%s", text)
 	if strings.Contains(text, "told ops@acme.example") || strings.Count(text, "not told yet") != 2 ||
 		strings.Count(text, "→ ops-hook: 1 queued since") != 2 || !strings.Contains(text, "last attempt failed") {
@@ -335,7 +335,7 @@ func TestAlertStatusToldMeansDelivered(t *testing.T) {
 			t.Errorf("%s after the hook came back: notified %v, last_sent %v, delivery %+v", a.Check, a.Notified, a.LastSent, d)
 		}
 	}
-	text, _, _ = launch(t, env[1:], "alert", "status", "--config", cfg, "--state", state)
+	text, _, _ = launch(t, env[1:], "alert", "status", "--config", cfg, "--state", labState(state))
 	if strings.Count(text, "told ops@acme.example") != 2 || strings.Count(text, "→ ops-hook: delivered") != 2 || strings.Contains(text, "not told") {
 		t.Errorf("alert status after delivery:\n%s", text)
 	}

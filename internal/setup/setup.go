@@ -263,6 +263,12 @@ func (s *Session) startLab(name string) error {
 	return nil
 }
 
+// LabStateDir is where runs against the built-in lab's scenario keep their state, inside
+// the state folder: STATE/lab/SCENARIO.
+func LabStateDir(state, scenario string) string {
+	return filepath.Join(state, "lab", scenario)
+}
+
 // openLog sends the tool's own log to launchready.log in the state folder: the terminal
 // belongs to the output. A state folder that cannot be made is a note, not a failure: a
 // one-off check should still run.
@@ -272,6 +278,18 @@ func (s *Session) openLog(o Options) {
 	if err != nil {
 		s.Notes = append(s.Notes, err.Error()+" (the tool's log is off for this run)")
 		return
+	}
+	if o.Lab != "" {
+		// A lab run keeps everything it writes (history, load and round-trip records, the
+		// handover record, maintenance windows, runbook runs) in a folder of its own per
+		// scenario: the healthy demo must not show the demo's failures, and no lab run may
+		// speak for the real product in the folder beside it.
+		lab := LabStateDir(dir, o.Lab)
+		if err := os.MkdirAll(lab, 0o700); err != nil {
+			s.Notes = append(s.Notes, fmt.Sprintf("cannot create the lab's state folder %s: %v (the tool's log is off for this run)", lab, err))
+			return
+		}
+		dir = lab
 	}
 	s.StateDir = dir
 	f, err := os.OpenFile(filepath.Join(dir, "launchready.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
