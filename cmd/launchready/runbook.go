@@ -401,14 +401,20 @@ lines as stored.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := g.openOffline()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			st, err := store(s)
-			if err != nil {
-				return err
+			// Reading transcripts needs only the folder: with --state no config is read, so
+			// the demo's runs (STATE/lab/demo/demo) and a copied folder read anywhere.
+			var st runbook.Store
+			if g.state != "" {
+				st = runbook.NewStore(g.state)
+			} else {
+				s, err := g.openOffline()
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				if st, err = store(s); err != nil {
+					return err
+				}
 			}
 			runs, err := st.ListRuns()
 			if err != nil {

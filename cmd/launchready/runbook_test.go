@@ -171,6 +171,10 @@ func TestRunbookRollsBackAFailedDeploy(t *testing.T) {
 	if code != exitOK || !strings.Contains(logOut, "■ run rolled-back") || !strings.Contains(logOut, "TOKEN (secret, not recorded) from stdin") {
 		t.Errorf("runbook log: exit %d\n%s", code, logOut)
 	}
+	// With --state alone no config is read: the folder is all a transcript needs.
+	if bare, errOut, code := launch(t, nil, "runbook", "log", "--state", lab.state); code != exitOK || bare != logOut {
+		t.Errorf("runbook log --state without a config: exit %d\n%s%s", code, bare, errOut)
+	}
 	jsonOut, _, _ := lab.run(t, "", nil, "runbook", "log", "deploy", "--json")
 	transcripts, _ := filepath.Glob(filepath.Join(lab.state, "runbooks", "runs", "*.jsonl"))
 	if len(transcripts) != 1 {
