@@ -46,6 +46,12 @@ func TestAttachedConsoleWakesOnEventsNotEverySecond(t *testing.T) {
 		t.Fatalf("calm overview: clock armed for %v, want the next multiple of %v, %v", m.tickAt.Format(time.TimeOnly), attachedQuiet, calmAt.Format(time.TimeOnly))
 	}
 
+	// A calm viewer's header names the sweep's time only: "next HH:MM:SS" would stand on
+	// screen after it had passed, the frame being drawn every 10 s.
+	if sw := m.sweepText(); !strings.HasPrefix(sw, "swept ") || strings.Contains(sw, "next") || strings.Contains(sw, "checking") {
+		t.Errorf("calm attached header %q: want the sweep's time alone", sw)
+	}
+
 	// A latency waits for the calm tick, and shows on it.
 	src.put(res("api", probes.StatusOK, 20*time.Millisecond))
 	clk.Set(calmAt)

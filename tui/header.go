@@ -87,6 +87,10 @@ func (m *Model) sweepText() string {
 	switch {
 	case len(b.latest) == 0:
 		sweep = "first sweep running"
+	case m.src != nil && m.calm():
+		// An attached viewer's calm screen is drawn every 10 s: a "next HH:MM:SS" would
+		// stand on screen after it had passed, and "checking…" would lag. The sweep's time
+		// alone stays true until the next frame.
 	case b.anyRunning():
 		sweep += " · checking…"
 	default:
