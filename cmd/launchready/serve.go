@@ -105,6 +105,7 @@ func runServe(cmd *cobra.Command, o setup.Options, sshAddr, listen string) error
 		lock.Release()
 		return err
 	}
+	e.log.Info("garbage collector", "gogc", serveGC(os.Getenv))
 	runner, h, log := e.runner, e.hist, e.log
 	base := serveConsoleBase(s)
 	// One history for every session: recorded once here, before the hub hands the result
