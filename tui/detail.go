@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/launchready/launchready/internal/launchbar"
 	"github.com/launchready/launchready/probes"
 )
 
@@ -107,7 +108,7 @@ func (d *detail) scroll() string {
 func (d *detail) name() string {
 	switch {
 	case d.sel.finding != nil:
-		return d.sel.finding.ID + "-" + hostOf(d.sel.finding.Target)
+		return d.sel.finding.ID + "-" + launchbar.HostOf(d.sel.finding.Target)
 	case d.sel.item != nil:
 		return "launch-bar-" + d.sel.item.name
 	}

@@ -2,9 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"net"
-	"net/url"
-	"strings"
 
 	"github.com/launchready/launchready/internal/launchbar"
 	"github.com/launchready/launchready/probes"
@@ -51,25 +48,6 @@ func launchBar(sh *shared) []barItem {
 		out[i] = barItem{name: it.Name, state: it.State, why: it.Why, reads: it.Reads, findings: it.Findings, membership: it.Membership}
 	}
 	return out
-}
-
-// hostOf is the host name of a target URL or a bare host.
-func hostOf(target string) string {
-	if strings.Contains(target, "://") {
-		if u, err := url.Parse(target); err == nil {
-			return u.Hostname()
-		}
-	}
-	if h, _, err := net.SplitHostPort(target); err == nil {
-		return h
-	}
-	return strings.TrimSuffix(target, ".")
-}
-
-// shortTarget drops a URL's scheme and trailing slash for the narrow launch bar.
-func shortTarget(t string) string {
-	t = strings.TrimPrefix(strings.TrimPrefix(t, "https://"), "http://")
-	return strings.TrimSuffix(t, "/")
 }
 
 // barSummary is "6 of 15 met · 2 not met".

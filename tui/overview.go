@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/launchready/launchready/internal/launchbar"
 	"github.com/launchready/launchready/probes"
 )
 
@@ -233,11 +234,11 @@ func (o *overview) riskSection(w, h int, focused, narrow bool) []string {
 		}
 		if r.failed != nil {
 			cells[1], cells[2], cells[3] = "✖ NO RUN", "—", r.failed.Pane.Title()
-			cells[4], cells[5] = shortTarget(r.failed.Target), "could not run: "+r.failed.Err
+			cells[4], cells[5] = launchbar.ShortTarget(r.failed.Target), "could not run: "+r.failed.Err
 		} else {
 			f := r.finding
 			cells[1] = f.Severity.Icon() + " " + upper(f.Severity.String())
-			cells[2], cells[3], cells[4], cells[5] = f.Impact.Label(), f.Pane.Title(), shortTarget(f.Target), f.Title
+			cells[2], cells[3], cells[4], cells[5] = f.Impact.Label(), f.Pane.Title(), launchbar.ShortTarget(f.Target), f.Title
 			cells[6] = ageText(b.age(f))
 		}
 		if sel {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/launchready/launchready/internal/launchbar"
 	"github.com/launchready/launchready/probes"
 )
 
@@ -34,7 +35,7 @@ func (p *runbookPane) sinceLine(w int) string {
 			if r.Err != "" {
 				what = "could not run"
 			}
-			bad = append(bad, hostOf(r.Target)+" "+what)
+			bad = append(bad, launchbar.HostOf(r.Target)+" "+what)
 		default:
 			ok++
 		}

@@ -65,7 +65,7 @@ var coreRoles = []string{"app", "api", "admin", "www"}
 func coreHost(target string, sh *input) bool {
 	h, ok := sh.Hosts[target]
 	if !ok {
-		h = hostOf(target)
+		h = HostOf(target)
 		sh.Hosts[target] = h
 	}
 	return slices.Contains(coreRoles, sh.HostRoles[h])
@@ -142,7 +142,7 @@ func judge(rule rule, sh *input, res []probes.Result, fs []probes.Finding) Item 
 	switch {
 	case len(broken) > 0:
 		w := broken[0]
-		why := fmt.Sprintf("%s: %s", shortTarget(w.Target), w.Title)
+		why := fmt.Sprintf("%s: %s", ShortTarget(w.Target), w.Title)
 		if len(broken) > 1 {
 			why += fmt.Sprintf(" (+%d more)", len(broken)-1)
 		}
@@ -163,7 +163,7 @@ func judgeEdge(sh *input) Item {
 		}
 	}
 	if len(broken) > 0 {
-		return Item{State: NotMet, Why: fmt.Sprintf("%s: %s", shortTarget(broken[0].Target), broken[0].Title), Findings: broken}
+		return Item{State: NotMet, Why: fmt.Sprintf("%s: %s", ShortTarget(broken[0].Target), broken[0].Title), Findings: broken}
 	}
 	seen, behind := 0, []string{}
 	for _, r := range sh.Results {
@@ -173,7 +173,7 @@ func judgeEdge(sh *input) Item {
 		}
 		seen++
 		if v == 1 {
-			behind = append(behind, shortTarget(r.Target))
+			behind = append(behind, ShortTarget(r.Target))
 		}
 	}
 	switch {
@@ -268,7 +268,7 @@ func judgeSecrets(sh *input) Item {
 	}
 	if len(broken) > 0 {
 		w := broken[0]
-		why := fmt.Sprintf("%s: %s", shortTarget(w.Target), w.Title)
+		why := fmt.Sprintf("%s: %s", ShortTarget(w.Target), w.Title)
 		if len(broken) > 1 {
 			why += fmt.Sprintf(" (+%d more)", len(broken)-1)
 		}
@@ -315,7 +315,7 @@ func judgeLoginSignup(sh *input) Item {
 	}
 	if len(broken) > 0 {
 		w := broken[0]
-		why := fmt.Sprintf("%s: %s", shortTarget(w.Target), w.Title)
+		why := fmt.Sprintf("%s: %s", ShortTarget(w.Target), w.Title)
 		if len(broken) > 1 {
 			why += fmt.Sprintf(" (+%d more)", len(broken)-1)
 		}
@@ -406,8 +406,9 @@ func judgeHandover(sh *input) Item {
 	return Item{State: Met, Why: r.Summary}
 }
 
-// hostOf is the host name of a target URL or a bare host.
-func hostOf(target string) string {
+// HostOf is the host name of a target URL or a bare host (the console's detail and
+// "since start" lines use it too).
+func HostOf(target string) string {
 	if strings.Contains(target, "://") {
 		if u, err := url.Parse(target); err == nil {
 			return u.Hostname()
@@ -419,8 +420,9 @@ func hostOf(target string) string {
 	return strings.TrimSuffix(target, ".")
 }
 
-// shortTarget drops a URL's scheme and trailing slash for the narrow launch bar.
-func shortTarget(t string) string {
+// ShortTarget drops a URL's scheme and trailing slash for the narrow launch bar and the
+// console's risk list.
+func ShortTarget(t string) string {
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "https://"), "http://")
 	return strings.TrimSuffix(t, "/")
 }
