@@ -92,10 +92,12 @@ func (o *TriggerOptions) oneTrigger(ctx context.Context, in mailauth.Inbox) Resu
 		return m.searchHeaders(folder, header, next[folder])
 	}, min(idleSlice, o.CommandTimeout/2))
 	switch {
+	case (err != nil || f == nil) && ctx.Err() != nil:
+		// The caller's deadline ended the wait (closing the connection may surface first
+		// as a read error): not a missing mail, nor a broken server.
+		return fail(deadlineNote(time.Since(waitStart), o.Wait))
 	case err != nil:
 		return fail(err)
-	case f == nil && ctx.Err() != nil:
-		return fail(deadlineNote(time.Since(waitStart), o.Wait))
 	case f == nil:
 		res.Status = StatusMissing
 		return res
