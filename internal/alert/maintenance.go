@@ -103,6 +103,10 @@ func EndMaintenance(path string) error {
 	return nil
 }
 
+// racyMtime is how much older than a listing the folder's mtime must be for the listing to
+// stand for it: far more than any file system's timestamp tick.
+const racyMtime = 2 * time.Second
+
 // Maintenance answers "is this check in a window now?" from the config's windows and the
 // files in STATE/maintenance. It rereads the folder only when it changed.
 type Maintenance struct {
@@ -111,6 +115,7 @@ type Maintenance struct {
 	mu     sync.Mutex
 	files  []Span
 	mtime  time.Time
+	readAt time.Time // wall clock when the folder was last listed
 	loaded bool
 	// onError reports a window file that cannot be read (logged, never fatal).
 	onError func(path string, err error)
@@ -188,10 +193,14 @@ func (m *Maintenance) fileSpans(now time.Time) []Span {
 		m.files, m.loaded = nil, true
 		return nil
 	}
-	if m.loaded && st.ModTime().Equal(m.mtime) {
+	// The folder's mtime moves in the kernel's timestamp ticks (a few ms): a window file
+	// created in the same tick as the last listing leaves it unchanged. So the listing is
+	// trusted only once the folder's mtime is safely older than the listing itself (the
+	// "racy" check git makes of its index).
+	if m.loaded && st.ModTime().Equal(m.mtime) && m.readAt.Sub(m.mtime) > racyMtime {
 		return m.files
 	}
-	m.mtime, m.loaded = st.ModTime(), true
+	m.mtime, m.readAt, m.loaded = st.ModTime(), time.Now(), true
 	m.files = nil
 	ents, _ := os.ReadDir(m.dir)
 	for _, ent := range ents {
