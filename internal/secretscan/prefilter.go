@@ -133,6 +133,9 @@ func equalFoldASCII(s, k string) bool {
 // decodes in context. Percent and Unicode escapes alone do not wake the decoder: every
 // piece of many bundles has one ("\u00a0", "%20"), and decoding them costs a scan twice
 // over, for keys that builds inline in plain text or base64, not escaped.
+//
+// It runs gitleaks' decoder, which logs through gitleaks' global logger: call it only after
+// defaults() has run (every Scanner is made by New, which does), or it races the silencing.
 func mayDecode(text string) bool {
 	for i := 0; i < len(text); {
 		if !isBase64Byte(text[i]) {
